@@ -1,0 +1,66 @@
+/** Shared shapes of the recognition pipeline: decoder → detector → aligner → quality/liveness → embedder. */
+
+/** A decoded image: packed RGB bytes (3 channels, row-major, no alpha), EXIF rotation already applied. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  /** width * height * 3 bytes, R G B order. */
+  data: Uint8Array;
+}
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/**
+ * Five landmarks in image pixels. "left"/"right" are as seen in the image (image-left eye has the smaller x
+ * on an upright face), the order ArcFace-style alignment and YuNet use.
+ */
+export interface FaceLandmarks {
+  left_eye: Point;
+  right_eye: Point;
+  nose: Point;
+  mouth_left: Point;
+  mouth_right: Point;
+}
+
+export interface DetectedFace {
+  /** [x1, y1, x2, y2] in image pixels, clipped to the image. */
+  bbox: [number, number, number, number];
+  /** Detector score, 0-1. */
+  confidence: number;
+  landmarks: FaceLandmarks;
+}
+
+export interface DetectOptions {
+  /** Faces scoring below this are dropped (0-1). */
+  minConfidence?: number;
+  /** Faces whose shorter box side is below this many pixels are dropped. */
+  minFaceSize?: number;
+}
+
+export interface FaceDetector {
+  /** Model id as listed in the manifest / GET /models (e.g. "blazeface-back", "yunet-s"). */
+  readonly modelId: string;
+  detect(image: RgbImage, options?: DetectOptions): Promise<DetectedFace[]>;
+}
+
+export interface FaceEmbedder {
+  readonly modelId: string;
+  readonly modelVersion: string;
+  /** Length of one embedding (128 for the dlib descriptor). */
+  readonly dimensions: number;
+  /** Embeds several faces of one image in one batch; each result is L2-normalised. */
+  embed(image: RgbImage, faces: DetectedFace[]): Promise<Float32Array[]>;
+}
+
+export interface LivenessResult {
+  score: number;
+  is_live: boolean;
+}
+
+export interface LivenessChecker {
+  readonly modelId: string;
+  check(image: RgbImage, faces: DetectedFace[]): Promise<LivenessResult[]>;
+}
