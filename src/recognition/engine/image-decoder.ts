@@ -1,0 +1,129 @@
+import sharp, { type Metadata } from 'sharp';
+import type { RgbImage } from './face.types.js';
+import { ImageError } from './image-errors.js';
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp';
+
+/** A decoded image plus what it was before decoding; `width`/`height`/`data` may be downscaled (see `scale`). */
+export interface DecodedImage extends RgbImage {
+  format: ImageFormat;
+  /** Size after EXIF rotation, before any downscaling. */
+  originalWidth: number;
+  originalHeight: number;
+  /** width / originalWidth (1 when not downscaled). Divide coordinates by it to map them to the original. */
+  scale: number;
+}
+
+export interface ImageDecoderOptions {
+  /** Images whose header says more than this many pixels are rejected before decoding (default 40 MP). */
+  maxPixels?: number;
+  /** Longer side of the output in pixels; larger images are downscaled to it. 0 keeps the full size. */
+  maxSide?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+export const DEFAULT_MAX_SIDE = 1920;
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** The format from the first bytes of the file, or null when it is none of JPEG, PNG and WebP. */
+export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((byte, i) => bytes[i] === byte)) return 'png';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
+  return null;
+}
+
+function ascii(bytes: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode(...bytes.subarray(start, end));
+}
+
+/** Turns uploaded bytes into packed RGB. The only class that touches sharp. */
+export class ImageDecoder {
+  readonly maxPixels: number;
+  readonly maxSide: number;
+
+  constructor(options: ImageDecoderOptions = {}) {
+    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.maxSide = options.maxSide ?? DEFAULT_MAX_SIDE;
+  }
+
+  /** Decodes JPEG, PNG or WebP bytes; throws only ImageError for bad input. */
+  async decode(bytes: Buffer): Promise<DecodedImage> {
+    const format = sniffImageFormat(bytes);
+    if (format === null) {
+      throw new ImageError('unsupported_media_type', 'Not a JPEG, PNG or WebP image', {
+        accepted: ['image/jpeg', 'image/png', 'image/webp'],
+      });
+    }
+    const { width, height } = await this.readSize(bytes, format);
+    const pixels = width * height;
+    if (pixels > this.maxPixels) {
+      throw new ImageError('image_too_large', `Image has ${pixels} pixels, more than the limit of ${this.maxPixels}`, {
+        width,
+        height,
+        pixels,
+        max_pixels: this.maxPixels,
+      });
+    }
+    return this.decodePixels(bytes, format, width, height);
+  }
+
+  /** Width and height after EXIF rotation, from the header only. */
+  private async readSize(bytes: Buffer, format: ImageFormat): Promise<{ width: number; height: number }> {
+    let metadata: Metadata;
+    try {
+      metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch (error) {
+      throw invalidImage(format, error);
+    }
+    if (metadata.format !== format || !metadata.width || !metadata.height) {
+      throw new ImageError('invalid_image', `The ${format} header could not be read`, { format });
+    }
+    const swap = (metadata.orientation ?? 1) >= 5;
+    return swap
+      ? { width: metadata.height, height: metadata.width }
+      : { width: metadata.width, height: metadata.height };
+  }
+
+  private async decodePixels(
+    bytes: Buffer,
+    format: ImageFormat,
+    originalWidth: number,
+    originalHeight: number,
+  ): Promise<DecodedImage> {
+    let pipeline = sharp(bytes, { limitInputPixels: this.maxPixels, failOn: 'truncated' }).rotate();
+    if (this.maxSide > 0 && Math.max(originalWidth, originalHeight) > this.maxSide) {
+      pipeline = pipeline.resize({ width: this.maxSide, height: this.maxSide, fit: 'inside' });
+    }
+    try {
+      const { data, info } = await pipeline
+        .removeAlpha()
+        .toColourspace('srgb')
+        .raw({ depth: 'uchar' })
+        .toBuffer({ resolveWithObject: true });
+      if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
+        throw new Error(`unexpected decoder output: ${info.channels} channels`);
+      }
+      return {
+        width: info.width,
+        height: info.height,
+        data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+        format,
+        originalWidth,
+        originalHeight,
+        scale: info.width / originalWidth,
+      };
+    } catch (error) {
+      if (error instanceof Error && /pixel limit/i.test(error.message)) {
+        throw new ImageError('image_too_large', 'Image exceeds the pixel limit', { max_pixels: this.maxPixels });
+      }
+      throw invalidImage(format, error);
+    }
+  }
+}
+
+function invalidImage(format: ImageFormat, cause: unknown): ImageError {
+  const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+  return new ImageError('invalid_image', `The ${format} image is truncated or corrupt`, { format, reason }, { cause });
+}
