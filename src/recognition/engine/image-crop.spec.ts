@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RgbImage } from './face.types.js';
+import { axisSamples, cropResizeToBgrPlanes, cropResizeToGrey } from './image-crop.js';
+
+/** A width x height image whose pixel (x, y) is RGB (x, y, 7). */
+function coordinateImage(width: number, height: number): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) data.set([x, y, 7], (y * width + x) * 3);
+  }
+  return { width, height, data };
+}
+
+function solidImage(width: number, height: number, rgb: [number, number, number]): RgbImage {
+  const data = new Uint8Array(width * height * 3);
+  for (let i = 0; i < width * height; i++) data.set(rgb, i * 3);
+  return { width, height, data };
+}
+
+describe(axisSamples.name, () => {
+  it('maps an unscaled crop onto whole source pixels', () => {
+    const sut = axisSamples(2, 4, 4, 10);
+
+    assert.deepEqual([...sut.index0], [2, 3, 4, 5]);
+    assert.deepEqual([...sut.weight], [0, 0, 0, 0]);
+  });
+
+  it('aligns pixel centres when halving', () => {
+    // Output pixel i covers source pixels 2i and 2i+1: its centre is at 2i + 0.5.
+    const sut = axisSamples(0, 8, 4, 8);
+
+    assert.deepEqual([...sut.index0], [0, 2, 4, 6]);
+    assert.deepEqual([...sut.index1], [1, 3, 5, 7]);
+    assert.deepEqual([...sut.weight], [0.5, 0.5, 0.5, 0.5]);
+  });
+
+  it('clamps positions outside the image to the edge pixels', () => {
+    const sut = axisSamples(-5, 20, 4, 10);
+
+    assert.equal(sut.index0[0], 0);
+    assert.equal(sut.weight[0], 0);
+    assert.equal(sut.index0[3], 9);
+    assert.equal(sut.index1[3], 9);
+  });
+});
+
+describe(cropResizeToBgrPlanes.name, () => {
+  it('writes B, G, R planes of the crop into the top-left of the target', () => {
+    const image = coordinateImage(10, 8);
+    const target = { data: new Float32Array(2 * 3 * 4 * 4), offset: 3 * 4 * 4, planeWidth: 4, planeHeight: 4 };
+
+    cropResizeToBgrPlanes(image, { x: 3, y: 2, width: 3, height: 2 }, 3, 2, target);
+
+    const plane = (channel: number, x: number, y: number) => target.data[48 + channel * 16 + y * 4 + x];
+    assert.equal(plane(0, 0, 0), 7); // blue
+    assert.equal(plane(1, 2, 1), 3); // green = source y
+    assert.equal(plane(2, 2, 1), 5); // red = source x
+    assert.equal(plane(2, 3, 0), 0); // outside the written region: untouched
+    assert.ok(target.data.subarray(0, 48).every((value) => value === 0)); // the first batch item: untouched
+  });
+
+  it('interpolates linearly when scaling up', () => {
+    const image = coordinateImage(4, 4);
+    const target = { data: new Float32Array(3 * 8 * 8), offset: 0, planeWidth: 8, planeHeight: 8 };
+
+    cropResizeToBgrPlanes(image, { x: 0, y: 0, width: 4, height: 4 }, 8, 8, target);
+
+    const red = (x: number) => target.data[2 * 64 + x];
+    // Output centre x maps to source (x + 0.5) / 2 - 0.5: 0.25, 0.75, 1.25, ...
+    assert.equal(red(0), 0);
+    assert.equal(red(1), 0.25);
+    assert.equal(red(2), 0.75);
+    assert.equal(red(7), 3);
+  });
+});
+
+describe(cropResizeToGrey.name, () => {
+  it('gives BT.601 luma of a solid colour', () => {
+    const grey = cropResizeToGrey(solidImage(20, 20, [200, 100, 50]), { x: 2, y: 2, width: 10, height: 10 }, 5, 5);
+
+    const expected = 0.299 * 200 + 0.587 * 100 + 0.114 * 50;
+    assert.ok(grey.every((value) => Math.abs(value - expected) < 1e-3));
+  });
+
+  it('averages the footprint when shrinking, so a 1-px checkerboard becomes flat grey', () => {
+    const size = 64;
+    const data = new Uint8Array(size * size * 3);
+    for (let i = 0; i < size * size; i++)
+      data.fill(((i % size) + Math.floor(i / size)) % 2 ? 255 : 0, i * 3, i * 3 + 3);
+
+    const grey = cropResizeToGrey(
+      { width: size, height: size, data },
+      { x: 0, y: 0, width: size, height: size },
+      16,
+      16,
+    );
+
+    assert.ok(
+      grey.every((value) => Math.abs(value - 127.5) < 1),
+      `values ${grey[0]}, ${grey[1]}`,
+    );
+  });
+});
