@@ -18,15 +18,15 @@ function solidImage(width: number, height: number, rgb: [number, number, number]
   return { width, height, data };
 }
 
-describe(axisSamples.name, () => {
-  it('maps an unscaled crop onto whole source pixels', () => {
+void describe(axisSamples.name, () => {
+  void it('maps an unscaled crop onto whole source pixels', () => {
     const sut = axisSamples(2, 4, 4, 10);
 
     assert.deepEqual([...sut.index0], [2, 3, 4, 5]);
     assert.deepEqual([...sut.weight], [0, 0, 0, 0]);
   });
 
-  it('aligns pixel centres when halving', () => {
+  void it('aligns pixel centres when halving', () => {
     // Output pixel i covers source pixels 2i and 2i+1: its centre is at 2i + 0.5.
     const sut = axisSamples(0, 8, 4, 8);
 
@@ -35,7 +35,7 @@ describe(axisSamples.name, () => {
     assert.deepEqual([...sut.weight], [0.5, 0.5, 0.5, 0.5]);
   });
 
-  it('clamps positions outside the image to the edge pixels', () => {
+  void it('clamps positions outside the image to the edge pixels', () => {
     const sut = axisSamples(-5, 20, 4, 10);
 
     assert.equal(sut.index0[0], 0);
@@ -45,8 +45,8 @@ describe(axisSamples.name, () => {
   });
 });
 
-describe(cropResizeToBgrPlanes.name, () => {
-  it('writes B, G, R planes of the crop into the top-left of the target', () => {
+void describe(cropResizeToBgrPlanes.name, () => {
+  void it('writes B, G, R planes of the crop into the top-left of the target', () => {
     const image = coordinateImage(10, 8);
     const target = { data: new Float32Array(2 * 3 * 4 * 4), offset: 3 * 4 * 4, planeWidth: 4, planeHeight: 4 };
 
@@ -60,7 +60,7 @@ describe(cropResizeToBgrPlanes.name, () => {
     assert.ok(target.data.subarray(0, 48).every((value) => value === 0)); // the first batch item: untouched
   });
 
-  it('interpolates linearly when scaling up', () => {
+  void it('interpolates linearly when scaling up', () => {
     const image = coordinateImage(4, 4);
     const target = { data: new Float32Array(3 * 8 * 8), offset: 0, planeWidth: 8, planeHeight: 8 };
 
@@ -75,15 +75,15 @@ describe(cropResizeToBgrPlanes.name, () => {
   });
 });
 
-describe(cropResizeToGrey.name, () => {
-  it('gives BT.601 luma of a solid colour', () => {
+void describe(cropResizeToGrey.name, () => {
+  void it('gives BT.601 luma of a solid colour', () => {
     const grey = cropResizeToGrey(solidImage(20, 20, [200, 100, 50]), { x: 2, y: 2, width: 10, height: 10 }, 5, 5);
 
     const expected = 0.299 * 200 + 0.587 * 100 + 0.114 * 50;
     assert.ok(grey.every((value) => Math.abs(value - expected) < 1e-3));
   });
 
-  it('averages the footprint when shrinking, so a 1-px checkerboard becomes flat grey', () => {
+  void it('averages the footprint when shrinking, so a 1-px checkerboard becomes flat grey', () => {
     const size = 64;
     const data = new Uint8Array(size * size * 3);
     for (let i = 0; i < size * size; i++)

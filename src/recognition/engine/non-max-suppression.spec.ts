@@ -12,35 +12,35 @@ function face(bbox: [number, number, number, number], confidence: number): Detec
   };
 }
 
-describe(iou.name, () => {
-  it('is 1 for identical boxes', () => {
+void describe(iou.name, () => {
+  void it('is 1 for identical boxes', () => {
     assert.equal(iou([10, 10, 50, 50], [10, 10, 50, 50]), 1);
   });
 
-  it('is 0 for disjoint or touching boxes', () => {
+  void it('is 0 for disjoint or touching boxes', () => {
     assert.equal(iou([0, 0, 10, 10], [20, 20, 30, 30]), 0);
     assert.equal(iou([0, 0, 10, 10], [10, 0, 20, 10]), 0);
   });
 
-  it('is intersection over union for partial overlap', () => {
+  void it('is intersection over union for partial overlap', () => {
     // 10x10 boxes shifted by 5 in x: intersection 50, union 150.
     assert.equal(iou([0, 0, 10, 10], [5, 0, 15, 10]), 50 / 150);
   });
 
-  it('is symmetric and handles a box inside another', () => {
+  void it('is symmetric and handles a box inside another', () => {
     const outer: [number, number, number, number] = [0, 0, 20, 20];
     const inner: [number, number, number, number] = [5, 5, 15, 15];
     assert.equal(iou(outer, inner), 100 / 400);
     assert.equal(iou(inner, outer), iou(outer, inner));
   });
 
-  it('is 0 for an empty box', () => {
+  void it('is 0 for an empty box', () => {
     assert.equal(iou([5, 5, 5, 5], [0, 0, 10, 10]), 0);
   });
 });
 
-describe(nonMaxSuppression.name, () => {
-  it('keeps the highest-scoring face of an overlapping cluster', () => {
+void describe(nonMaxSuppression.name, () => {
+  void it('keeps the highest-scoring face of an overlapping cluster', () => {
     const faces = [face([0, 0, 10, 10], 0.8), face([1, 1, 11, 11], 0.95), face([0, 1, 10, 11], 0.9)];
 
     const kept = nonMaxSuppression(faces, 0.3);
@@ -49,7 +49,7 @@ describe(nonMaxSuppression.name, () => {
     assert.equal(kept[0].confidence, 0.95);
   });
 
-  it('keeps separate faces, sorted by confidence', () => {
+  void it('keeps separate faces, sorted by confidence', () => {
     const faces = [face([0, 0, 10, 10], 0.7), face([100, 100, 120, 120], 0.99), face([50, 0, 60, 10], 0.8)];
 
     const kept = nonMaxSuppression(faces, 0.3);
@@ -60,7 +60,7 @@ describe(nonMaxSuppression.name, () => {
     );
   });
 
-  it('keeps overlapping faces whose IoU is at or below the threshold', () => {
+  void it('keeps overlapping faces whose IoU is at or below the threshold', () => {
     const a = face([0, 0, 10, 10], 0.9);
     const b = face([5, 0, 15, 10], 0.8); // IoU 1/3 with a
 
@@ -68,7 +68,7 @@ describe(nonMaxSuppression.name, () => {
     assert.equal(nonMaxSuppression([a, b], 0.3).length, 1);
   });
 
-  it('does not modify its input and accepts an empty list', () => {
+  void it('does not modify its input and accepts an empty list', () => {
     const faces = [face([0, 0, 10, 10], 0.5), face([0, 0, 10, 10], 0.9)];
     const copy = [...faces];
 
