@@ -1,0 +1,156 @@
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { DetectOptions, DetectedFace, FaceDetector, RgbImage } from './face.types.js';
+import { cropResizeToBgrPlanes } from './image-crop.js';
+import { nonMaxSuppression } from './non-max-suppression.js';
+import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
+
+export const YUNET_DYNAMIC_FILE = 'yunet_s_dynamic.onnx';
+export const YUNET_FIXED_FILE = 'yunet_s_640_640.onnx';
+
+const STRIDES = [8, 16, 32] as const;
+const FIXED_SIDE = 640;
+
+export interface YuNetDetectorOptions extends OnnxSessionOptions {
+  /** Longer side of the network input in pixels (multiple of 32, default 640); images are scaled to it. */
+  inputSize?: number;
+  /** Default score threshold (default 0.9); DetectOptions.minConfidence overrides it per call. */
+  minConfidence?: number;
+  /** IoU above which overlapping detections are merged (default 0.3). */
+  nmsIouThreshold?: number;
+}
+
+/** How the image was placed in the network input: scaled per axis, at the top-left, zero padding after. */
+interface Letterbox {
+  inputWidth: number;
+  inputHeight: number;
+  scaleX: number;
+  scaleY: number;
+}
+
+/**
+ * YuNet (libfacedetection, "s" size): faces with 5 landmarks. BGR raw 0-255 NCHW input; per stride 8/16/32 one
+ * prior per cell, score = sqrt(cls * obj). Works with the dynamic-shape export or the fixed 640x640 one.
+ */
+export class YuNetDetector implements FaceDetector {
+  readonly modelId = 'yunet-s';
+  private readonly inputSize: number;
+  private readonly minConfidence: number;
+  private readonly nmsIouThreshold: number;
+
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly fixedInput: boolean,
+    options: YuNetDetectorOptions,
+  ) {
+    this.inputSize = fixedInput ? FIXED_SIDE : roundUpTo32(options.inputSize ?? FIXED_SIDE);
+    this.minConfidence = options.minConfidence ?? 0.9;
+    this.nmsIouThreshold = options.nmsIouThreshold ?? 0.3;
+  }
+
+  /** Loads the dynamic model from modelsDir (or else the fixed 640x640 one); null when neither file is there. */
+  static async create(modelsDir: string, options: YuNetDetectorOptions = {}): Promise<YuNetDetector | null> {
+    for (const [file, fixedInput] of [
+      [YUNET_DYNAMIC_FILE, false],
+      [YUNET_FIXED_FILE, true],
+    ] as const) {
+      const path = join(modelsDir, file);
+      if (await fileExists(path)) return new YuNetDetector(await openOnnxSession(path, options), fixedInput, options);
+    }
+    return null;
+  }
+
+  async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
+    const letterbox = this.letterbox(image);
+    const { inputWidth, inputHeight } = letterbox;
+    const input = new Float32Array(3 * inputWidth * inputHeight);
+    cropResizeToBgrPlanes(
+      image,
+      { x: 0, y: 0, width: image.width, height: image.height },
+      Math.round(image.width * letterbox.scaleX),
+      Math.round(image.height * letterbox.scaleY),
+      { data: input, offset: 0, planeWidth: inputWidth, planeHeight: inputHeight },
+    );
+    const outputs = await this.session.run({
+      input: new ort.Tensor('float32', input, [1, 3, inputHeight, inputWidth]),
+    });
+    const minConfidence = options.minConfidence ?? this.minConfidence;
+    const candidates = STRIDES.flatMap((stride) => decodeStride(outputs, stride, letterbox, minConfidence));
+    const minFaceSize = options.minFaceSize ?? 0;
+    return nonMaxSuppression(candidates, this.nmsIouThreshold)
+      .map((face) => clipToImage(face, image))
+      .filter((face) => Math.min(face.bbox[2] - face.bbox[0], face.bbox[3] - face.bbox[1]) >= Math.max(1, minFaceSize));
+  }
+
+  private letterbox(image: RgbImage): Letterbox {
+    const scale = this.inputSize / Math.max(image.width, image.height);
+    const scaledWidth = Math.max(1, Math.round(image.width * scale));
+    const scaledHeight = Math.max(1, Math.round(image.height * scale));
+    return {
+      inputWidth: this.fixedInput ? FIXED_SIDE : roundUpTo32(scaledWidth),
+      inputHeight: this.fixedInput ? FIXED_SIDE : roundUpTo32(scaledHeight),
+      scaleX: scaledWidth / image.width,
+      scaleY: scaledHeight / image.height,
+    };
+  }
+}
+
+function roundUpTo32(value: number): number {
+  return Math.max(32, Math.ceil(value / 32) * 32);
+}
+
+/** The faces of one stride's cells scoring at least minConfidence, in image coordinates (not yet clipped). */
+function decodeStride(
+  outputs: ort.InferenceSession.OnnxValueMapType,
+  stride: number,
+  letterbox: Letterbox,
+  minConfidence: number,
+): DetectedFace[] {
+  const cls = floatOutput(outputs, `cls_${stride}`);
+  const obj = floatOutput(outputs, `obj_${stride}`);
+  const bbox = floatOutput(outputs, `bbox_${stride}`);
+  const kps = floatOutput(outputs, `kps_${stride}`);
+  const columns = letterbox.inputWidth / stride;
+  const cells = columns * (letterbox.inputHeight / stride);
+  if (cls.length !== cells) throw new Error(`YuNet stride ${stride}: ${cls.length} cells, expected ${cells}`);
+  const { scaleX, scaleY } = letterbox;
+  const minProduct = minConfidence * minConfidence;
+  const faces: DetectedFace[] = [];
+  for (let i = 0; i < cells; i++) {
+    const product = clamp01(cls[i]) * clamp01(obj[i]);
+    if (product < minProduct) continue;
+    const col = i % columns;
+    const row = Math.floor(i / columns);
+    const cx = (col + bbox[i * 4]) * stride;
+    const cy = (row + bbox[i * 4 + 1]) * stride;
+    const w = Math.exp(bbox[i * 4 + 2]) * stride;
+    const h = Math.exp(bbox[i * 4 + 3]) * stride;
+    const point = (k: number) => ({
+      x: ((col + kps[i * 10 + 2 * k]) * stride) / scaleX,
+      y: ((row + kps[i * 10 + 2 * k + 1]) * stride) / scaleY,
+    });
+    faces.push({
+      bbox: [(cx - w / 2) / scaleX, (cy - h / 2) / scaleY, (cx + w / 2) / scaleX, (cy + h / 2) / scaleY],
+      confidence: Math.sqrt(product),
+      landmarks: {
+        left_eye: point(0),
+        right_eye: point(1),
+        nose: point(2),
+        mouth_left: point(3),
+        mouth_right: point(4),
+      },
+    });
+  }
+  return faces;
+}
+
+function clamp01(value: number): number {
+  return value < 0 ? 0 : value > 1 ? 1 : value;
+}
+
+function clipToImage(face: DetectedFace, image: RgbImage): DetectedFace {
+  const [x1, y1, x2, y2] = face.bbox;
+  const clipX = (x: number) => Math.min(Math.max(x, 0), image.width);
+  const clipY = (y: number) => Math.min(Math.max(y, 0), image.height);
+  return { ...face, bbox: [clipX(x1), clipY(y1), clipX(x2), clipY(y2)] };
+}
