@@ -1,0 +1,242 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type TemplateVector, VectorIndex, type VectorSearchHit } from './vector-index.js';
+
+/** Small seeded generator (mulberry32) so a failure can be replayed with the same data. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomUnitVector(dimensions: number, random: () => number): Float32Array {
+  const vector = new Float32Array(dimensions);
+  let norm = 0;
+  for (let index = 0; index < dimensions; index += 1) {
+    vector[index] = random() * 2 - 1;
+    norm += vector[index] * vector[index];
+  }
+  for (let index = 0; index < dimensions; index += 1) vector[index] /= Math.sqrt(norm);
+  return vector;
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let index = 0; index < a.length; index += 1) sum += a[index] * b[index];
+  return sum;
+}
+
+function randomTemplates(count: number, dimensions: number, random: () => number): TemplateVector[] {
+  const templates: TemplateVector[] = [];
+  for (let index = 0; index < count; index += 1) {
+    // Owners drawn at random: about four templates each, scattered over the rows.
+    const ownerNumber = Math.floor((random() * count) / 4);
+    templates.push({
+      templateId: `t${index}`,
+      ownerId: `p${ownerNumber}`,
+      vector: randomUnitVector(dimensions, random),
+    });
+  }
+  return templates;
+}
+
+function naiveSearch(templates: TemplateVector[], query: Float32Array, k: number): VectorSearchHit[] {
+  return templates
+    .map(({ templateId, ownerId, vector }) => ({ templateId, ownerId, similarity: dot(vector, query) }))
+    .sort((a, b) => b.similarity - a.similarity)
+    .slice(0, k);
+}
+
+function naiveSearchOwners(templates: TemplateVector[], query: Float32Array, k: number): VectorSearchHit[] {
+  const best = new Map<string, VectorSearchHit>();
+  for (const hit of naiveSearch(templates, query, templates.length)) {
+    if (!best.has(hit.ownerId)) best.set(hit.ownerId, hit);
+  }
+  return [...best.values()].slice(0, k);
+}
+
+/** Float32 SIMD sums differ from a double-precision scan in the last bits, and ties may come in any order. */
+function assertSameHits(actual: VectorSearchHit[], expected: VectorSearchHit[], templates: TemplateVector[]): void {
+  const tolerance = 1e-5;
+  assert.equal(actual.length, expected.length);
+  assert.equal(new Set(actual.map((hit) => hit.templateId)).size, actual.length, 'duplicate template in results');
+  const byId = new Map(templates.map((template) => [template.templateId, template]));
+  actual.forEach((hit, rank) => {
+    assert.ok(Math.abs(hit.similarity - expected[rank].similarity) <= tolerance, `similarity at rank ${rank}`);
+    const template = byId.get(hit.templateId);
+    assert.ok(template, `unknown template ${hit.templateId}`);
+    assert.equal(hit.ownerId, template.ownerId);
+  });
+}
+
+function loadedIndex(templates: TemplateVector[], dimensions: number): VectorIndex {
+  const sut = new VectorIndex(dimensions);
+  sut.load(templates);
+  return sut;
+}
+
+void describe(VectorIndex.name, () => {
+  void it('returns nothing from an empty index', () => {
+    const sut = new VectorIndex(8);
+    const query = randomUnitVector(8, seededRandom(1));
+    assert.deepEqual(sut.search(query, 5), []);
+    assert.deepEqual(sut.searchOwners(query, 5), []);
+    assert.equal(sut.size, 0);
+  });
+
+  for (const dimensions of [128, 20]) {
+    for (const size of [1, 7, 300, 4097, 9000]) {
+      void it(`matches a naive scan over ${size} random ${dimensions}-d templates`, () => {
+        const random = seededRandom(size * 31 + dimensions);
+        const templates = randomTemplates(size, dimensions, random);
+        const sut = loadedIndex(templates, dimensions);
+        assert.equal(sut.size, size);
+        for (const k of [1, 5, 50, size + 3]) {
+          const query = randomUnitVector(dimensions, random);
+          assertSameHits(sut.search(query, k), naiveSearch(templates, query, k), templates);
+          assertSameHits(sut.searchOwners(query, k), naiveSearchOwners(templates, query, k), templates);
+        }
+      });
+    }
+  }
+
+  void it('finds a stored vector as its own best match with similarity 1', () => {
+    const random = seededRandom(7);
+    const templates = randomTemplates(2000, 128, random);
+    const sut = loadedIndex(templates, 128);
+    const target = templates[1234];
+    const [best] = sut.search(target.vector, 1);
+    assert.equal(best.templateId, target.templateId);
+    assert.ok(Math.abs(best.similarity - 1) < 1e-5);
+  });
+
+  void it('returns every tied template when identical vectors are stored', () => {
+    const random = seededRandom(11);
+    const shared = randomUnitVector(16, random);
+    const sut = new VectorIndex(16);
+    for (let index = 0; index < 6; index += 1) sut.add(`twin${index}`, `p${index % 2}`, shared);
+    for (let index = 0; index < 50; index += 1) sut.add(`other${index}`, 'p9', randomUnitVector(16, random));
+    const hits = sut.search(shared, 6);
+    assert.deepEqual(hits.map((hit) => hit.templateId).sort(), ['twin0', 'twin1', 'twin2', 'twin3', 'twin4', 'twin5']);
+    assert.equal(new Set(hits.map((hit) => hit.similarity)).size, 1);
+    const owners = sut.searchOwners(shared, 2);
+    assert.deepEqual(owners.map((hit) => hit.ownerId).sort(), ['p0', 'p1']);
+  });
+
+  void it('matches a naive scan after removing random templates', () => {
+    const random = seededRandom(21);
+    const templates = randomTemplates(5000, 128, random);
+    const sut = loadedIndex(templates, 128);
+    const removed = templates.filter(() => random() < 0.5);
+    for (const template of removed) assert.equal(sut.removeTemplate(template.templateId), true);
+    assert.equal(sut.removeTemplate(removed[0].templateId), false);
+    assert.equal(sut.removeTemplate('never-added'), false);
+    const kept = templates.filter((template) => !removed.includes(template));
+    assert.equal(sut.size, kept.length);
+    for (const template of removed) assert.equal(sut.has(template.templateId), false);
+    for (let round = 0; round < 5; round += 1) {
+      const query = randomUnitVector(128, random);
+      assertSameHits(sut.search(query, 20), naiveSearch(kept, query, 20), kept);
+      assertSameHits(sut.searchOwners(query, 20), naiveSearchOwners(kept, query, 20), kept);
+    }
+  });
+
+  void it('removes every template of an owner and nothing else', () => {
+    const random = seededRandom(31);
+    const templates = randomTemplates(3000, 64, random);
+    const sut = loadedIndex(templates, 64);
+    const ownerId = templates[1500].ownerId;
+    const owned = templates.filter((template) => template.ownerId === ownerId);
+    const ownersBefore = sut.ownerCount;
+    assert.equal(sut.removeOwner(ownerId), owned.length);
+    assert.equal(sut.removeOwner(ownerId), 0);
+    assert.equal(sut.size, templates.length - owned.length);
+    assert.equal(sut.ownerCount, ownersBefore - 1);
+    const kept = templates.filter((template) => template.ownerId !== ownerId);
+    const hits = sut.search(owned[0].vector, sut.size);
+    assert.equal(hits.length, kept.length);
+    assert.ok(hits.every((hit) => hit.ownerId !== ownerId));
+    assertSameHits(hits.slice(0, 30), naiveSearch(kept, owned[0].vector, 30), kept);
+  });
+
+  void it('returns only owners the filter accepts, asking once per owner', () => {
+    const random = seededRandom(41);
+    const templates = randomTemplates(4000, 128, random);
+    const sut = loadedIndex(templates, 128);
+    const allowed = (ownerId: string): boolean => Number(ownerId.slice(1)) % 3 === 0;
+    const filtered = templates.filter((template) => allowed(template.ownerId));
+    const query = randomUnitVector(128, random);
+    const asked: string[] = [];
+    const ownerFilter = (ownerId: string): boolean => {
+      asked.push(ownerId);
+      return allowed(ownerId);
+    };
+    assertSameHits(sut.search(query, 25, { ownerFilter }), naiveSearch(filtered, query, 25), filtered);
+    assert.equal(new Set(asked).size, asked.length, 'filter called twice for one owner');
+    asked.length = 0;
+    const owners = sut.searchOwners(query, 25, { ownerFilter });
+    assertSameHits(owners, naiveSearchOwners(filtered, query, 25), filtered);
+    assert.equal(new Set(asked).size, asked.length, 'filter called twice for one owner');
+    assert.deepEqual(sut.search(query, 5, { ownerFilter: () => false }), []);
+  });
+
+  void it('replaces the vector and owner when a template id is added again', () => {
+    const random = seededRandom(51);
+    const sut = new VectorIndex(32);
+    const first = randomUnitVector(32, random);
+    const second = randomUnitVector(32, random);
+    sut.add('t1', 'alice', first);
+    sut.add('t1', 'bob', second);
+    assert.equal(sut.size, 1);
+    assert.equal(sut.ownerCount, 1);
+    const [hit] = sut.search(second, 1);
+    assert.equal(hit.ownerId, 'bob');
+    assert.ok(Math.abs(hit.similarity - 1) < 1e-5);
+    assert.equal(sut.removeOwner('alice'), 0);
+  });
+
+  void it('keeps its content when the caller reuses the vector it added', () => {
+    const sut = new VectorIndex(4);
+    const vector = new Float32Array([1, 0, 0, 0]);
+    sut.add('t1', 'p1', vector);
+    vector.set([0, 1, 0, 0]);
+    assert.equal(sut.search(new Float32Array([1, 0, 0, 0]), 1)[0].similarity, 1);
+  });
+
+  void it('replaces its content on load', () => {
+    const random = seededRandom(61);
+    const sut = loadedIndex(randomTemplates(100, 16, random), 16);
+    const next = randomTemplates(10, 16, random).map((template) => ({
+      ...template,
+      templateId: `n${template.templateId}`,
+    }));
+    sut.load(next);
+    assert.equal(sut.size, 10);
+    const query = randomUnitVector(16, random);
+    assertSameHits(sut.search(query, 100), naiveSearch(next, query, 100), next);
+  });
+
+  void it('rejects vectors and queries of the wrong dimension', () => {
+    const sut = new VectorIndex(128);
+    assert.throws(() => sut.add('t1', 'p1', new Float32Array(127)), RangeError);
+    assert.throws(() => sut.add('t1', 'p1', new Float32Array(129)), RangeError);
+    assert.throws(() => sut.search(new Float32Array(64), 1), RangeError);
+    assert.throws(() => sut.searchOwners(new Float32Array(256), 1), RangeError);
+    assert.equal(sut.size, 0);
+  });
+
+  void it('rejects non-finite values, a bad k and a bad dimension', () => {
+    const sut = new VectorIndex(4);
+    assert.throws(() => sut.add('t1', 'p1', new Float32Array([0, Number.NaN, 0, 0])), RangeError);
+    assert.throws(() => sut.search(new Float32Array([Infinity, 0, 0, 0]), 1), RangeError);
+    assert.throws(() => sut.search(new Float32Array(4), -1), RangeError);
+    assert.throws(() => sut.search(new Float32Array(4), 1.5), RangeError);
+    assert.throws(() => new VectorIndex(0), RangeError);
+    assert.throws(() => new VectorIndex(2.5), RangeError);
+  });
+});
