@@ -14,6 +14,11 @@ const FIXED_SIDE = 640;
 export interface YuNetDetectorOptions extends OnnxSessionOptions {
   /** Longer side of the network input in pixels (multiple of 32, default 640); images are scaled to it. */
   inputSize?: number;
+  /**
+   * Largest factor a small image is enlarged by to reach inputSize (default 2). Enlarging a tight face crop
+   * (a 150 px chip) to 640 px makes a face bigger than YuNet was trained on, and it is missed.
+   */
+  maxUpscale?: number;
   /** Default score threshold (default 0.9); DetectOptions.minConfidence overrides it per call. */
   minConfidence?: number;
   /** IoU above which overlapping detections are merged (default 0.3). */
@@ -35,6 +40,7 @@ interface Letterbox {
 export class YuNetDetector implements FaceDetector {
   readonly modelId = 'yunet-s';
   private readonly inputSize: number;
+  private readonly maxUpscale: number;
   private readonly minConfidence: number;
   private readonly nmsIouThreshold: number;
 
@@ -44,6 +50,7 @@ export class YuNetDetector implements FaceDetector {
     options: YuNetDetectorOptions,
   ) {
     this.inputSize = fixedInput ? FIXED_SIDE : roundUpTo32(options.inputSize ?? FIXED_SIDE);
+    this.maxUpscale = options.maxUpscale ?? 2;
     this.minConfidence = options.minConfidence ?? 0.9;
     this.nmsIouThreshold = options.nmsIouThreshold ?? 0.3;
   }
@@ -83,7 +90,7 @@ export class YuNetDetector implements FaceDetector {
   }
 
   private letterbox(image: RgbImage): Letterbox {
-    const scale = this.inputSize / Math.max(image.width, image.height);
+    const scale = Math.min(this.inputSize / Math.max(image.width, image.height), this.maxUpscale);
     const scaledWidth = Math.max(1, Math.round(image.width * scale));
     const scaledHeight = Math.max(1, Math.round(image.height * scale));
     return {
