@@ -141,11 +141,11 @@ void describe(FaceQualityAssessor.name, () => {
     assert.ok(Math.abs(dark.brightness - 25) < 1, `dark ${dark.brightness}`);
     assert.ok(
       dark.reasons.some((reason) => reason.startsWith('face too dark: brightness 25 < 40')),
-      `${dark.reasons}`,
+      `${dark.reasons.join('; ')}`,
     );
     assert.ok(
       bright.reasons.some((reason) => reason.startsWith('face too bright')),
-      `${bright.reasons}`,
+      `${bright.reasons.join('; ')}`,
     );
     assert.ok(Math.abs(normal.brightness - 127.5) < 1);
     assert.equal(normal.overall, 'good');
@@ -157,7 +157,7 @@ void describe(FaceQualityAssessor.name, () => {
 
     assert.equal(small.face_size, 40);
     assert.equal(small.overall, 'poor');
-    assert.ok(small.reasons.includes('face too small: 40 px < 48 px'), `${small.reasons}`);
+    assert.ok(small.reasons.includes('face too small: 40 px < 48 px'), `${small.reasons.join('; ')}`);
   });
 
   void it('reports pose from the landmarks and fails a turned head', () => {
