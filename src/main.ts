@@ -1,16 +1,21 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { Module, Controller, Get } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app/create-app.js';
+import { AppConfig } from './config/app-config.js';
 
-@Controller()
-class HelloController {
-  @Get('healthz')
-  health() {
-    return { status: 'ok' };
-  }
+let config: AppConfig;
+try {
+  config = AppConfig.fromEnvironment();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
 }
-@Module({ controllers: [HelloController] })
-class AppModule {}
 
-const app = await NestFactory.create(AppModule);
-await app.listen(3000);
+const app = await createApp(config);
+await app.listen(config.port);
+Logger.log(
+  `Listening on http://localhost:${config.port} (API /api/v1, docs /docs) with ${
+    config.usesEmbeddedDatabase ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL'
+  }`,
+  'Main',
+);

@@ -1,3 +1,6 @@
+const ALLOWED = 1;
+const REJECTED = 2;
+
 /**
  * Interns owner ids (people) as small integer slots so the index can tag each row with an Int32 and keep
  * per-owner scratch in typed arrays. A slot is freed when its owner's last template goes and is reused later.
@@ -7,6 +10,8 @@ export class OwnerSlots {
   private readonly idBySlot: Array<string | undefined> = [];
   private templateCounts = new Int32Array(64);
   private readonly freeSlots: number[] = [];
+  /** Per slot during one search: 0 not asked yet, else ALLOWED or REJECTED by the caller's owner filter. */
+  private filterVerdicts = new Int8Array(0);
 
   /** Highest slot number ever handed out plus one: the length per-owner scratch arrays need. */
   get slotCount(): number {
@@ -55,6 +60,23 @@ export class OwnerSlots {
     this.slotById.delete(this.idOf(slot));
     this.idBySlot[slot] = undefined;
     this.freeSlots.push(slot);
+  }
+
+  /** Asks the filter about the slot's owner once per search; the answer is cached until the next reset. */
+  passesFilter(slot: number, ownerFilter: (ownerId: string) => boolean): boolean {
+    let verdict = this.filterVerdicts[slot];
+    if (verdict === 0) {
+      verdict = ownerFilter(this.idOf(slot)) ? ALLOWED : REJECTED;
+      this.filterVerdicts[slot] = verdict;
+    }
+    return verdict === ALLOWED;
+  }
+
+  /** Call at the start of each filtered search. */
+  forgetFilterVerdicts(): void {
+    const slots = this.idBySlot.length;
+    if (this.filterVerdicts.length < slots) this.filterVerdicts = new Int8Array(slots * 2);
+    else this.filterVerdicts.fill(0, 0, slots);
   }
 
   clear(): void {

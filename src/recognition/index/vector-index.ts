@@ -33,8 +33,16 @@ export interface VectorSearchOptions {
 /** Rows scored per kernel call; the block's scores stay in cache while the top-k is updated. */
 const SCORE_BLOCK_ROWS = 4096;
 const MIN_CAPACITY = 1024;
-const ALLOWED = 1;
-const REJECTED = 2;
+
+function assertVector(vector: Float32Array, dimensions: number, what: string): void {
+  if (!(vector instanceof Float32Array) || vector.length !== dimensions) {
+    const got = vector instanceof Float32Array ? `${vector.length} dimensions` : 'not a Float32Array';
+    throw new RangeError(`${what} must be a Float32Array of ${dimensions} dimensions, got ${got}`);
+  }
+  for (let index = 0; index < vector.length; index += 1) {
+    if (!Number.isFinite(vector[index])) throw new RangeError(`${what} has a non-finite value at ${index}`);
+  }
+}
 
 function alignTo64(bytes: number): number {
   return Math.ceil(bytes / 64) * 64;
@@ -67,7 +75,6 @@ export class VectorIndex {
   private readonly owners = new OwnerSlots();
   private ownerBestScore = new Float32Array(0);
   private ownerBestRow = new Int32Array(0);
-  private ownerVerdicts = new Int8Array(0);
 
   constructor(readonly dimensions: number) {
     if (!Number.isInteger(dimensions) || dimensions <= 0) {
@@ -97,6 +104,11 @@ export class VectorIndex {
     return Math.floor((WASM_MAX_PAGES * WASM_PAGE_BYTES - this.rowsPtr) / this.rowBytes);
   }
 
+  /** Bytes of the WebAssembly memory (rows + scratch, reserved capacity included) and the owner column. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength + this.ownerOfRow.byteLength;
+  }
+
   has(templateId: string): boolean {
     return this.rowByTemplate.has(templateId);
   }
@@ -121,7 +133,7 @@ export class VectorIndex {
 
   /** Adds a template, or replaces the vector and owner of an existing template id. */
   add(templateId: string, ownerId: string, vector: Float32Array): void {
-    this.assertVector(vector, 'vector');
+    assertVector(vector, this.dimensions, 'vector');
     this.removeTemplate(templateId);
     if (this.rowCount === this.capacity) {
       this.reserve(Math.min(this.maxCapacity, Math.max(MIN_CAPACITY, this.capacity * 2)));
@@ -176,7 +188,7 @@ export class VectorIndex {
     const top = this.prepareSearch(query, k, this.rowCount);
     if (top === undefined) return [];
     const ownerFilter = options.ownerFilter;
-    if (ownerFilter) this.resetOwnerVerdicts();
+    if (ownerFilter) this.owners.forgetFilterVerdicts();
     let threshold = top.threshold;
     for (let start = 0; start < this.rowCount; start += SCORE_BLOCK_ROWS) {
       const count = this.scoreBlock(start);
@@ -185,7 +197,7 @@ export class VectorIndex {
         const score = scores[offset];
         if (!(score > threshold)) continue;
         const row = start + offset;
-        if (ownerFilter && !this.isOwnerAllowed(this.ownerOfRow[row], ownerFilter)) continue;
+        if (ownerFilter && !this.owners.passesFilter(this.ownerOfRow[row], ownerFilter)) continue;
         top.offer(score, row);
         threshold = top.threshold;
       }
@@ -218,12 +230,12 @@ export class VectorIndex {
       }
     }
     const ownerFilter = options.ownerFilter;
-    if (ownerFilter) this.resetOwnerVerdicts();
+    if (ownerFilter) this.owners.forgetFilterVerdicts();
     let threshold = top.threshold;
     for (let slot = 0; slot < slotCount; slot += 1) {
       const score = bestScore[slot];
       if (!(score > threshold)) continue;
-      if (ownerFilter && !this.isOwnerAllowed(slot, ownerFilter)) continue;
+      if (ownerFilter && !this.owners.passesFilter(slot, ownerFilter)) continue;
       top.offer(score, slot);
       threshold = top.threshold;
     }
@@ -231,7 +243,7 @@ export class VectorIndex {
   }
 
   private prepareSearch(query: Float32Array, k: number, candidates: number): TopScores | undefined {
-    this.assertVector(query, 'query');
+    assertVector(query, this.dimensions, 'query');
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a non-negative integer, got ${k}`);
     const limit = Math.min(k, candidates);
     if (limit === 0) return undefined;
@@ -265,35 +277,10 @@ export class VectorIndex {
     this.rowCount = last;
   }
 
-  private isOwnerAllowed(slot: number, ownerFilter: (ownerId: string) => boolean): boolean {
-    let verdict = this.ownerVerdicts[slot];
-    if (verdict === 0) {
-      verdict = ownerFilter(this.owners.idOf(slot)) ? ALLOWED : REJECTED;
-      this.ownerVerdicts[slot] = verdict;
-    }
-    return verdict === ALLOWED;
-  }
-
-  private resetOwnerVerdicts(): void {
-    const slotCount = this.owners.slotCount;
-    if (this.ownerVerdicts.length < slotCount) this.ownerVerdicts = new Int8Array(slotCount * 2);
-    else this.ownerVerdicts.fill(0, 0, slotCount);
-  }
-
   private ensureOwnerScratch(slotCount: number): void {
     if (this.ownerBestScore.length >= slotCount) return;
     this.ownerBestScore = new Float32Array(slotCount * 2);
     this.ownerBestRow = new Int32Array(slotCount * 2);
-  }
-
-  private assertVector(vector: Float32Array, what: string): void {
-    if (!(vector instanceof Float32Array) || vector.length !== this.dimensions) {
-      const got = vector instanceof Float32Array ? `${vector.length} dimensions` : 'not a Float32Array';
-      throw new RangeError(`${what} must be a Float32Array of ${this.dimensions} dimensions, got ${got}`);
-    }
-    for (let index = 0; index < vector.length; index += 1) {
-      if (!Number.isFinite(vector[index])) throw new RangeError(`${what} has a non-finite value at ${index}`);
-    }
   }
 
   /** Views over the WebAssembly memory; growing it detaches the old ones. */

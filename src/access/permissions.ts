@@ -1,0 +1,40 @@
+/** Every permission the API checks, as `resource:action`. Roles are sets of these. */
+export const Permission = {
+  OrganizationsRead: 'organizations:read',
+  OrganizationsWrite: 'organizations:write',
+  UsersRead: 'users:read',
+  UsersWrite: 'users:write',
+  RolesRead: 'roles:read',
+  RolesWrite: 'roles:write',
+  DepartmentsRead: 'departments:read',
+  DepartmentsWrite: 'departments:write',
+  LocationsRead: 'locations:read',
+  LocationsWrite: 'locations:write',
+  ShiftsRead: 'shifts:read',
+  ShiftsWrite: 'shifts:write',
+  AuditRead: 'audit:read',
+  EmployeesRead: 'employees:read',
+  EmployeesReadSelf: 'employees:read_self',
+  EmployeesWrite: 'employees:write',
+  RecognitionUse: 'recognition:use',
+  ModelsRead: 'models:read',
+  CamerasRead: 'cameras:read',
+  CamerasWrite: 'cameras:write',
+  AttendanceRead: 'attendance:read',
+  AttendanceReadSelf: 'attendance:read_self',
+  AttendanceWrite: 'attendance:write',
+  LeaveRequest: 'leave:request',
+  VisitorsRead: 'visitors:read',
+  VisitorsWrite: 'visitors:write',
+  VisitorsViewIdNumber: 'visitors:view_id_number',
+  JobsRead: 'jobs:read',
+  WebhooksWrite: 'webhooks:write',
+} as const;
+
+export type Permission = (typeof Permission)[keyof typeof Permission];
+
+export const ALL_PERMISSIONS: readonly Permission[] = Object.values(Permission);
+
+export function isPermission(value: string): value is Permission {
+  return (ALL_PERMISSIONS as readonly string[]).includes(value);
+}

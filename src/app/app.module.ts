@@ -1,0 +1,46 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { GlobalExceptionFilter } from '../common/global-exception.filter.js';
+import { PaginationInterceptor } from '../common/pagination.interceptor.js';
+import { createValidationPipe } from '../common/validation.js';
+import type { AppConfig } from '../config/app-config.js';
+import { ConfigModule } from '../config/config.module.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { DepartmentsModule } from '../departments/departments.module.js';
+import { HealthModule } from '../health/health.module.js';
+import { LocationsModule } from '../locations/locations.module.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { RolesModule } from '../roles/roles.module.js';
+import { ShiftsModule } from '../shifts/shifts.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { FirstRunService } from './first-run.service.js';
+
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        HealthModule,
+        AuditModule,
+        RolesModule,
+        UsersModule,
+        AuthModule,
+        OrganizationsModule,
+        DepartmentsModule,
+        LocationsModule,
+        ShiftsModule,
+      ],
+      providers: [
+        FirstRunService,
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: PaginationInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, Repository } from 'typeorm';
+import type { AuthUser } from '../access/auth-user.js';
+import { PageOf } from '../common/pagination.js';
+import { requestContext } from '../common/request-context.js';
+import { AuditLog } from './audit-log.entity.js';
+import { type AuditLogDto, type AuditLogQuery, toAuditLogDto } from './audit-log.dto.js';
+import { redactSecrets } from './redact-secrets.js';
+
+export interface AuditEntry {
+  action: string;
+  entityType?: string;
+  entityId?: string;
+  oldValues?: object | null;
+  newValues?: object | null;
+  /** Defaults to the caller of the current request. */
+  userId?: string | null;
+  organizationId?: string | null;
+}
+
+/** Writes and reads the audit trail. IP, user agent and request id come from the request context. */
+@Injectable()
+export class AuditService {
+  constructor(@InjectRepository(AuditLog) private readonly logs: Repository<AuditLog>) {}
+
+  /** Records one event; pass the transaction's manager so the entry commits (or not) with the change. */
+  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    const context = requestContext.current();
+    const repository = manager ? manager.getRepository(AuditLog) : this.logs;
+    await repository.save(
+      Object.assign(new AuditLog(), {
+        action: entry.action,
+        entityType: entry.entityType ?? null,
+        entityId: entry.entityId ?? null,
+        oldValues: entry.oldValues ? redactSecrets(entry.oldValues) : null,
+        newValues: entry.newValues ? redactSecrets(entry.newValues) : null,
+        userId: entry.userId !== undefined ? entry.userId : (context?.userId ?? null),
+        organizationId: entry.organizationId !== undefined ? entry.organizationId : (context?.organizationId ?? null),
+        ip: context?.ip ?? null,
+        userAgent: context?.userAgent ?? null,
+        requestId: context?.requestId ?? null,
+      }),
+    );
+  }
+
+  async list(caller: AuthUser, query: AuditLogQuery): Promise<PageOf<AuditLogDto>> {
+    const builder = this.logs
+      .createQueryBuilder('log')
+      .where('log.organization_id = :organizationId', { organizationId: caller.organizationId })
+      .orderBy('log.created_at', 'DESC')
+      .addOrderBy('log.id', 'DESC');
+    if (query.action) builder.andWhere('log.action = :action', { action: query.action });
+    if (query.user_id) builder.andWhere('log.user_id = :userId', { userId: query.user_id });
+    if (query.entity_type) builder.andWhere('log.entity_type = :entityType', { entityType: query.entity_type });
+    if (query.entity_id) builder.andWhere('log.entity_id = :entityId', { entityId: query.entity_id });
+    if (query.date_from) builder.andWhere('log.created_at >= :from', { from: query.date_from });
+    if (query.date_to) builder.andWhere('log.created_at <= :to', { to: query.date_to });
+    const { skip, take } = PageOf.skipTake(query);
+    const [rows, count] = await builder.skip(skip).take(take).getManyAndCount();
+    return new PageOf(rows.map(toAuditLogDto), count, query);
+  }
+}

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { AuthUser } from '../access/auth-user.js';
+import { Authenticated, CurrentUser, Public } from '../access/authenticated.decorator.js';
+import { CurrentUserDto } from '../users/user.dto.js';
+import {
+  ChangePasswordDto,
+  ForgotPasswordDto,
+  LoginDto,
+  RefreshTokenDto,
+  ResetPasswordDto,
+  StatusDto,
+  TokenPairDto,
+} from './auth.dto.js';
+import { AuthService } from './auth.service.js';
+import { SessionFamily } from './session-family.decorator.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  /** Logs in with a username or email and a password; 5 failures a minute per address lock the name out briefly. */
+  @Post('login')
+  @HttpCode(200)
+  @Public()
+  @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
+  login(@Body() body: LoginDto): Promise<TokenPairDto> {
+    return this.auth.login(body);
+  }
+
+  /** Swaps a refresh token for a new access token and a new refresh token; each refresh token works once. */
+  @Post('refresh')
+  @HttpCode(200)
+  @Public()
+  refreshTokens(@Body() body: RefreshTokenDto): Promise<TokenPairDto> {
+    return this.auth.refresh(body.refresh_token);
+  }
+
+  /** Ends the login the refresh token belongs to. */
+  @Post('logout')
+  @HttpCode(200)
+  @Public()
+  logout(@Body() body: RefreshTokenDto): Promise<StatusDto> {
+    return this.auth.logout(body.refresh_token);
+  }
+
+  /** The caller's account and permissions. */
+  @Get('me')
+  @Authenticated()
+  getCurrentUser(@CurrentUser() user: AuthUser): Promise<CurrentUserDto> {
+    return this.auth.me(user);
+  }
+
+  /** Changes the caller's password and ends their other logins. */
+  @Post('change-password')
+  @HttpCode(200)
+  @Authenticated()
+  changePassword(
+    @CurrentUser() user: AuthUser,
+    @SessionFamily() familyId: string | undefined,
+    @Body() body: ChangePasswordDto,
+  ): Promise<StatusDto> {
+    return this.auth.changePassword(user, familyId, body);
+  }
+
+  /** Mails a reset token if the address belongs to an active account; the answer is the same either way. */
+  @Post('forgot-password')
+  @HttpCode(200)
+  @Public()
+  forgotPassword(@Body() body: ForgotPasswordDto): Promise<StatusDto> {
+    return this.auth.forgotPassword(body.email);
+  }
+
+  /** Sets a new password with a reset token; every session of the account ends. */
+  @Post('reset-password')
+  @HttpCode(200)
+  @Public()
+  resetPassword(@Body() body: ResetPasswordDto): Promise<StatusDto> {
+    return this.auth.resetPassword(body);
+  }
+}

@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { MailModule } from '../mail/mail.module.js';
+import { RolesModule } from '../roles/roles.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { AccessGuard } from './access.guard.js';
+import { AccessTokenStrategy } from './access-token.strategy.js';
+import { AuthUserResolver } from './auth-user.resolver.js';
+import { AuthController } from './auth.controller.js';
+import { AuthService } from './auth.service.js';
+import { LoginAttempt } from './login-attempt.entity.js';
+import { LoginThrottle } from './login-throttle.js';
+import { PasswordResetToken } from './password-reset-token.entity.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { SessionTokens } from './session-tokens.js';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([RefreshToken, PasswordResetToken, LoginAttempt]),
+    PassportModule,
+    JwtModule.registerAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256', expiresIn: config.accessTokenTtl },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+    UsersModule,
+    RolesModule,
+    MailModule,
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    SessionTokens,
+    LoginThrottle,
+    AuthUserResolver,
+    AccessTokenStrategy,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
+  exports: [AuthUserResolver, SessionTokens],
+})
+export class AuthModule {}

@@ -1,0 +1,75 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type { EntityManager } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import type { User } from '../users/user.entity.js';
+import type { AccessTokenPayload } from './auth.dto.js';
+import { RefreshToken } from './refresh-token.entity.js';
+
+export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** A refresh token as the client holds it: `<row id>.<secret>`; only the SHA-256 of the whole is stored. */
+export function parseRefreshToken(token: string): { id: string } | null {
+  const match = /^([0-9a-f-]{36})\.[A-Za-z0-9_-]{40,}$/.exec(token);
+  return match ? { id: match[1] } : null;
+}
+
+/** Issues access tokens (HS256 JWT) and refresh tokens (opaque, hashed at rest, grouped in families). */
+@Injectable()
+export class SessionTokens {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+  ) {}
+
+  get accessTokenTtl(): number {
+    return this.config.accessTokenTtl;
+  }
+
+  signAccessToken(user: User, familyId: string): Promise<string> {
+    const payload: AccessTokenPayload = {
+      sub: user.id,
+      org: user.organizationId,
+      role: user.role,
+      ver: user.tokenVersion,
+      fam: familyId,
+    };
+    return this.jwt.signAsync(payload);
+  }
+
+  /** Stores a new refresh token of the family (a new family for a new login) and returns its client form. */
+  async issueRefreshToken(
+    manager: EntityManager,
+    user: User,
+    familyId: string = randomUUID(),
+    client: { ip: string | null; userAgent: string | null } = { ip: null, userAgent: null },
+  ): Promise<{ token: string; familyId: string }> {
+    const id = randomUUID();
+    const token = `${id}.${randomBytes(32).toString('base64url')}`;
+    await manager.getRepository(RefreshToken).insert({
+      id,
+      userId: user.id,
+      familyId,
+      tokenHash: sha256(token),
+      expiresAt: new Date(Date.now() + this.config.refreshTokenTtl * 1000),
+      ip: client.ip,
+      userAgent: client.userAgent?.slice(0, 500) ?? null,
+    });
+    return { token, familyId };
+  }
+
+  async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
+    await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
+      familyId,
+    ]);
+  }
+
+  async revokeAllOfUser(manager: EntityManager, userId: string, exceptFamilyId?: string): Promise<void> {
+    await manager.query(
+      `UPDATE refresh_tokens SET revoked_at = now()
+       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
+      [userId, exceptFamilyId ?? null],
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { requestContext } from './request-context.js';
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  details?: unknown;
+  trace_id: string;
+}
+
+const DEFAULT_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable_entity',
+  429: 'too_many_requests',
+  503: 'service_unavailable',
+};
+
+const PG_UNIQUE_VIOLATION = '23505';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
+const PG_INVALID_TEXT = '22P02';
+
+/** Renders every error as `{ error, message, details?, trace_id }`; unexpected errors are logged, never exposed. */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const response = http.getResponse<Response>();
+    const request = http.getRequest<Request>();
+    const traceId = requestContext.current()?.requestId ?? String(response.getHeader('X-Request-Id') ?? 'unknown');
+    const { status, body } = this.describe(exception, traceId, request);
+    if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.error(
+        `${request.method} ${request.originalUrl} failed [trace_id=${traceId}]`,
+        exception instanceof Error ? exception.stack : String(exception),
+      );
+    }
+    if (response.headersSent) return;
+    const retryAfter = (body.details as { retry_after?: unknown } | undefined)?.retry_after;
+    if (status === 429 && typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown, traceId: string, request: Request): { status: number; body: ErrorBody } {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      const payload = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+      const code = typeof payload.error === 'string' && /^[a-z_]+$/.test(payload.error) ? payload.error : undefined;
+      const message = typeof payload.message === 'string' ? payload.message : exception.message;
+      const body: ErrorBody = {
+        error: code ?? DEFAULT_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request'),
+        message: status === 404 && !code ? `Cannot ${request.method} ${request.path}` : message,
+        trace_id: traceId,
+      };
+      if (payload.details !== undefined) body.details = payload.details;
+      return { status, body };
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception.driverError as { code?: string } | undefined)?.code;
+      if (code === PG_UNIQUE_VIOLATION) {
+        return this.plain(HttpStatus.CONFLICT, 'conflict', 'A record with these values already exists', traceId);
+      }
+      if (code === PG_FOREIGN_KEY_VIOLATION) {
+        return this.plain(
+          HttpStatus.CONFLICT,
+          'conflict',
+          'The record is referenced by or refers to another record',
+          traceId,
+        );
+      }
+      if (code === PG_INVALID_TEXT) {
+        return this.plain(HttpStatus.BAD_REQUEST, 'bad_request', 'A value has the wrong format', traceId);
+      }
+    }
+    if (isBodyParserError(exception)) {
+      const status = exception.status;
+      const code = status === 413 ? 'payload_too_large' : 'invalid_json';
+      const message = status === 413 ? 'The request body is too large' : 'The request body is not valid JSON';
+      return this.plain(status, code, message, traceId);
+    }
+    return this.plain(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'An unexpected error occurred', traceId);
+  }
+
+  private plain(status: number, error: string, message: string, traceId: string) {
+    return { status, body: { error, message, trace_id: traceId } };
+  }
+}
+
+function isBodyParserError(error: unknown): error is { status: number; type: string } {
+  const candidate = error as { status?: unknown; type?: unknown } | null;
+  return (
+    typeof candidate?.status === 'number' &&
+    typeof candidate.type === 'string' &&
+    candidate.status >= 400 &&
+    candidate.status < 500
+  );
+}

@@ -1,0 +1,62 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export class PageQuery {
+  /** Page number, from 1. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page: number = 1;
+
+  /** Results per page, at most 100. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  page_size: number = 20;
+}
+
+/** What a service returns for a list; the pagination interceptor turns it into a `Page` with links. */
+export class PageOf<T> {
+  constructor(
+    readonly results: T[],
+    readonly count: number,
+    readonly query: PageQuery,
+  ) {}
+
+  map<U>(mapper: (item: T) => U): PageOf<U> {
+    return new PageOf(this.results.map(mapper), this.count, this.query);
+  }
+
+  static skipTake(query: PageQuery): { skip: number; take: number } {
+    return { skip: (query.page - 1) * query.page_size, take: query.page_size };
+  }
+}
+
+/** The shape of every list response. */
+export interface Page<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/** Builds a page with `next`/`previous` links that keep the caller's other query parameters. */
+export function toPage<T>(originalUrl: string, page: PageOf<T>): Page<T> {
+  const { query, count } = page;
+  const link = (number: number) => {
+    const url = new URL(originalUrl, 'http://local');
+    url.searchParams.set('page', String(number));
+    url.searchParams.set('page_size', String(query.page_size));
+    return `${url.pathname}${url.search}`;
+  };
+  const lastPage = Math.max(1, Math.ceil(count / query.page_size));
+  return {
+    count,
+    next: query.page < lastPage ? link(query.page + 1) : null,
+    previous: query.page > 1 ? link(Math.min(query.page - 1, lastPage)) : null,
+    results: page.results,
+  };
+}

@@ -1,0 +1,24 @@
+import { AuditLog } from '../audit/audit-log.entity.js';
+import { LoginAttempt } from '../auth/login-attempt.entity.js';
+import { PasswordResetToken } from '../auth/password-reset-token.entity.js';
+import { RefreshToken } from '../auth/refresh-token.entity.js';
+import { Department } from '../departments/department.entity.js';
+import { Location } from '../locations/location.entity.js';
+import { Organization } from '../organizations/organization.entity.js';
+import { Role } from '../roles/role.entity.js';
+import { Shift } from '../shifts/shift.entity.js';
+import { User } from '../users/user.entity.js';
+
+/** Every TypeORM entity of the service, for the application and the migration CLI. */
+export const entities = [
+  AuditLog,
+  Department,
+  Location,
+  LoginAttempt,
+  Organization,
+  PasswordResetToken,
+  RefreshToken,
+  Role,
+  Shift,
+  User,
+];

@@ -1,0 +1,128 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsLatitude, IsLongitude, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { PageQuery } from '../common/pagination.js';
+import type { Location } from './location.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+export const LOCATION_TYPES = [
+  'building',
+  'floor',
+  'room',
+  'gate',
+  'entrance',
+  'classroom',
+  'office',
+  'campus',
+  'other',
+] as const;
+
+export class CreateLocationDto {
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ enum: LOCATION_TYPES, enumName: 'LocationType', required: false })
+  @IsOptional()
+  @IsIn(LOCATION_TYPES)
+  location_type?: (typeof LOCATION_TYPES)[number];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  building?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  floor?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  area?: string;
+
+  /** Degrees, -90 to 90. */
+  @IsOptional()
+  @IsLatitude()
+  latitude?: number;
+
+  /** Degrees, -180 to 180. */
+  @IsOptional()
+  @IsLongitude()
+  longitude?: number;
+}
+
+export class UpdateLocationDto extends CreateLocationDto {
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  declare name: string;
+}
+
+export class LocationQuery extends PageQuery {
+  /** Matches name, building or area. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  @ApiProperty({ enum: LOCATION_TYPES, enumName: 'LocationType', required: false })
+  @IsOptional()
+  @IsIn(LOCATION_TYPES)
+  location_type?: string;
+}
+
+export class LocationDto {
+  id: string;
+  organization_id: string;
+  name: string;
+  location_type: string;
+  description: string | null;
+  building: string | null;
+  floor: string | null;
+  area: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function toLocationDto(location: Location): LocationDto {
+  return {
+    id: location.id,
+    organization_id: location.organizationId,
+    name: location.name,
+    location_type: location.locationType,
+    description: location.description,
+    building: location.building,
+    floor: location.floor,
+    area: location.area,
+    latitude: location.latitude,
+    longitude: location.longitude,
+    created_at: location.createdAt,
+    updated_at: location.updatedAt,
+  };
+}
+
+/** Copies the given fields of a create/update body onto the entity. */
+export function applyLocationInput(location: Location, input: Partial<CreateLocationDto>): Location {
+  if (input.name !== undefined) location.name = input.name;
+  if (input.location_type !== undefined) location.locationType = input.location_type;
+  if (input.description !== undefined) location.description = input.description;
+  if (input.building !== undefined) location.building = input.building;
+  if (input.floor !== undefined) location.floor = input.floor;
+  if (input.area !== undefined) location.area = input.area;
+  if (input.latitude !== undefined) location.latitude = input.latitude;
+  if (input.longitude !== undefined) location.longitude = input.longitude;
+  return location;
+}

@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import type { AuthUser } from '../access/auth-user.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ApiError } from '../common/api-error.js';
+import { escapeLike } from '../common/escape-like.js';
+import { PageOf } from '../common/pagination.js';
+import {
+  applyLocationInput,
+  type CreateLocationDto,
+  type LocationDto,
+  type LocationQuery,
+  toLocationDto,
+  type UpdateLocationDto,
+} from './location.dto.js';
+import { Location } from './location.entity.js';
+
+@Injectable()
+export class LocationsService {
+  constructor(
+    @InjectRepository(Location) private readonly locations: Repository<Location>,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(caller: AuthUser, query: LocationQuery): Promise<PageOf<LocationDto>> {
+    const builder = this.locations
+      .createQueryBuilder('location')
+      .where('location.organization_id = :organizationId', { organizationId: caller.organizationId })
+      .orderBy('location.name', 'ASC')
+      .addOrderBy('location.id');
+    if (query.location_type) builder.andWhere('location.location_type = :type', { type: query.location_type });
+    if (query.search) {
+      builder.andWhere(
+        '(location.name ILIKE :pattern OR location.building ILIKE :pattern OR location.area ILIKE :pattern)',
+        {
+          pattern: `%${escapeLike(query.search)}%`,
+        },
+      );
+    }
+    const { skip, take } = PageOf.skipTake(query);
+    const [rows, count] = await builder.skip(skip).take(take).getManyAndCount();
+    return new PageOf(rows.map(toLocationDto), count, query);
+  }
+
+  async get(caller: AuthUser, id: string): Promise<LocationDto> {
+    return toLocationDto(await this.findOwned(caller, id));
+  }
+
+  async create(caller: AuthUser, input: CreateLocationDto): Promise<LocationDto> {
+    const location = applyLocationInput(
+      Object.assign(new Location(), { organizationId: caller.organizationId }),
+      input,
+    );
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(Location).save(location);
+      const dto = toLocationDto(saved);
+      await this.audit.record(
+        { action: 'location.created', entityType: 'location', entityId: saved.id, newValues: dto },
+        manager,
+      );
+      return dto;
+    });
+  }
+
+  async update(caller: AuthUser, id: string, input: UpdateLocationDto): Promise<LocationDto> {
+    const location = await this.findOwned(caller, id);
+    const before = toLocationDto(location);
+    applyLocationInput(location, input);
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(Location).save(location);
+      await this.audit.record(
+        { action: 'location.updated', entityType: 'location', entityId: id, oldValues: before, newValues: input },
+        manager,
+      );
+      return toLocationDto(saved);
+    });
+  }
+
+  async remove(caller: AuthUser, id: string): Promise<void> {
+    const location = await this.findOwned(caller, id);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Location).delete({ id, organizationId: caller.organizationId });
+      await this.audit.record(
+        { action: 'location.deleted', entityType: 'location', entityId: id, oldValues: toLocationDto(location) },
+        manager,
+      );
+    });
+  }
+
+  private async findOwned(caller: AuthUser, id: string): Promise<Location> {
+    const location = await this.locations.findOneBy({ id, organizationId: caller.organizationId });
+    if (!location) throw ApiError.notFound('Location');
+    return location;
+  }
+}

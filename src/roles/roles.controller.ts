@@ -1,0 +1,48 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../access/auth-user.js';
+import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
+import { Permission } from '../access/permissions.js';
+import { IdParam } from '../common/id-param.js';
+import { CreateRoleDto, RoleDto, UpdateRoleDto } from './role.dto.js';
+import { RolesService } from './roles.service.js';
+
+@ApiTags('roles')
+@Controller('roles')
+export class RolesController {
+  constructor(private readonly roles: RolesService) {}
+
+  /** Lists the built-in roles and the organisation's custom roles with their permissions. */
+  @Get()
+  @Authenticated({ permission: Permission.RolesRead })
+  listRoles(@CurrentUser() user: AuthUser): Promise<RoleDto[]> {
+    return this.roles.list(user);
+  }
+
+  @Get(':id')
+  @Authenticated({ permission: Permission.RolesRead })
+  getRole(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<RoleDto> {
+    return this.roles.get(user, id);
+  }
+
+  /** Creates a custom role; it may only hold permissions the caller has. */
+  @Post()
+  @Authenticated({ permission: Permission.RolesWrite })
+  createRole(@CurrentUser() user: AuthUser, @Body() body: CreateRoleDto): Promise<RoleDto> {
+    return this.roles.create(user, body);
+  }
+
+  @Patch(':id')
+  @Authenticated({ permission: Permission.RolesWrite })
+  updateRole(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() body: UpdateRoleDto): Promise<RoleDto> {
+    return this.roles.update(user, id, body);
+  }
+
+  /** Deletes a custom role that no user holds (409 otherwise). */
+  @Delete(':id')
+  @HttpCode(204)
+  @Authenticated({ permission: Permission.RolesWrite })
+  deleteRole(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<void> {
+    return this.roles.remove(user, id);
+  }
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
+import type { AuthUser } from '../access/auth-user.js';
+import { BUILT_IN_ROLES, BUILT_IN_ROLE_NAMES, isBuiltInRole } from '../access/built-in-roles.js';
+import { isPermission, type Permission } from '../access/permissions.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ApiError } from '../common/api-error.js';
+import type { CreateRoleDto, RoleDto, UpdateRoleDto } from './role.dto.js';
+import { Role } from './role.entity.js';
+
+/** Built-in roles (from code) and the custom roles of each organisation. */
+@Injectable()
+export class RolesService {
+  constructor(
+    @InjectRepository(Role) private readonly roles: Repository<Role>,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The permissions of a role name in an organisation; empty when the role does not exist (any more). */
+  async permissionsOf(organizationId: string, roleName: string, manager?: EntityManager): Promise<Set<Permission>> {
+    if (isBuiltInRole(roleName)) return new Set(BUILT_IN_ROLES[roleName].permissions);
+    const role = await this.findCustom(organizationId, roleName, manager);
+    return new Set((role?.permissions ?? []).filter(isPermission));
+  }
+
+  /**
+   * Refuses to let a caller hand out a role that can do more than the caller can (no privilege escalation).
+   * Throws 400 for an unknown role.
+   */
+  async assertAssignable(caller: AuthUser, organizationId: string, roleName: string): Promise<void> {
+    if (!isBuiltInRole(roleName) && !(await this.findCustom(organizationId, roleName))) {
+      throw ApiError.badRequest('validation_error', `Unknown role "${roleName}"`, [
+        { field: 'role', errors: [`role must be a built-in role or a custom role of the organisation`] },
+      ]);
+    }
+    const granted = await this.permissionsOf(organizationId, roleName);
+    const beyondCaller = [...granted].filter((permission) => !caller.permissions.has(permission));
+    if (beyondCaller.length > 0 || (roleName === 'super_admin' && !caller.isSuperAdmin)) {
+      throw ApiError.forbidden(`You cannot assign the role "${roleName}": it has permissions you do not have`);
+    }
+  }
+
+  async list(caller: AuthUser): Promise<RoleDto[]> {
+    const custom = await this.roles.find({ where: { organizationId: caller.organizationId }, order: { name: 'ASC' } });
+    const builtIn = BUILT_IN_ROLE_NAMES.map((name) => ({
+      id: null,
+      name,
+      description: BUILT_IN_ROLES[name].description,
+      built_in: true,
+      permissions: [...BUILT_IN_ROLES[name].permissions],
+      created_at: null,
+      updated_at: null,
+    }));
+    return [...builtIn, ...custom.map(toRoleDto)];
+  }
+
+  async get(caller: AuthUser, id: string): Promise<RoleDto> {
+    return toRoleDto(await this.findOwned(caller, id));
+  }
+
+  async create(caller: AuthUser, input: CreateRoleDto): Promise<RoleDto> {
+    if (isBuiltInRole(input.name)) throw ApiError.conflict(`"${input.name}" is a built-in role`);
+    if (await this.findCustom(caller.organizationId, input.name)) {
+      throw ApiError.conflict(`A role named "${input.name}" already exists`);
+    }
+    this.assertWithinCaller(caller, input.permissions);
+    return this.dataSource.transaction(async (manager) => {
+      const role = await manager.getRepository(Role).save({
+        organizationId: caller.organizationId,
+        name: input.name,
+        description: input.description ?? null,
+        permissions: input.permissions,
+      });
+      await this.audit.record(
+        { action: 'role.created', entityType: 'role', entityId: role.id, newValues: input },
+        manager,
+      );
+      return toRoleDto(role);
+    });
+  }
+
+  async update(caller: AuthUser, id: string, input: UpdateRoleDto): Promise<RoleDto> {
+    const role = await this.findOwned(caller, id);
+    if (input.permissions) this.assertWithinCaller(caller, input.permissions);
+    const before = toRoleDto(role);
+    if (input.description !== undefined) role.description = input.description;
+    if (input.permissions !== undefined) role.permissions = input.permissions;
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(Role).save(role);
+      await this.audit.record(
+        { action: 'role.updated', entityType: 'role', entityId: id, oldValues: before, newValues: input },
+        manager,
+      );
+      return toRoleDto(saved);
+    });
+  }
+
+  async remove(caller: AuthUser, id: string): Promise<void> {
+    const role = await this.findOwned(caller, id);
+    const [{ holders }] = await this.dataSource.query<{ holders: number }[]>(
+      'SELECT count(*)::int AS holders FROM users WHERE organization_id = $1 AND role = $2',
+      [caller.organizationId, role.name],
+    );
+    if (holders > 0) throw ApiError.conflict(`The role is assigned to ${holders} user(s); reassign them first`);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Role).delete({ id });
+      await this.audit.record(
+        { action: 'role.deleted', entityType: 'role', entityId: id, oldValues: toRoleDto(role) },
+        manager,
+      );
+    });
+  }
+
+  private findCustom(organizationId: string, name: string, manager?: EntityManager): Promise<Role | null> {
+    const repository = manager ? manager.getRepository(Role) : this.roles;
+    return repository
+      .createQueryBuilder('role')
+      .where('role.organization_id = :organizationId AND lower(role.name) = lower(:name)', { organizationId, name })
+      .getOne();
+  }
+
+  private async findOwned(caller: AuthUser, id: string): Promise<Role> {
+    const role = await this.roles.findOneBy({ id, organizationId: caller.organizationId });
+    if (!role) throw ApiError.notFound('Role');
+    return role;
+  }
+
+  private assertWithinCaller(caller: AuthUser, permissions: Permission[]): void {
+    const beyond = permissions.filter((permission) => !caller.permissions.has(permission));
+    if (beyond.length > 0) {
+      throw ApiError.forbidden(`You cannot grant permissions you do not have: ${beyond.join(', ')}`);
+    }
+  }
+}
+
+function toRoleDto(role: Role): RoleDto {
+  return {
+    id: role.id,
+    name: role.name,
+    description: role.description,
+    built_in: false,
+    permissions: role.permissions,
+    created_at: role.createdAt,
+    updated_at: role.updatedAt,
+  };
+}

@@ -1,0 +1,120 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import type { Permission } from '../access/permissions.js';
+import { PageQuery } from '../common/pagination.js';
+import { IsAcceptablePassword } from './password-policy.js';
+import type { User } from './user.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class CreateUserDto {
+  /** 3-64 letters, digits, `_`, `.` or `-`; unique (case-insensitive). */
+  @Transform(trim)
+  @Matches(/^[a-zA-Z0-9_.-]{3,64}$/, { message: 'username must be 3-64 letters, digits, _ . or -' })
+  username: string;
+
+  @Transform(trim)
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  @IsAcceptablePassword()
+  password: string;
+
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  full_name: string;
+
+  /** A built-in role or a custom role of the organisation. */
+  @IsString()
+  @MaxLength(50)
+  role: string;
+
+  /** Only a super admin may create users in another organisation; defaults to the caller's. */
+  @IsOptional()
+  @IsUUID()
+  organization_id?: string;
+}
+
+export class UpdateUserDto {
+  @IsOptional()
+  @Transform(trim)
+  @IsEmail()
+  @MaxLength(254)
+  email?: string;
+
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  full_name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  role?: string;
+
+  /** Deactivating revokes every token of the user at once. */
+  @IsOptional()
+  @IsBoolean()
+  is_active?: boolean;
+
+  /** Sets a new password (admins); the user's tokens are revoked. */
+  @IsOptional()
+  @IsAcceptablePassword()
+  password?: string;
+}
+
+export class UserQuery extends PageQuery {
+  @IsOptional()
+  @IsString()
+  @MaxLength(50)
+  role?: string;
+
+  /** Matches username, email or full name (case-insensitive substring). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  is_active?: boolean;
+}
+
+export class UserDto {
+  id: string;
+  username: string;
+  email: string;
+  full_name: string;
+  role: string;
+  organization_id: string;
+  is_active: boolean;
+  last_login_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export class CurrentUserDto extends UserDto {
+  permissions: Permission[];
+}
+
+export function toUserDto(user: User): UserDto {
+  return {
+    id: user.id,
+    username: user.username,
+    email: user.email,
+    full_name: user.fullName,
+    role: user.role,
+    organization_id: user.organizationId,
+    is_active: user.isActive,
+    last_login_at: user.lastLoginAt,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+  };
+}

@@ -1,0 +1,144 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import type { AuthUser } from '../access/auth-user.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ApiError } from '../common/api-error.js';
+import { escapeLike } from '../common/escape-like.js';
+import { PageOf } from '../common/pagination.js';
+import { RolesService } from '../roles/roles.service.js';
+import { PasswordHasher } from './password-hasher.js';
+import { type CreateUserDto, toUserDto, type UpdateUserDto, type UserDto, type UserQuery } from './user.dto.js';
+import { User } from './user.entity.js';
+
+/** User accounts of an organisation. Every query is scoped to the caller's organisation. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly dataSource: DataSource,
+    private readonly roles: RolesService,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(caller: AuthUser, query: UserQuery): Promise<PageOf<UserDto>> {
+    const builder = this.users
+      .createQueryBuilder('user')
+      .where('user.organization_id = :organizationId', { organizationId: caller.organizationId })
+      .orderBy('user.created_at', 'ASC')
+      .addOrderBy('user.id', 'ASC');
+    if (query.role) builder.andWhere('user.role = :role', { role: query.role });
+    if (query.is_active !== undefined) builder.andWhere('user.is_active = :active', { active: query.is_active });
+    if (query.search) {
+      builder.andWhere('(user.username ILIKE :pattern OR user.email ILIKE :pattern OR user.full_name ILIKE :pattern)', {
+        pattern: `%${escapeLike(query.search)}%`,
+      });
+    }
+    const { skip, take } = PageOf.skipTake(query);
+    const [rows, count] = await builder.skip(skip).take(take).getManyAndCount();
+    return new PageOf(rows.map(toUserDto), count, query);
+  }
+
+  async get(caller: AuthUser, id: string): Promise<UserDto> {
+    return toUserDto(await this.findInOrganization(caller.organizationId, id));
+  }
+
+  async create(caller: AuthUser, input: CreateUserDto): Promise<UserDto> {
+    const organizationId = input.organization_id ?? caller.organizationId;
+    if (organizationId !== caller.organizationId && !caller.isSuperAdmin) {
+      throw ApiError.forbidden('Only a super admin may create users in another organisation');
+    }
+    await this.assertOrganizationExists(organizationId);
+    await this.roles.assertAssignable(caller, organizationId, input.role);
+    await this.assertUnique(input.username, input.email);
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.getRepository(User).save({
+        organizationId,
+        username: input.username,
+        email: input.email.toLowerCase(),
+        passwordHash,
+        fullName: input.full_name,
+        role: input.role,
+      });
+      const dto = toUserDto(user);
+      await this.audit.record(
+        { action: 'user.created', entityType: 'user', entityId: user.id, newValues: dto },
+        manager,
+      );
+      return dto;
+    });
+  }
+
+  async update(caller: AuthUser, id: string, input: UpdateUserDto): Promise<UserDto> {
+    const user = await this.findInOrganization(caller.organizationId, id);
+    const before = toUserDto(user);
+    const tokenVersion = user.tokenVersion;
+    if (input.role !== undefined && input.role !== user.role) {
+      await this.roles.assertAssignable(caller, user.organizationId, input.role);
+      this.assertNotSelf(caller, user, 'change your own role');
+      user.role = input.role;
+      user.tokenVersion += 1;
+    }
+    if (input.email !== undefined && input.email.toLowerCase() !== user.email) {
+      await this.assertUnique(undefined, input.email, user.id);
+      user.email = input.email.toLowerCase();
+    }
+    if (input.full_name !== undefined) user.fullName = input.full_name;
+    if (input.is_active !== undefined && input.is_active !== user.isActive) {
+      if (!input.is_active) this.assertNotSelf(caller, user, 'deactivate your own account');
+      user.isActive = input.is_active;
+      user.tokenVersion += 1;
+    }
+    if (input.password !== undefined) {
+      user.passwordHash = await this.hasher.hash(input.password);
+      user.tokenVersion += 1;
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(User).save(user);
+      if (saved.tokenVersion !== tokenVersion) {
+        // Role, activation or password changed: every session of the user ends now.
+        await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [
+          user.id,
+        ]);
+      }
+      const after = toUserDto(saved);
+      await this.audit.record(
+        { action: 'user.updated', entityType: 'user', entityId: id, oldValues: before, newValues: input },
+        manager,
+      );
+      return after;
+    });
+  }
+
+  /** Deactivates the account (users are never hard-deleted: the audit trail refers to them). */
+  async deactivate(caller: AuthUser, id: string): Promise<void> {
+    await this.update(caller, id, { is_active: false });
+  }
+
+  private async findInOrganization(organizationId: string, id: string): Promise<User> {
+    const user = await this.users.findOneBy({ id, organizationId });
+    if (!user) throw ApiError.notFound('User');
+    return user;
+  }
+
+  private async assertUnique(username: string | undefined, email: string, exceptId?: string): Promise<void> {
+    const builder = this.users.createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email });
+    if (username) builder.orWhere('lower(user.username) = lower(:username)', { username });
+    const clash = await builder.getOne();
+    if (clash && clash.id !== exceptId) {
+      const field = username && clash.username.toLowerCase() === username.toLowerCase() ? 'username' : 'email';
+      throw ApiError.conflict(`A user with this ${field} already exists`, [{ field, errors: [`${field} is taken`] }]);
+    }
+  }
+
+  private async assertOrganizationExists(organizationId: string): Promise<void> {
+    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM organizations WHERE id = $1', [organizationId]);
+    if (rows.length === 0) throw ApiError.notFound('Organization');
+  }
+
+  private assertNotSelf(caller: AuthUser, user: User, what: string): void {
+    if (caller.id === user.id) throw ApiError.badRequest('forbidden_self_change', `You cannot ${what}`);
+  }
+}
