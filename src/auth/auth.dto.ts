@@ -16,7 +16,7 @@ export class LoginDto {
 
   @ValidateIf((body: LoginDto) => body.username === undefined)
   @Transform(trim)
-  @IsEmail({}, { message: 'email must be an email address (or give username)' })
+  @IsEmail({ require_tld: false }, { message: 'email must be an email address (or give username)' })
   @MaxLength(254)
   email?: string;
 
@@ -45,7 +45,7 @@ export class ChangePasswordDto {
 
 export class ForgotPasswordDto {
   @Transform(trim)
-  @IsEmail()
+  @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;
 }

@@ -35,7 +35,7 @@ export class SessionTokens {
       ver: user.tokenVersion,
       fam: familyId,
     };
-    return this.jwt.signAsync(payload);
+    return this.jwt.signAsync(payload, { jwtid: randomUUID() });
   }
 
   /** Stores a new refresh token of the family (a new family for a new login) and returns its client form. */

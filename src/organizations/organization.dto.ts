@@ -49,7 +49,7 @@ export class CreateOrganizationDto {
   address?: string;
 
   @IsOptional()
-  @IsEmail()
+  @IsEmail({ require_tld: false })
   contact_email?: string;
 
   @IsOptional()

@@ -15,7 +15,7 @@ export class CreateUserDto {
   username: string;
 
   @Transform(trim)
-  @IsEmail()
+  @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;
 
@@ -42,7 +42,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @IsOptional()
   @Transform(trim)
-  @IsEmail()
+  @IsEmail({ require_tld: false })
   @MaxLength(254)
   email?: string;
 
