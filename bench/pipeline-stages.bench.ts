@@ -52,7 +52,7 @@ async function loadPhotos(): Promise<Photo[]> {
   return [
     { name: 'antispoof/real-T1.jpg (640x480, EXIF 6)', bytes: await file('antispoof', 'real-T1.jpg') },
     await camera('deepface/img2.jpg', 'deepface', 'img2.jpg'),
-    await camera('knn/train/biden', 'knn', 'test', 'obama_and_biden.jpg'),
+    await camera('knn/test/obama_and_biden.jpg', 'knn', 'test', 'obama_and_biden.jpg'),
     { name: 'deepface/img1.jpg (1382x1868)', bytes: await file('deepface', 'img1.jpg') },
     { name: 'knn/test/obama_and_biden.jpg (2000x1428)', bytes: await file('knn', 'test', 'obama_and_biden.jpg') },
     { name: 'groups/insightface-t1.jpg', bytes: await file('groups', 'insightface-t1.jpg') },

@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { DetectOptions, DetectedFace, FaceDetector, RgbImage } from './face.types.js';
 import { cropResizeToBgrPlanes } from './image-crop.js';
 import { nonMaxSuppression } from './non-max-suppression.js';
+import { decodeYuNetStride, roundUpTo32, yunetLetterbox } from './yunet-decode.js';
 import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
 
 export const YUNET_DYNAMIC_FILE = 'yunet_s_dynamic.onnx';
@@ -23,14 +24,6 @@ export interface YuNetDetectorOptions extends OnnxSessionOptions {
   minConfidence?: number;
   /** IoU above which overlapping detections are merged (default 0.3). */
   nmsIouThreshold?: number;
-}
-
-/** How the image was placed in the network input: scaled per axis, at the top-left, zero padding after. */
-interface Letterbox {
-  inputWidth: number;
-  inputHeight: number;
-  scaleX: number;
-  scaleY: number;
 }
 
 /**
@@ -68,7 +61,8 @@ export class YuNetDetector implements FaceDetector {
   }
 
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
-    const letterbox = this.letterbox(image);
+    const fixedSide = this.fixedInput ? FIXED_SIDE : undefined;
+    const letterbox = yunetLetterbox(image.width, image.height, this.inputSize, this.maxUpscale, fixedSide);
     const { inputWidth, inputHeight } = letterbox;
     const input = new Float32Array(3 * inputWidth * inputHeight);
     cropResizeToBgrPlanes(
@@ -82,77 +76,20 @@ export class YuNetDetector implements FaceDetector {
       input: new ort.Tensor('float32', input, [1, 3, inputHeight, inputWidth]),
     });
     const minConfidence = options.minConfidence ?? this.minConfidence;
-    const candidates = STRIDES.flatMap((stride) => decodeStride(outputs, stride, letterbox, minConfidence));
+    const candidates = STRIDES.flatMap((stride) => {
+      const strideOutputs = {
+        cls: floatOutput(outputs, `cls_${stride}`),
+        obj: floatOutput(outputs, `obj_${stride}`),
+        bbox: floatOutput(outputs, `bbox_${stride}`),
+        kps: floatOutput(outputs, `kps_${stride}`),
+      };
+      return decodeYuNetStride(strideOutputs, stride, letterbox, minConfidence);
+    });
     const minFaceSize = options.minFaceSize ?? 0;
     return nonMaxSuppression(candidates, this.nmsIouThreshold)
       .map((face) => clipToImage(face, image))
       .filter((face) => Math.min(face.bbox[2] - face.bbox[0], face.bbox[3] - face.bbox[1]) >= Math.max(1, minFaceSize));
   }
-
-  private letterbox(image: RgbImage): Letterbox {
-    const scale = Math.min(this.inputSize / Math.max(image.width, image.height), this.maxUpscale);
-    const scaledWidth = Math.max(1, Math.round(image.width * scale));
-    const scaledHeight = Math.max(1, Math.round(image.height * scale));
-    return {
-      inputWidth: this.fixedInput ? FIXED_SIDE : roundUpTo32(scaledWidth),
-      inputHeight: this.fixedInput ? FIXED_SIDE : roundUpTo32(scaledHeight),
-      scaleX: scaledWidth / image.width,
-      scaleY: scaledHeight / image.height,
-    };
-  }
-}
-
-function roundUpTo32(value: number): number {
-  return Math.max(32, Math.ceil(value / 32) * 32);
-}
-
-/** The faces of one stride's cells scoring at least minConfidence, in image coordinates (not yet clipped). */
-function decodeStride(
-  outputs: ort.InferenceSession.OnnxValueMapType,
-  stride: number,
-  letterbox: Letterbox,
-  minConfidence: number,
-): DetectedFace[] {
-  const cls = floatOutput(outputs, `cls_${stride}`);
-  const obj = floatOutput(outputs, `obj_${stride}`);
-  const bbox = floatOutput(outputs, `bbox_${stride}`);
-  const kps = floatOutput(outputs, `kps_${stride}`);
-  const columns = letterbox.inputWidth / stride;
-  const cells = columns * (letterbox.inputHeight / stride);
-  if (cls.length !== cells) throw new Error(`YuNet stride ${stride}: ${cls.length} cells, expected ${cells}`);
-  const { scaleX, scaleY } = letterbox;
-  const minProduct = minConfidence * minConfidence;
-  const faces: DetectedFace[] = [];
-  for (let i = 0; i < cells; i++) {
-    const product = clamp01(cls[i]) * clamp01(obj[i]);
-    if (product < minProduct) continue;
-    const col = i % columns;
-    const row = Math.floor(i / columns);
-    const cx = (col + bbox[i * 4]) * stride;
-    const cy = (row + bbox[i * 4 + 1]) * stride;
-    const w = Math.exp(bbox[i * 4 + 2]) * stride;
-    const h = Math.exp(bbox[i * 4 + 3]) * stride;
-    const point = (k: number) => ({
-      x: ((col + kps[i * 10 + 2 * k]) * stride) / scaleX,
-      y: ((row + kps[i * 10 + 2 * k + 1]) * stride) / scaleY,
-    });
-    faces.push({
-      bbox: [(cx - w / 2) / scaleX, (cy - h / 2) / scaleY, (cx + w / 2) / scaleX, (cy + h / 2) / scaleY],
-      confidence: Math.sqrt(product),
-      landmarks: {
-        left_eye: point(0),
-        right_eye: point(1),
-        nose: point(2),
-        mouth_left: point(3),
-        mouth_right: point(4),
-      },
-    });
-  }
-  return faces;
-}
-
-function clamp01(value: number): number {
-  return value < 0 ? 0 : value > 1 ? 1 : value;
 }
 
 function clipToImage(face: DetectedFace, image: RgbImage): DetectedFace {
