@@ -46,7 +46,8 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<TUser>(error: unknown, user: TUser, info: unknown): TUser {
-    if (error) throw error;
+    if (error instanceof Error) throw error;
+    if (error) throw new Error('Authentication failed');
     if (!user) {
       const reason = info instanceof Error ? info.name : '';
       if (reason === 'TokenExpiredError') throw ApiError.unauthorized('token_expired', 'The access token has expired');

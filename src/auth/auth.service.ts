@@ -19,6 +19,8 @@ import { parseRefreshToken, SessionTokens, sha256 } from './session-tokens.js';
 
 const RESET_TOKEN_TTL_MS = 3600_000;
 
+type RefreshOutcome = { error: ApiError } | { pair: TokenPairDto };
+
 @Injectable()
 export class AuthService {
   /** Verified against when the login names nobody, so unknown and known users take the same time. */
@@ -83,7 +85,7 @@ export class AuthService {
    * the whole family (that login) is revoked and the caller gets 401.
    */
   async refresh(refreshToken: string): Promise<TokenPairDto> {
-    const outcome = await this.dataSource.transaction(async (manager) => {
+    const outcome = await this.dataSource.transaction(async (manager): Promise<RefreshOutcome> => {
       const stored = await this.findRefreshToken(manager.getRepository(RefreshToken), refreshToken, true);
       if (!stored) return { error: ApiError.unauthorized('invalid_token', 'The refresh token is not valid') };
       if (stored.usedAt || stored.revokedAt) {

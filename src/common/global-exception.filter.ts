@@ -39,7 +39,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const traceId = requestContext.current()?.requestId ?? String(response.getHeader('X-Request-Id') ?? 'unknown');
     const { status, body } = this.describe(exception, traceId, request);
-    if (status >= 500 && status !== HttpStatus.SERVICE_UNAVAILABLE) {
+    if (status >= 500 && status !== (HttpStatus.SERVICE_UNAVAILABLE as number)) {
       this.logger.error(
         `${request.method} ${request.originalUrl} failed [trace_id=${traceId}]`,
         exception instanceof Error ? exception.stack : String(exception),

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
-export type CheckState = 'up' | 'down' | string;
+/** 'up', 'down', or a short description of what is wrong. */
+export type CheckState = string;
 
 /** Asks each dependency whether it answers; `/readyz` is 503 while any is down. */
 @Injectable()
