@@ -30,5 +30,9 @@ if (specs.length === 0) {
   console.error('No compiled specs found under dist/: run "npm run build:test" first.');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...specs], { stdio: 'inherit' });
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'reflect-metadata', '--test', '--test-concurrency=2', ...specs],
+  { stdio: 'inherit' },
+);
 process.exit(result.status ?? 1);

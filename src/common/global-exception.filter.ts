@@ -52,6 +52,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown, traceId: string, request: Request): { status: number; body: ErrorBody } {
+    if (exception instanceof HttpException && exception.cause instanceof SyntaxError) {
+      return this.plain(HttpStatus.BAD_REQUEST, 'invalid_json', 'The request body is not valid JSON', traceId);
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const raw = exception.getResponse();
@@ -83,26 +86,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         return this.plain(HttpStatus.BAD_REQUEST, 'bad_request', 'A value has the wrong format', traceId);
       }
     }
-    if (isBodyParserError(exception)) {
-      const status = exception.status;
-      const code = status === 413 ? 'payload_too_large' : 'invalid_json';
-      const message = status === 413 ? 'The request body is too large' : 'The request body is not valid JSON';
-      return this.plain(status, code, message, traceId);
-    }
     return this.plain(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'An unexpected error occurred', traceId);
   }
 
   private plain(status: number, error: string, message: string, traceId: string) {
     return { status, body: { error, message, trace_id: traceId } };
   }
-}
-
-function isBodyParserError(error: unknown): error is { status: number; type: string } {
-  const candidate = error as { status?: unknown; type?: unknown } | null;
-  return (
-    typeof candidate?.status === 'number' &&
-    typeof candidate.type === 'string' &&
-    candidate.status >= 400 &&
-    candidate.status < 500
-  );
 }

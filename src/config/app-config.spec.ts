@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { AppConfig } from './app-config.js';
+
+describe(AppConfig.name, () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'facegate-config-'));
+  after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('applies the documented defaults', () => {
+    const sut = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
+    assert.equal(sut.port, 3000);
+    assert.equal(sut.accessTokenTtl, 3600);
+    assert.equal(sut.refreshTokenTtl, 7 * 24 * 3600);
+    assert.equal(sut.adminUsername, 'admin');
+    assert.equal(sut.usesEmbeddedDatabase, true);
+    assert.deepEqual(sut.corsOrigins, []);
+  });
+
+  it('names every wrong variable in one error', () => {
+    assert.throws(
+      () =>
+        AppConfig.fromEnvironment({
+          DATA_DIR: dataDir,
+          PORT: '70000',
+          DATABASE_URL: 'mysql://x',
+          ACCESS_TOKEN_TTL: 'soon',
+        }),
+      (error: Error) =>
+        /PORT/.test(error.message) && /DATABASE_URL/.test(error.message) && /ACCESS_TOKEN_TTL/.test(error.message),
+    );
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    assert.throws(
+      () => AppConfig.fromEnvironment({ NODE_ENV: 'production', DATA_DIR: dataDir }),
+      /JWT_SECRET: required/,
+    );
+    const sut = AppConfig.fromEnvironment({ NODE_ENV: 'production', DATA_DIR: dataDir, JWT_SECRET: 'x'.repeat(32) });
+    assert.equal(sut.jwtSecret, 'x'.repeat(32));
+  });
+
+  it('generates a JWT secret once and keeps it in DATA_DIR', () => {
+    const first = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
+    const second = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
+    assert.ok(first.jwtSecret.length >= 32);
+    assert.equal(second.jwtSecret, first.jwtSecret);
+    assert.equal(readFileSync(join(dataDir, 'jwt-secret'), 'utf8'), first.jwtSecret);
+  });
+
+  it('splits CORS origins', () => {
+    const sut = AppConfig.fromEnvironment({
+      DATA_DIR: dataDir,
+      CORS_ORIGINS: 'https://a.example, http://localhost:5173,',
+    });
+    assert.deepEqual(sut.corsOrigins, ['https://a.example', 'http://localhost:5173']);
+  });
+});
