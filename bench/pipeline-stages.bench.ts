@@ -3,7 +3,7 @@
  * liveness (both models, all faces batched), quality (pure TS). Median ms per stage over several runs, one
  * request at a time, beside the design's goals where it has one.
  *
- *   npm run build:test && node dist/bench/pipeline-stages.bench.js [--runs=20] [--threads=2]
+ *   npm run build:test && node dist/bench/pipeline-stages.bench.js [--runs=20] [--threads=1]
  *
  * Env: SHARED_DIR (default <repo>/../shared), MODELS_DIR (default <shared>/models).
  * Goals (docs/DESIGN, 2 cores): identify end to end on a one-face 640x480 JPEG p50 ≤ 30 ms (these stages are
@@ -30,7 +30,7 @@ const args = new Map(
   }),
 );
 const RUNS = Number(args.get('runs') ?? 20);
-const THREADS = Number(args.get('threads') ?? 2);
+const THREADS = Number(args.get('threads') ?? 1);
 const WARM_UP = 3;
 
 interface Photo {
