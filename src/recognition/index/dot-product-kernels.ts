@@ -1,16 +1,24 @@
 import { buildModule, FunctionBody, Op, SimdOp, ValueType } from './wasm-module-builder.js';
 
 /**
- * WebAssembly SIMD kernels that score a block of stored rows against one query, fully unrolled for a fixed
- * (padded) dimension. Both have the signature `(queryPtr, rowsPtr, rowCount, outPtr) => void` over the
- * imported memory and write one 32-bit score per row at `outPtr`.
+ * WebAssembly SIMD kernels that score consecutive stored rows against one query, fully unrolled for a fixed
+ * (padded) dimension, over the imported memory.
  *
- * - `int8Dots`: rows are int8 (`paddedDimensions` bytes each), the query is int16 (`paddedDimensions * 2`
- *   bytes); each row's exact integer dot product is written as an i32.
- * - `float32Dots`: rows and query are float32; writes the f32 dot product. Kept for the benchmark.
+ * - `int8Scores(queryPtr, codesPtr, scalesPtr, rowCount, outPtr, queryScale)`: rows are int8 codes
+ *   (`paddedDimensions` bytes each) with one float32 scale per row at `scalesPtr`; the query is int16
+ *   (`paddedDimensions * 2` bytes). Writes `float32(integer dot) * scale[row] * queryScale` per row.
+ * - `float32Dots(queryPtr, rowsPtr, rowCount, outPtr)`: rows and query are float32; writes each f32 dot
+ *   product. Not used by the index (the int8 scan reads a quarter of the bytes); kept for the benchmark.
  */
 export interface DotProductKernels {
-  int8Dots(queryPtr: number, rowsPtr: number, rowCount: number, outPtr: number): void;
+  int8Scores(
+    queryPtr: number,
+    codesPtr: number,
+    scalesPtr: number,
+    rowCount: number,
+    outPtr: number,
+    queryScale: number,
+  ): void;
   float32Dots(queryPtr: number, rowsPtr: number, rowCount: number, outPtr: number): void;
 }
 
@@ -44,83 +52,99 @@ export function padDimensions(dimensions: number): number {
   return Math.ceil(dimensions / DIMENSION_ALIGNMENT) * DIMENSION_ALIGNMENT;
 }
 
-const QUERY = 0;
-const ROWS = 1;
-const COUNT = 2;
-const OUT = 3;
-const END = 4;
-const FIRST_ACCUMULATOR = 5;
+/** Locals of a kernel: which parameter/local numbers hold what. */
+interface KernelLocals {
+  query: number;
+  rows: number;
+  count: number;
+  out: number;
+  end: number;
+  firstAccumulator: number;
+}
 
-/** Loop header shared by both kernels: `end = rows + count * stride; if (rows >= end) skip`. */
-function openRowLoop(body: FunctionBody, rowStride: number): void {
-  body.get(ROWS).get(COUNT).i32(rowStride).op(Op.i32Mul).op(Op.i32Add).set(END);
-  body.block().get(ROWS).get(END).op(Op.i32GeU).brIf(0).loop();
+/** Loop header: `end = rows + count * stride; if (rows >= end) skip`. */
+function openRowLoop(body: FunctionBody, locals: KernelLocals, rowStride: number): void {
+  body.get(locals.rows).get(locals.count).i32(rowStride).op(Op.i32Mul).op(Op.i32Add).set(locals.end);
+  body.block().get(locals.rows).get(locals.end).op(Op.i32GeU).brIf(0).loop();
 }
 
 /** Loop footer: `out += 4; rows += stride; if (rows < end) continue`. */
-function closeRowLoop(body: FunctionBody, rowStride: number): void {
-  body.get(OUT).i32(4).op(Op.i32Add).set(OUT);
-  body.get(ROWS).i32(rowStride).op(Op.i32Add).tee(ROWS).get(END).op(Op.i32LtU).brIf(0);
+function closeRowLoop(body: FunctionBody, locals: KernelLocals, rowStride: number): void {
+  body.get(locals.out).i32(4).op(Op.i32Add).set(locals.out);
+  body.get(locals.rows).i32(rowStride).op(Op.i32Add).tee(locals.rows).get(locals.end).op(Op.i32LtU).brIf(0);
   body.end().end();
 }
 
-function int8DotsBody(paddedDimensions: number): FunctionBody {
+const INT8_LOCALS: KernelLocals = { query: 0, rows: 1, count: 3, out: 4, end: 6, firstAccumulator: 7 };
+const INT8_SCALES = 2;
+const INT8_QUERY_SCALE = 5;
+
+function int8ScoresBody(paddedDimensions: number): FunctionBody {
   const body = new FunctionBody();
+  const { query, rows, out, firstAccumulator } = INT8_LOCALS;
   const accumulators = 2;
-  openRowLoop(body, paddedDimensions);
+  openRowLoop(body, INT8_LOCALS, paddedDimensions);
   // Eight lanes per step: sign-extend 8 row bytes to i16x8, multiply-add pairs with the i16 query.
   for (let step = 0; step < paddedDimensions / 8; step += 1) {
-    const accumulator = FIRST_ACCUMULATOR + (step % accumulators);
-    body.get(ROWS).simdMemory(SimdOp.v128Load8x8S, 0, step * 8);
-    body.get(QUERY).simdMemory(SimdOp.v128Load, 0, step * 16);
+    const accumulator = firstAccumulator + (step % accumulators);
+    body.get(rows).simdMemory(SimdOp.v128Load8x8S, 0, step * 8);
+    body.get(query).simdMemory(SimdOp.v128Load, 0, step * 16);
     body.simd(SimdOp.i32x4DotI16x8S);
     if (step >= accumulators) body.get(accumulator).simd(SimdOp.i32x4Add);
     body.set(accumulator);
   }
-  body.get(OUT);
+  // out[row] = f32(sum of the four lanes) * scales[row] * queryScale
+  body.get(out);
   body
-    .get(FIRST_ACCUMULATOR)
-    .get(FIRST_ACCUMULATOR + 1)
+    .get(firstAccumulator)
+    .get(firstAccumulator + 1)
     .simd(SimdOp.i32x4Add)
-    .tee(FIRST_ACCUMULATOR);
+    .tee(firstAccumulator);
   body.simd(SimdOp.i32x4ExtractLane, 0);
   for (let lane = 1; lane < 4; lane += 1) {
-    body.get(FIRST_ACCUMULATOR).simd(SimdOp.i32x4ExtractLane, lane).op(Op.i32Add);
+    body.get(firstAccumulator).simd(SimdOp.i32x4ExtractLane, lane).op(Op.i32Add);
   }
-  body.memory(Op.i32Store, 2, 0);
-  closeRowLoop(body, paddedDimensions);
+  body.op(Op.f32ConvertI32S);
+  body.get(INT8_SCALES).memory(Op.f32Load, 2, 0).op(Op.f32Mul);
+  body.get(INT8_QUERY_SCALE).op(Op.f32Mul);
+  body.memory(Op.f32Store, 2, 0);
+  body.get(INT8_SCALES).i32(4).op(Op.i32Add).set(INT8_SCALES);
+  closeRowLoop(body, INT8_LOCALS, paddedDimensions);
   return body;
 }
 
+const FLOAT32_LOCALS: KernelLocals = { query: 0, rows: 1, count: 2, out: 3, end: 4, firstAccumulator: 5 };
+
 function float32DotsBody(paddedDimensions: number): FunctionBody {
   const body = new FunctionBody();
+  const { query, rows, out, firstAccumulator } = FLOAT32_LOCALS;
   const accumulators = 4;
   const rowStride = paddedDimensions * 4;
-  openRowLoop(body, rowStride);
+  openRowLoop(body, FLOAT32_LOCALS, rowStride);
   for (let step = 0; step < paddedDimensions / 4; step += 1) {
-    const accumulator = FIRST_ACCUMULATOR + (step % accumulators);
-    body.get(ROWS).simdMemory(SimdOp.v128Load, 0, step * 16);
-    body.get(QUERY).simdMemory(SimdOp.v128Load, 0, step * 16);
+    const accumulator = firstAccumulator + (step % accumulators);
+    body.get(rows).simdMemory(SimdOp.v128Load, 0, step * 16);
+    body.get(query).simdMemory(SimdOp.v128Load, 0, step * 16);
     body.simd(SimdOp.f32x4Mul);
     if (step >= accumulators) body.get(accumulator).simd(SimdOp.f32x4Add);
     body.set(accumulator);
   }
-  body.get(OUT);
+  body.get(out);
   body
-    .get(FIRST_ACCUMULATOR)
-    .get(FIRST_ACCUMULATOR + 1)
+    .get(firstAccumulator)
+    .get(firstAccumulator + 1)
     .simd(SimdOp.f32x4Add);
   body
-    .get(FIRST_ACCUMULATOR + 2)
-    .get(FIRST_ACCUMULATOR + 3)
+    .get(firstAccumulator + 2)
+    .get(firstAccumulator + 3)
     .simd(SimdOp.f32x4Add);
-  body.simd(SimdOp.f32x4Add).tee(FIRST_ACCUMULATOR);
+  body.simd(SimdOp.f32x4Add).tee(firstAccumulator);
   body.simd(SimdOp.f32x4ExtractLane, 0);
   for (let lane = 1; lane < 4; lane += 1) {
-    body.get(FIRST_ACCUMULATOR).simd(SimdOp.f32x4ExtractLane, lane).op(Op.f32Add);
+    body.get(firstAccumulator).simd(SimdOp.f32x4ExtractLane, lane).op(Op.f32Add);
   }
   body.memory(Op.f32Store, 2, 0);
-  closeRowLoop(body, rowStride);
+  closeRowLoop(body, FLOAT32_LOCALS, rowStride);
   return body;
 }
 
@@ -129,18 +153,18 @@ export function createDotProductKernels(paddedDimensions: number, memory: WasmMe
   if (paddedDimensions <= 0 || paddedDimensions % DIMENSION_ALIGNMENT !== 0) {
     throw new RangeError(`padded dimensions must be a positive multiple of ${DIMENSION_ALIGNMENT}`);
   }
-  const params = [ValueType.i32, ValueType.i32, ValueType.i32, ValueType.i32];
+  const { i32, f32, v128 } = ValueType;
   const bytes = buildModule([
     {
-      exportName: 'int8Dots',
-      params,
-      locals: [ValueType.i32, ValueType.v128, ValueType.v128],
-      body: int8DotsBody(paddedDimensions),
+      exportName: 'int8Scores',
+      params: [i32, i32, i32, i32, i32, f32],
+      locals: [i32, v128, v128],
+      body: int8ScoresBody(paddedDimensions),
     },
     {
       exportName: 'float32Dots',
-      params,
-      locals: [ValueType.i32, ValueType.v128, ValueType.v128, ValueType.v128, ValueType.v128],
+      params: [i32, i32, i32, i32],
+      locals: [i32, v128, v128, v128, v128],
       body: float32DotsBody(paddedDimensions),
     },
   ]);

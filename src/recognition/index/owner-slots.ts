@@ -1,3 +1,5 @@
+import { compactString } from './compact-string.js';
+
 const ALLOWED = 1;
 const REJECTED = 2;
 
@@ -43,9 +45,10 @@ export class OwnerSlots {
     let slot = this.slotById.get(ownerId);
     if (slot === undefined) {
       slot = this.freeSlots.pop() ?? this.idBySlot.length;
-      if (slot === this.idBySlot.length) this.idBySlot.push(ownerId);
-      else this.idBySlot[slot] = ownerId;
-      this.slotById.set(ownerId, slot);
+      const storedId = compactString(ownerId);
+      if (slot === this.idBySlot.length) this.idBySlot.push(storedId);
+      else this.idBySlot[slot] = storedId;
+      this.slotById.set(storedId, slot);
       this.ensureCountCapacity(slot + 1);
       this.templateCounts[slot] = 0;
     }

@@ -1,14 +1,7 @@
-import {
-  createDotProductKernels,
-  createWasmMemory,
-  type DotProductKernels,
-  padDimensions,
-  WASM_MAX_PAGES,
-  WASM_PAGE_BYTES,
-  type WasmMemory,
-} from './dot-product-kernels.js';
+import { compactString } from './compact-string.js';
 import { OwnerSlots } from './owner-slots.js';
 import { TopScores } from './top-scores.js';
+import { VectorRows } from './vector-rows.js';
 
 export interface TemplateVector {
   templateId: string;
@@ -30,8 +23,6 @@ export interface VectorSearchOptions {
   ownerFilter?: (ownerId: string) => boolean;
 }
 
-/** Rows scored per kernel call; the block's scores stay in cache while the top-k is updated. */
-const SCORE_BLOCK_ROWS = 4096;
 const MIN_CAPACITY = 1024;
 
 function assertVector(vector: Float32Array, dimensions: number, what: string): void {
@@ -44,49 +35,30 @@ function assertVector(vector: Float32Array, dimensions: number, what: string): v
   }
 }
 
-function alignTo64(bytes: number): number {
-  return Math.ceil(bytes / 64) * 64;
-}
-
 /**
- * Exact in-memory 1:N index over normalised embeddings (brute force, every row scored per query).
+ * Exact in-memory 1:N index over normalised embeddings: every row is scored per query, no approximation
+ * in the results.
  *
- * Rows live contiguously as float32 in one WebAssembly memory, zero-padded to a multiple of 16 dimensions,
- * and are scored by a WebAssembly SIMD kernel in blocks of 4,096; a typed-array min-heap keeps the top k.
- * Removal moves the last row into the freed one, so rows stay dense and their order is not stable.
- * Memory layout: [query][block scores][rows...]; only the rows region grows (WebAssembly memories never shrink).
+ * The scan reads an int8 copy of the rows with a WebAssembly SIMD kernel ({@link VectorRows}); the rows whose
+ * approximate score is within twice the quantisation error bound of the k-th best are then re-scored from
+ * their float32 originals, so the top k are the same as a float scan would give (ties in any order).
+ * Removal moves the last row into the freed one: rows stay dense and their order is not stable.
  */
 export class VectorIndex {
-  readonly paddedDimensions: number;
-  private readonly memory: WasmMemory;
-  private readonly kernels: DotProductKernels;
-  private readonly queryPtr = 0;
-  private readonly scoresPtr: number;
-  private readonly rowsPtr: number;
-  private readonly rowBytes: number;
-  private capacity = 0;
+  private readonly rows: VectorRows;
   private rowCount = 0;
-  private rows = new Float32Array(0);
-  private query = new Float32Array(0);
-  private blockScores = new Float32Array(0);
   private readonly templateIds: string[] = [];
   private ownerOfRow = new Int32Array(0);
   private readonly rowByTemplate = new Map<string, number>();
   private readonly owners = new OwnerSlots();
-  private ownerBestScore = new Float32Array(0);
+  private ownerBestScore = new Float64Array(0);
   private ownerBestRow = new Int32Array(0);
 
   constructor(readonly dimensions: number) {
     if (!Number.isInteger(dimensions) || dimensions <= 0) {
       throw new RangeError(`dimensions must be a positive integer, got ${dimensions}`);
     }
-    this.paddedDimensions = padDimensions(dimensions);
-    this.rowBytes = this.paddedDimensions * Float32Array.BYTES_PER_ELEMENT;
-    this.scoresPtr = alignTo64(this.rowBytes);
-    this.rowsPtr = alignTo64(this.scoresPtr + SCORE_BLOCK_ROWS * Float32Array.BYTES_PER_ELEMENT);
-    this.memory = createWasmMemory(this.rowsPtr);
-    this.kernels = createDotProductKernels(this.paddedDimensions, this.memory);
-    this.refreshViews();
+    this.rows = new VectorRows(dimensions);
   }
 
   /** Number of templates. */
@@ -99,50 +71,42 @@ export class VectorIndex {
     return this.owners.ownerCount;
   }
 
-  /** Largest number of rows one WebAssembly (wasm32) memory can hold at this dimension. */
+  /** Largest number of templates one index can hold at this dimension (one 4 GiB WebAssembly memory). */
   get maxCapacity(): number {
-    return Math.floor((WASM_MAX_PAGES * WASM_PAGE_BYTES - this.rowsPtr) / this.rowBytes);
+    return this.rows.maxCapacity;
   }
 
-  /** Bytes of the WebAssembly memory (rows + scratch, reserved capacity included) and the owner column. */
+  /** Bytes of the vector storage (reserved capacity included) and the per-row columns. */
   get memoryBytes(): number {
-    return this.memory.buffer.byteLength + this.ownerOfRow.byteLength;
+    return this.rows.memoryBytes + this.ownerOfRow.byteLength;
   }
 
   has(templateId: string): boolean {
     return this.rowByTemplate.has(templateId);
   }
 
-  /** Makes room for `capacity` rows up front (one memory grow instead of several while loading). */
+  /** Makes room for `capacity` templates up front (one memory grow instead of several while loading). */
   reserve(capacity: number): void {
-    if (capacity <= this.capacity) return;
-    if (capacity > this.maxCapacity) {
-      throw new RangeError(
-        `cannot hold ${capacity} vectors of ${this.dimensions} dimensions (max ${this.maxCapacity})`,
-      );
-    }
-    const neededPages = Math.ceil((this.rowsPtr + capacity * this.rowBytes) / WASM_PAGE_BYTES);
-    const currentPages = this.memory.buffer.byteLength / WASM_PAGE_BYTES;
-    if (neededPages > currentPages) this.memory.grow(neededPages - currentPages);
+    if (capacity <= this.rows.capacity) return;
+    this.rows.reserve(capacity, this.rowCount);
     const ownerOfRow = new Int32Array(capacity);
     ownerOfRow.set(this.ownerOfRow.subarray(0, this.rowCount));
     this.ownerOfRow = ownerOfRow;
-    this.capacity = capacity;
-    this.refreshViews();
   }
 
   /** Adds a template, or replaces the vector and owner of an existing template id. */
   add(templateId: string, ownerId: string, vector: Float32Array): void {
     assertVector(vector, this.dimensions, 'vector');
     this.removeTemplate(templateId);
-    if (this.rowCount === this.capacity) {
-      this.reserve(Math.min(this.maxCapacity, Math.max(MIN_CAPACITY, this.capacity * 2)));
+    if (this.rowCount === this.rows.capacity) {
+      this.reserve(Math.min(this.maxCapacity, Math.max(MIN_CAPACITY, this.rowCount * 2)));
     }
     const row = this.rowCount;
-    this.rows.set(vector, row * this.paddedDimensions);
-    this.templateIds[row] = templateId;
+    const storedId = compactString(templateId);
+    this.rows.write(row, vector);
+    this.templateIds[row] = storedId;
     this.ownerOfRow[row] = this.owners.addTemplate(ownerId);
-    this.rowByTemplate.set(templateId, row);
+    this.rowByTemplate.set(storedId, row);
     this.rowCount += 1;
   }
 
@@ -181,81 +145,97 @@ export class VectorIndex {
     this.templateIds.length = 0;
     this.rowByTemplate.clear();
     this.owners.clear();
+    this.rows.resetErrorBounds();
   }
 
   /** The k most similar templates, best first (ties in any order). */
   search(query: Float32Array, k: number, options: VectorSearchOptions = {}): VectorSearchHit[] {
-    const top = this.prepareSearch(query, k, this.rowCount);
-    if (top === undefined) return [];
-    const ownerFilter = options.ownerFilter;
-    if (ownerFilter) this.owners.forgetFilterVerdicts();
-    let threshold = top.threshold;
-    for (let start = 0; start < this.rowCount; start += SCORE_BLOCK_ROWS) {
-      const count = this.scoreBlock(start);
-      const scores = this.blockScores;
-      for (let offset = 0; offset < count; offset += 1) {
-        const score = scores[offset];
-        if (!(score > threshold)) continue;
-        const row = start + offset;
-        if (ownerFilter && !this.owners.passesFilter(this.ownerOfRow[row], ownerFilter)) continue;
-        top.offer(score, row);
-        threshold = top.threshold;
-      }
+    const limit = this.limitFor(query, k, this.rowCount);
+    if (limit === 0) return [];
+    const bound = this.rows.scoreApproximately(query, this.rowCount);
+    const approximate = this.rows.scores;
+    const allowed = this.rowFilter(options.ownerFilter);
+    // The k-th best approximate score: no row more than 2 bounds below it can reach the exact top k.
+    const approximateTop = new TopScores(limit);
+    let threshold = approximateTop.threshold;
+    for (let row = 0; row < this.rowCount; row += 1) {
+      if (!(approximate[row] > threshold) || !allowed(row)) continue;
+      approximateTop.offer(approximate[row], row);
+      threshold = approximateTop.threshold;
+    }
+    const floor = approximateTop.threshold - 2 * bound;
+    const top = new TopScores(limit);
+    for (let row = 0; row < this.rowCount; row += 1) {
+      if (approximate[row] < floor || !allowed(row)) continue;
+      top.offer(this.rows.exactScore(row, query), row);
     }
     return top.sorted().map(({ id: row, score }) => this.hit(row, score));
   }
 
   /**
-   * The k most similar distinct owners, best first: each owner scores as their best template, which is the
+   * The k most similar distinct owners, best first: an owner scores as their best template, which is the
    * template returned.
    */
   searchOwners(query: Float32Array, k: number, options: VectorSearchOptions = {}): VectorSearchHit[] {
-    const top = this.prepareSearch(query, k, this.owners.ownerCount);
-    if (top === undefined) return [];
-    const slotCount = this.owners.slotCount;
-    this.ensureOwnerScratch(slotCount);
-    const bestScore = this.ownerBestScore;
-    const bestRow = this.ownerBestRow;
+    const limit = this.limitFor(query, k, this.owners.ownerCount);
+    if (limit === 0) return [];
+    const bound = this.rows.scoreApproximately(query, this.rowCount);
+    const approximate = this.rows.scores;
     const ownerOfRow = this.ownerOfRow;
-    bestScore.fill(-Infinity, 0, slotCount);
-    for (let start = 0; start < this.rowCount; start += SCORE_BLOCK_ROWS) {
-      const count = this.scoreBlock(start);
-      const scores = this.blockScores;
-      for (let offset = 0; offset < count; offset += 1) {
-        const slot = ownerOfRow[start + offset];
-        if (scores[offset] > bestScore[slot]) {
-          bestScore[slot] = scores[offset];
-          bestRow[slot] = start + offset;
-        }
-      }
-    }
+    const slotCount = this.owners.slotCount;
     const ownerFilter = options.ownerFilter;
     if (ownerFilter) this.owners.forgetFilterVerdicts();
-    let threshold = top.threshold;
+    const allowed = (slot: number): boolean => !ownerFilter || this.owners.passesFilter(slot, ownerFilter);
+    // Pass 1: each owner's best approximate score; the k-th best of those sets the floor.
+    const best = this.ownerScratch(slotCount);
+    for (let row = 0; row < this.rowCount; row += 1) {
+      if (approximate[row] > best[ownerOfRow[row]]) best[ownerOfRow[row]] = approximate[row];
+    }
+    const approximateTop = new TopScores(limit);
     for (let slot = 0; slot < slotCount; slot += 1) {
-      const score = bestScore[slot];
-      if (!(score > threshold)) continue;
-      if (ownerFilter && !this.owners.passesFilter(slot, ownerFilter)) continue;
-      top.offer(score, slot);
-      threshold = top.threshold;
+      if (best[slot] > approximateTop.threshold && allowed(slot)) approximateTop.offer(best[slot], slot);
+    }
+    // Pass 2: the exact best per owner, over the rows at or above the floor.
+    const floor = approximateTop.threshold - 2 * bound;
+    best.fill(-Infinity, 0, slotCount);
+    const bestRow = this.ownerBestRow;
+    for (let row = 0; row < this.rowCount; row += 1) {
+      if (approximate[row] < floor || !allowed(ownerOfRow[row])) continue;
+      const score = this.rows.exactScore(row, query);
+      if (score > best[ownerOfRow[row]]) {
+        best[ownerOfRow[row]] = score;
+        bestRow[ownerOfRow[row]] = row;
+      }
+    }
+    const top = new TopScores(limit);
+    for (let slot = 0; slot < slotCount; slot += 1) {
+      if (best[slot] > top.threshold) top.offer(best[slot], slot);
     }
     return top.sorted().map(({ id: slot, score }) => this.hit(bestRow[slot], score));
   }
 
-  private prepareSearch(query: Float32Array, k: number, candidates: number): TopScores | undefined {
+  /** Validates the query and k; returns how many results to look for. */
+  private limitFor(query: Float32Array, k: number, available: number): number {
     assertVector(query, this.dimensions, 'query');
     if (!Number.isInteger(k) || k < 0) throw new RangeError(`k must be a non-negative integer, got ${k}`);
-    const limit = Math.min(k, candidates);
-    if (limit === 0) return undefined;
-    this.query.set(query);
-    return new TopScores(limit);
+    return Math.min(k, available);
   }
 
-  /** Scores rows [start, start + block) into `blockScores`; returns how many rows were scored. */
-  private scoreBlock(start: number): number {
-    const count = Math.min(SCORE_BLOCK_ROWS, this.rowCount - start);
-    this.kernels.float32Dots(this.queryPtr, this.rowsPtr + start * this.rowBytes, count, this.scoresPtr);
-    return count;
+  /** Per-row owner filter for one search, asking the caller's filter once per owner. */
+  private rowFilter(ownerFilter: VectorSearchOptions['ownerFilter']): (row: number) => boolean {
+    if (!ownerFilter) return () => true;
+    this.owners.forgetFilterVerdicts();
+    return (row) => this.owners.passesFilter(this.ownerOfRow[row], ownerFilter);
+  }
+
+  /** Per-owner score scratch of at least `slotCount` entries, filled with -Infinity. */
+  private ownerScratch(slotCount: number): Float64Array {
+    if (this.ownerBestScore.length < slotCount) {
+      this.ownerBestScore = new Float64Array(slotCount * 2);
+      this.ownerBestRow = new Int32Array(slotCount * 2);
+    }
+    this.ownerBestScore.fill(-Infinity, 0, slotCount);
+    return this.ownerBestScore;
   }
 
   private hit(row: number, score: number): VectorSearchHit {
@@ -267,27 +247,12 @@ export class VectorIndex {
     this.rowByTemplate.delete(this.templateIds[row]);
     this.owners.removeTemplate(this.ownerOfRow[row]);
     if (row !== last) {
-      const width = this.paddedDimensions;
-      this.rows.copyWithin(row * width, last * width, (last + 1) * width);
+      this.rows.copy(last, row);
       this.templateIds[row] = this.templateIds[last];
       this.ownerOfRow[row] = this.ownerOfRow[last];
       this.rowByTemplate.set(this.templateIds[row], row);
     }
     this.templateIds.length = last;
     this.rowCount = last;
-  }
-
-  private ensureOwnerScratch(slotCount: number): void {
-    if (this.ownerBestScore.length >= slotCount) return;
-    this.ownerBestScore = new Float32Array(slotCount * 2);
-    this.ownerBestRow = new Int32Array(slotCount * 2);
-  }
-
-  /** Views over the WebAssembly memory; growing it detaches the old ones. */
-  private refreshViews(): void {
-    const buffer = this.memory.buffer;
-    this.query = new Float32Array(buffer, this.queryPtr, this.dimensions);
-    this.blockScores = new Float32Array(buffer, this.scoresPtr, SCORE_BLOCK_ROWS);
-    this.rows = new Float32Array(buffer, this.rowsPtr, this.capacity * this.paddedDimensions);
   }
 }

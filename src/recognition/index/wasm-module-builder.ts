@@ -16,6 +16,7 @@ export const Op = {
   localGet: 0x20,
   localSet: 0x21,
   localTee: 0x22,
+  f32Load: 0x2a,
   i32Store: 0x36,
   f32Store: 0x38,
   i32Const: 0x41,
@@ -24,6 +25,8 @@ export const Op = {
   i32Add: 0x6a,
   i32Mul: 0x6c,
   f32Add: 0x92,
+  f32Mul: 0x94,
+  f32ConvertI32S: 0xb2,
 } as const;
 
 /** SIMD opcodes: emitted as the 0xfd prefix followed by the LEB128-encoded number. */
