@@ -12,8 +12,10 @@ function emptyOutputs(cells: number): YuNetStrideOutputs {
 }
 
 void describe(yunetLetterbox.name, () => {
-  void it('scales the longer side to the input size and pads to multiples of 32', () => {
-    const sut = yunetLetterbox(500, 332, 640, 2);
+  const limits = { inputSize: 640, maxInputSize: 960, maxUpscale: 2 };
+
+  void it('enlarges a smaller image to the input size and pads to multiples of 32', () => {
+    const sut = yunetLetterbox(500, 332, limits);
 
     assert.equal(sut.inputWidth, 640);
     assert.equal(sut.inputHeight, 448); // 332 * 1.28 = 425 → 448
@@ -22,16 +24,22 @@ void describe(yunetLetterbox.name, () => {
   });
 
   void it('enlarges a small image at most maxUpscale times', () => {
-    const sut = yunetLetterbox(150, 150, 640, 2);
+    const sut = yunetLetterbox(150, 150, limits);
 
     assert.deepEqual([sut.inputWidth, sut.inputHeight, sut.scaleX], [320, 320, 2]);
   });
 
-  void it('shrinks a large image and fits a fixed-shape model', () => {
-    const dynamic = yunetLetterbox(2000, 1428, 640, 2);
-    const fixed = yunetLetterbox(2000, 1428, 640, 2, 640);
+  void it('keeps a mid-sized image at its size', () => {
+    const sut = yunetLetterbox(800, 600, limits);
 
-    assert.deepEqual([dynamic.inputWidth, dynamic.inputHeight], [640, 480]); // 457 → 480
+    assert.deepEqual([sut.inputWidth, sut.inputHeight, sut.scaleX, sut.scaleY], [800, 608, 1, 1]);
+  });
+
+  void it('shrinks a large image to the maximum input size and fits a fixed-shape model', () => {
+    const dynamic = yunetLetterbox(2000, 1428, limits);
+    const fixed = yunetLetterbox(2000, 1428, { ...limits, fixedSide: 640 });
+
+    assert.deepEqual([dynamic.inputWidth, dynamic.inputHeight], [960, 704]); // 685.4 → 685 → 704
     assert.deepEqual([fixed.inputWidth, fixed.inputHeight], [640, 640]);
     assert.equal(fixed.scaleX, 640 / 2000);
   });

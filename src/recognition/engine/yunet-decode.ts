@@ -9,18 +9,26 @@ export interface Letterbox {
   scaleY: number;
 }
 
+/** How large the network input may be; see YuNetDetectorOptions. */
+export interface LetterboxLimits {
+  /** The longer side of a smaller image is enlarged to this (at most maxUpscale times). */
+  inputSize: number;
+  /** The longer side of a larger image is reduced to this; images in between keep their size. */
+  maxInputSize: number;
+  maxUpscale: number;
+  /** Side of a fixed-shape model's square input; the image is fitted into it. */
+  fixedSide?: number;
+}
+
 /**
- * Where a width x height image goes in YuNet's input: scaled so its longer side is inputSize (enlarged at most
- * maxUpscale times), padded up to multiples of 32, or to fixedSide x fixedSide for a fixed-shape model.
+ * Where a width x height image goes in YuNet's input: its longer side scaled into [inputSize, maxInputSize]
+ * (enlarged at most maxUpscale times), padded up to multiples of 32, or fitted into a fixed-shape model's square.
  */
-export function yunetLetterbox(
-  width: number,
-  height: number,
-  inputSize: number,
-  maxUpscale: number,
-  fixedSide?: number,
-): Letterbox {
-  const scale = Math.min((fixedSide ?? inputSize) / Math.max(width, height), maxUpscale);
+export function yunetLetterbox(width: number, height: number, limits: LetterboxLimits): Letterbox {
+  const { fixedSide } = limits;
+  const longSide = Math.max(width, height);
+  const target = fixedSide ?? Math.min(Math.max(longSide, limits.inputSize), limits.maxInputSize);
+  const scale = Math.min(target / longSide, limits.maxUpscale);
   const scaledWidth = Math.max(1, Math.round(width * scale));
   const scaledHeight = Math.max(1, Math.round(height * scale));
   return {

@@ -3,7 +3,7 @@ import * as ort from 'onnxruntime-node';
 import type { DetectOptions, DetectedFace, FaceDetector, RgbImage } from './face.types.js';
 import { cropResizeToBgrPlanes } from './image-crop.js';
 import { nonMaxSuppression } from './non-max-suppression.js';
-import { decodeYuNetStride, roundUpTo32, yunetLetterbox } from './yunet-decode.js';
+import { decodeYuNetStride, yunetLetterbox } from './yunet-decode.js';
 import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
 
 export const YUNET_DYNAMIC_FILE = 'yunet_s_dynamic.onnx';
@@ -13,8 +13,14 @@ const STRIDES = [8, 16, 32] as const;
 const FIXED_SIDE = 640;
 
 export interface YuNetDetectorOptions extends OnnxSessionOptions {
-  /** Longer side of the network input in pixels (multiple of 32, default 640); images are scaled to it. */
+  /** Smaller images are enlarged so their longer side is this many pixels (default 640). */
   inputSize?: number;
+  /**
+   * Larger images are reduced so their longer side is this many pixels (default 960); images in between are
+   * used at their own size. Group photos need it: at 640 px YuNet found 15 of the 29 people of Solvay 1927
+   * (2048 px wide) and 4 of 6 in insightface-t1.jpg, at 960 px 26 and 6. Cost grows with the pixel count.
+   */
+  maxInputSize?: number;
   /**
    * Largest factor a small image is enlarged by to reach inputSize (default 2). Enlarging a tight face crop
    * (a 150 px chip) to 640 px makes a face bigger than YuNet was trained on, and it is missed.
@@ -33,6 +39,7 @@ export interface YuNetDetectorOptions extends OnnxSessionOptions {
 export class YuNetDetector implements FaceDetector {
   readonly modelId = 'yunet-s';
   private readonly inputSize: number;
+  private readonly maxInputSize: number;
   private readonly maxUpscale: number;
   private readonly minConfidence: number;
   private readonly nmsIouThreshold: number;
@@ -42,7 +49,8 @@ export class YuNetDetector implements FaceDetector {
     private readonly fixedInput: boolean,
     options: YuNetDetectorOptions,
   ) {
-    this.inputSize = fixedInput ? FIXED_SIDE : roundUpTo32(options.inputSize ?? FIXED_SIDE);
+    this.inputSize = options.inputSize ?? 640;
+    this.maxInputSize = Math.max(options.maxInputSize ?? 960, this.inputSize);
     this.maxUpscale = options.maxUpscale ?? 2;
     this.minConfidence = options.minConfidence ?? 0.9;
     this.nmsIouThreshold = options.nmsIouThreshold ?? 0.3;
@@ -61,8 +69,12 @@ export class YuNetDetector implements FaceDetector {
   }
 
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
-    const fixedSide = this.fixedInput ? FIXED_SIDE : undefined;
-    const letterbox = yunetLetterbox(image.width, image.height, this.inputSize, this.maxUpscale, fixedSide);
+    const letterbox = yunetLetterbox(image.width, image.height, {
+      inputSize: this.inputSize,
+      maxInputSize: this.maxInputSize,
+      maxUpscale: this.maxUpscale,
+      fixedSide: this.fixedInput ? FIXED_SIDE : undefined,
+    });
     const { inputWidth, inputHeight } = letterbox;
     const input = new Float32Array(3 * inputWidth * inputHeight);
     cropResizeToBgrPlanes(
