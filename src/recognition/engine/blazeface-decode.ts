@@ -1,0 +1,76 @@
+import { iou } from './non-max-suppression.js';
+
+/** Input side of the BlazeFace back model. */
+export const BLAZEFACE_SIZE = 256;
+
+/** One raw detection in model-input pixels: box [x1, y1, x2, y2] and 6 keypoints [x, y]. */
+export interface RawDetection {
+  score: number;
+  box: [number, number, number, number];
+  keypoints: [number, number][];
+}
+
+/**
+ * MediaPipe SSD anchors of the back model (SsdAnchorsCalculator with strides 16, 32, 32, 32, one aspect ratio plus
+ * the interpolated one, fixed anchor size): 16x16 cells x 2 anchors, then 8x8 cells x 6 anchors, centres in input
+ * pixels. Layers with the same stride share one grid, their anchors listed together per cell.
+ */
+export function blazeFaceAnchors(): [number, number][] {
+  const anchors: [number, number][] = [];
+  for (const [stride, perCell] of [
+    [16, 2],
+    [32, 6],
+  ]) {
+    const cells = BLAZEFACE_SIZE / stride;
+    for (let y = 0; y < cells; y += 1) {
+      for (let x = 0; x < cells; x += 1) {
+        for (let k = 0; k < perCell; k += 1) anchors.push([(x + 0.5) * stride, (y + 0.5) * stride]);
+      }
+    }
+  }
+  return anchors;
+}
+
+/** Decodes the model outputs (`scores` [896], `boxes` [896 x 16]) for anchors scoring at least `minScore`. */
+export function decodeBlazeFace(
+  scores: Float32Array,
+  boxes: Float32Array,
+  anchors: [number, number][],
+  minScore: number,
+): RawDetection[] {
+  const found: RawDetection[] = [];
+  anchors.forEach(([ax, ay], i) => {
+    const score = scores[i];
+    if (!(score >= minScore)) return;
+    const r = boxes.subarray(i * 16, i * 16 + 16);
+    const cx = ax + r[0];
+    const cy = ay + r[1];
+    const keypoints: [number, number][] = [];
+    for (let k = 0; k < 6; k += 1) keypoints.push([ax + r[4 + 2 * k], ay + r[5 + 2 * k]]);
+    found.push({ score, box: [cx - r[2] / 2, cy - r[3] / 2, cx + r[2] / 2, cy + r[3] / 2], keypoints });
+  });
+  return found;
+}
+
+/**
+ * MediaPipe's weighted non-maximum suppression: the best remaining detection and every other one overlapping it by
+ * more than `iouThreshold` are merged into one, box and keypoints averaged with the scores as weights; the merged
+ * detection keeps the best score. Stabler boxes and landmarks than plain NMS.
+ */
+export function weightedNonMaxSuppression(detections: RawDetection[], iouThreshold: number): RawDetection[] {
+  let remaining = [...detections].sort((a, b) => b.score - a.score);
+  const merged: RawDetection[] = [];
+  while (remaining.length > 0) {
+    const best = remaining[0];
+    const cluster = remaining.filter((d) => iou(best.box, d.box) > iouThreshold || d === best);
+    remaining = remaining.filter((d) => !cluster.includes(d));
+    const total = cluster.reduce((s, d) => s + d.score, 0);
+    const avg = (pick: (d: RawDetection) => number) => cluster.reduce((s, d) => s + pick(d) * d.score, 0) / total;
+    merged.push({
+      score: best.score,
+      box: [avg((d) => d.box[0]), avg((d) => d.box[1]), avg((d) => d.box[2]), avg((d) => d.box[3])],
+      keypoints: best.keypoints.map((_, k) => [avg((d) => d.keypoints[k][0]), avg((d) => d.keypoints[k][1])]),
+    });
+  }
+  return merged;
+}

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { DLIB_CHIP_SIZE, extractDlibChip } from './face-chip.js';
+import type { DetectedFace, FaceEmbedder, RgbImage } from './face.types.js';
+
+export interface DlibEmbedderOptions {
+  /** Threads onnxruntime may use inside one operator (default 2). */
+  intraOpNumThreads?: number;
+}
+
+const MODEL_ID = 'dlib-resnet-v1';
+const CHIP_VALUES = DLIB_CHIP_SIZE * DLIB_CHIP_SIZE * 3;
+
+/** The part of models/manifest.json the embedder reads. */
+interface ManifestEntry {
+  id: string;
+  file: string;
+  version: string;
+  default_threshold?: number;
+}
+
+/**
+ * The dlib ResNet-29 face descriptor through onnxruntime. Each face is warped into a 150x150 dlib-style chip from its
+ * landmarks (see face-chip.ts), all faces of an image run in one batch, and each 128-d descriptor is L2-normalised:
+ * compare them by Euclidean distance (threshold `defaultThreshold`) or cosine similarity (1 - d²/2).
+ */
+export class DlibFaceEmbedder implements FaceEmbedder {
+  readonly modelId = MODEL_ID;
+  readonly dimensions = 128;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    readonly modelVersion: string,
+    /** Distance between normalised descriptors below which two faces are the same person. */
+    readonly defaultThreshold: number,
+  ) {}
+
+  /** Opens the embedder listed in `<modelsDir>/manifest.json`. */
+  static async create(modelsDir: string, options: DlibEmbedderOptions = {}): Promise<DlibFaceEmbedder> {
+    const manifest = JSON.parse(await readFile(join(modelsDir, 'manifest.json'), 'utf8')) as {
+      models: ManifestEntry[];
+    };
+    const entry = manifest.models.find((m) => m.id === MODEL_ID);
+    if (!entry || entry.default_threshold === undefined)
+      throw new Error(`${MODEL_ID} is not in ${modelsDir}/manifest.json`);
+    const session = await ort.InferenceSession.create(join(modelsDir, entry.file), {
+      intraOpNumThreads: options.intraOpNumThreads ?? 2,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+    return new DlibFaceEmbedder(session, entry.version, entry.default_threshold);
+  }
+
+  async embed(image: RgbImage, faces: DetectedFace[]): Promise<Float32Array[]> {
+    if (faces.length === 0) return [];
+    const batch = new Float32Array(faces.length * CHIP_VALUES);
+    faces.forEach((face, i) => extractDlibChip(image, face.landmarks, batch, i * CHIP_VALUES));
+    const input = new ort.Tensor('float32', batch, [faces.length, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, 3]);
+    const output = (await this.session.run({ input })).descriptor.data as Float32Array;
+    return faces.map((_, i) => normalise(output.slice(i * this.dimensions, (i + 1) * this.dimensions)));
+  }
+}
+
+/** Scales a vector to unit length in place and returns it. */
+export function normalise(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (const x of v) sum += x * x;
+  const norm = Math.sqrt(sum);
+  if (norm > 0) for (let i = 0; i < v.length; i += 1) v[i] /= norm;
+  return v;
+}
+
+/** Euclidean distance between two descriptors of the same length. */
+export function descriptorDistance(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 1) sum += (a[i] - b[i]) ** 2;
+  return Math.sqrt(sum);
+}
