@@ -60,9 +60,13 @@ function naiveSearchOwners(templates: TemplateVector[], query: Float32Array, k: 
   return [...best.values()].slice(0, k);
 }
 
-/** Float32 SIMD sums differ from a double-precision scan in the last bits, and ties may come in any order. */
-function assertSameHits(actual: VectorSearchHit[], expected: VectorSearchHit[], templates: TemplateVector[]): void {
-  const tolerance = 1e-5;
+/** Ties may come in any order; the tolerance covers float rounding only. */
+function assertSameHits(
+  actual: VectorSearchHit[],
+  expected: VectorSearchHit[],
+  templates: TemplateVector[],
+  tolerance = 1e-6,
+): void {
   assert.equal(actual.length, expected.length);
   assert.equal(new Set(actual.map((hit) => hit.templateId)).size, actual.length, 'duplicate template in results');
   const byId = new Map(templates.map((template) => [template.templateId, template]));
@@ -113,6 +117,66 @@ void describe(VectorIndex.name, () => {
     const [best] = sut.search(target.vector, 1);
     assert.equal(best.templateId, target.templateId);
     assert.ok(Math.abs(best.similarity - 1) < 1e-5);
+  });
+
+  void it('orders near-duplicates exactly although their int8 copies cannot tell them apart', () => {
+    const random = seededRandom(13);
+    const base = randomUnitVector(128, random);
+    const templates = randomTemplates(3000, 128, random);
+    // Variants at growing distance from the base: similarities 1 - δ²/2 about 1e-4 apart, far below int8 resolution.
+    for (let variant = 0; variant < 40; variant += 1) {
+      const offset = randomUnitVector(128, random);
+      const delta = 0.02 + 0.002 * variant;
+      const vector = base.map((value, index) => value + delta * offset[index]);
+      const norm = Math.sqrt(dot(vector, vector));
+      templates.push({ templateId: `near${variant}`, ownerId: `q${variant}`, vector: vector.map((v) => v / norm) });
+    }
+    templates.reverse();
+    const sut = loadedIndex(templates, 128);
+    const expected = naiveSearch(templates, base, 10);
+    const hits = sut.search(base, 10);
+    assert.deepEqual(
+      hits.map((hit) => hit.templateId),
+      expected.map((hit) => hit.templateId),
+    );
+    assert.deepEqual(
+      sut.searchOwners(base, 10).map((hit) => hit.ownerId),
+      naiveSearchOwners(templates, base, 10).map((hit) => hit.ownerId),
+    );
+  });
+
+  void it('matches a naive scan for vectors that are not normalised', () => {
+    const random = seededRandom(17);
+    const templates = randomTemplates(2000, 64, random).map((template, index) => ({
+      ...template,
+      vector: template.vector.map((value) => value * (0.1 + (index % 50))),
+    }));
+    const sut = loadedIndex(templates, 64);
+    const query = randomUnitVector(64, random).map((value) => value * 3);
+    assertSameHits(sut.search(query, 15), naiveSearch(templates, query, 15), templates, 1e-4);
+    assertSameHits(sut.searchOwners(query, 15), naiveSearchOwners(templates, query, 15), templates, 1e-4);
+  });
+
+  void it('keeps every vector intact while growing one add at a time', () => {
+    const random = seededRandom(19);
+    const sut = new VectorIndex(128);
+    const kept: TemplateVector[] = [];
+    for (const [added, template] of randomTemplates(5000, 128, random).entries()) {
+      sut.add(template.templateId, template.ownerId, template.vector);
+      kept.push(template);
+      if (added % 700 === 699) {
+        const query = randomUnitVector(128, random);
+        assertSameHits(sut.search(query, 5), naiveSearch(kept, query, 5), kept);
+        const [removed] = kept.splice(Math.floor(random() * kept.length), 1);
+        assert.equal(sut.removeTemplate(removed.templateId), true);
+      }
+    }
+    for (const probe of [kept[0], kept[kept.length - 1], kept[2500]]) {
+      const [best] = sut.search(probe.vector, 1);
+      assert.equal(best.templateId, probe.templateId);
+    }
+    const query = randomUnitVector(128, random);
+    assertSameHits(sut.search(query, 40), naiveSearch(kept, query, 40), kept);
   });
 
   void it('returns every tied template when identical vectors are stored', () => {
