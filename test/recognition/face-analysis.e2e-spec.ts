@@ -229,6 +229,14 @@ void describe(YuNetDetector.name, { skip: noModels }, () => {
     assert.ok(found / detections >= 0.8, `${detections - found} detections match no annotation`);
   });
 
+  void it('finds the six faces of each six-person group photo', async () => {
+    for (const file of ['insightface-t1.jpg', 'facenet-multiface.jpg']) {
+      const { faces } = await detectIn('groups', file);
+
+      assert.equal(faces.length, 6, file);
+    }
+  });
+
   void it('applies minConfidence and minFaceSize per call', async () => {
     const { image, faces } = await detectIn('knn', 'test', 'obama_and_biden.jpg');
     const minFaceSize = Math.max(...faces.map(side)) - 1;
