@@ -245,6 +245,8 @@ void describe('organisation structure API', () => {
       const body = { name: 'X', latitude: 91, longitude: -181, location_type: 'moon', colour: 'red' };
       const fields = expectError(await send(admin, 'post', '/locations', body), 400, 'validation_error');
       assert.deepEqual(fields, ['colour', 'latitude', 'location_type', 'longitude']);
+      const strings = await send(admin, 'post', '/locations', { name: 'X', latitude: '45.5', longitude: '10' });
+      assert.deepEqual(expectError(strings, 400, 'validation_error'), ['latitude', 'longitude']);
     });
 
     it('filters by type and searches name, building and area', async () => {
@@ -321,5 +323,18 @@ void describe('organisation structure API', () => {
       const actions = await auditActions(admin, String(morning.id), organizationId);
       assert.deepEqual(actions, ['shift.created', 'shift.deleted', 'shift.updated']);
     });
+  });
+
+  const nullTodo = 'known bug: @IsOptional() lets null through to NOT NULL columns, so these answer 500 (logged)';
+  it('answers 400, not 500, when a PATCH sets a required field to null', { todo: nullTodo }, async () => {
+    const first = async (collection: string) => String((await list(admin, `/${collection}`)).results[0]?.id);
+    const cases: [Session, string, object][] = [
+      [root, `/organizations/${organizationId}`, { timezone: null }],
+      [admin, `/departments/${await first('departments')}`, { code: null }],
+      [admin, `/locations/${await first('locations')}`, { name: null }],
+      [admin, `/shifts/${await first('shifts')}`, { working_days: null }],
+    ];
+    for (const [session, path, body] of cases)
+      expectError(await send(session, 'patch', path, body), 400, 'validation_error');
   });
 });

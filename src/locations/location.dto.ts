@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsLatitude, IsLongitude, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsLatitude, IsLongitude, IsNumber, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { Location } from './location.entity.js';
 
@@ -51,11 +51,13 @@ export class CreateLocationDto {
 
   /** Degrees, -90 to 90. */
   @IsOptional()
+  @IsNumber()
   @IsLatitude()
   latitude?: number;
 
   /** Degrees, -180 to 180. */
   @IsOptional()
+  @IsNumber()
   @IsLongitude()
   longitude?: number;
 }
