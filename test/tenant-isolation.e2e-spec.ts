@@ -93,7 +93,7 @@ void describe('tenant isolation', () => {
       allUsers.results.map((user) => user.id),
       [adminB.user.id],
     );
-    const roles = expectStatus(await send(adminB, 'get', '/roles'), 200) as unknown as Json[];
+    const roles = (await list(adminB, '/roles?page_size=100')).results;
     assert.ok(roles.length > 0);
     assert.deepEqual(
       roles.filter((role) => !role.built_in),
@@ -119,7 +119,13 @@ void describe('tenant isolation', () => {
       }
     }
     assert.equal((await list(adminB, `/audit-logs?entity_id=${idOf('departments')}`)).count, 0);
-    // A itself sees its own writes.
+    // A itself sees its own writes, and the super admin's creation of A's admin.
+    const adminCreated = await list(adminA, `/audit-logs?entity_id=${adminA.user.id}&action=user.created`);
+    assert.deepEqual(
+      adminCreated.results.map((row) => [row.action, row.user_id, row.organization_id]),
+      [['user.created', root.user.id, orgA]],
+    );
+    assert.equal((await list(adminB, `/audit-logs?entity_id=${adminA.user.id}`)).count, 0);
     for (const collection of collections) {
       const { results } = await list(adminA, `/audit-logs?entity_id=${idOf(collection)}`);
       assert.equal(results.length, 1, collection);

@@ -64,7 +64,7 @@ export class UsersService {
       });
       const dto = toUserDto(user);
       await this.audit.record(
-        { action: 'user.created', entityType: 'user', entityId: user.id, newValues: dto },
+        { action: 'user.created', entityType: 'user', entityId: user.id, newValues: dto, organizationId },
         manager,
       );
       return dto;
