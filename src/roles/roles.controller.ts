@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
+import { PageDto } from '../common/page.dto.js';
+import { PageQuery, type PageOf } from '../common/pagination.js';
 import { CreateRoleDto, RoleDto, UpdateRoleDto } from './role.dto.js';
 import { RolesService } from './roles.service.js';
 
@@ -15,8 +17,9 @@ export class RolesController {
   /** Lists the built-in roles and the organisation's custom roles with their permissions. */
   @Get()
   @Authenticated({ permission: Permission.RolesRead })
-  listRoles(@CurrentUser() user: AuthUser): Promise<RoleDto[]> {
-    return this.roles.list(user);
+  @ApiOkResponse({ type: PageDto(RoleDto) })
+  listRoles(@CurrentUser() user: AuthUser, @Query() query: PageQuery): Promise<PageOf<RoleDto>> {
+    return this.roles.list(user, query);
   }
 
   @Get(':id')

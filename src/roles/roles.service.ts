@@ -6,6 +6,7 @@ import { BUILT_IN_ROLES, BUILT_IN_ROLE_NAMES, isBuiltInRole } from '../access/bu
 import { isPermission, type Permission } from '../access/permissions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
+import { PageOf, type PageQuery } from '../common/pagination.js';
 import type { CreateRoleDto, RoleDto, UpdateRoleDto } from './role.dto.js';
 import { Role } from './role.entity.js';
 
@@ -42,7 +43,8 @@ export class RolesService {
     }
   }
 
-  async list(caller: AuthUser): Promise<RoleDto[]> {
+  /** Built-in roles first, then the organisation's custom roles by name. */
+  async list(caller: AuthUser, query: PageQuery): Promise<PageOf<RoleDto>> {
     const custom = await this.roles.find({ where: { organizationId: caller.organizationId }, order: { name: 'ASC' } });
     const builtIn = BUILT_IN_ROLE_NAMES.map((name) => ({
       id: null,
@@ -53,7 +55,9 @@ export class RolesService {
       created_at: null,
       updated_at: null,
     }));
-    return [...builtIn, ...custom.map(toRoleDto)];
+    const all = [...builtIn, ...custom.map(toRoleDto)];
+    const { skip, take } = PageOf.skipTake(query);
+    return new PageOf(all.slice(skip, skip + take), all.length, query);
   }
 
   async get(caller: AuthUser, id: string): Promise<RoleDto> {
