@@ -98,6 +98,7 @@ export class VectorIndex {
   add(templateId: string, ownerId: string, vector: Float32Array): void {
     assertVector(vector, this.dimensions, 'vector');
     this.removeTemplate(templateId);
+    if (this.rowCount === this.maxCapacity) throw new RangeError(`index is full (${this.maxCapacity} templates)`);
     if (this.rowCount === this.rows.capacity) {
       this.reserve(Math.min(this.maxCapacity, Math.max(MIN_CAPACITY, this.rowCount * 2)));
     }

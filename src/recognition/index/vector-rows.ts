@@ -102,11 +102,14 @@ export class VectorRows {
       largest = Math.max(largest, Math.abs(vector[index]));
       normSquared += vector[index] * vector[index];
     }
+    // |value| / scale never exceeds 127 by more than float32 rounding, so no clamping is needed.
     const scale = Math.fround(largest / INT8_MAX);
+    const inverse = scale === 0 ? 0 : 1 / scale;
+    const codes = this.codes;
     let residualSquared = 0;
     for (let index = 0; index < vector.length; index += 1) {
-      const code = scale === 0 ? 0 : Math.max(-INT8_MAX, Math.min(INT8_MAX, Math.round(vector[index] / scale)));
-      this.codes[offset + index] = code;
+      const code = Math.round(vector[index] * inverse);
+      codes[offset + index] = code;
       residualSquared += (vector[index] - scale * code) ** 2;
     }
     this.scales[row] = scale;

@@ -1,0 +1,145 @@
+/**
+ * Vector index benchmark: builds 10k, 100k and 1M random normalised 128-d templates (1-10 per person, uuid
+ * ids), times the build and top-10 searches, and reports resident memory at 1M, each beside its goal.
+ *
+ *   npm run build:test && node dist/bench/vector-index.bench.js [--sizes=10000,100000] [--queries=200]
+ *
+ * Goals (docs/DESIGN: 2 cores): search over 100k ≤ 5 ms and over 1M ≤ 50 ms; 100k built well inside the
+ * 5 s start-up; 1M resident in under 1 GB.
+ */
+import { randomUUID } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { VectorIndex } from '../src/recognition/index/vector-index.js';
+
+const DIMENSIONS = 128;
+const K = 10;
+const CHUNK_ROWS = 10_000;
+const MIB = 1024 * 1024;
+
+interface Goal {
+  label: string;
+  value: number;
+  unit: string;
+  /** Passes when value ≤ limit. */
+  limit?: number;
+}
+
+function option(name: string, fallback: string): string {
+  const prefix = `--${name}=`;
+  return process.argv.find((arg) => arg.startsWith(prefix))?.slice(prefix.length) ?? fallback;
+}
+
+/** Uniform components normalised to length 1: enough spread for timing, no structure to exploit. */
+function fillRandomUnitVectors(target: Float32Array, count: number): void {
+  for (let row = 0; row < count; row += 1) {
+    const offset = row * DIMENSIONS;
+    let norm = 0;
+    for (let index = 0; index < DIMENSIONS; index += 1) {
+      const value = Math.random() * 2 - 1;
+      target[offset + index] = value;
+      norm += value * value;
+    }
+    const scale = 1 / Math.sqrt(norm);
+    for (let index = 0; index < DIMENSIONS; index += 1) target[offset + index] *= scale;
+  }
+}
+
+function percentile(sortedValues: number[], fraction: number): number {
+  return sortedValues[Math.min(sortedValues.length - 1, Math.floor(sortedValues.length * fraction))];
+}
+
+/** Runs the garbage collector when it can be reached, so memory figures show what stays resident. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as unknown;
+  if (typeof gc === 'function') (gc as () => void)();
+}
+
+/** Builds the index chunk by chunk; only the add() calls are timed, not the random data. */
+function buildIndex(size: number): { index: VectorIndex; buildMs: number } {
+  const index = new VectorIndex(DIMENSIONS);
+  const chunk = new Float32Array(CHUNK_ROWS * DIMENSIONS);
+  let buildMs = 0;
+  let ownerId = randomUUID();
+  let ownerTemplatesLeft = 1 + Math.floor(Math.random() * 10);
+  const started = performance.now();
+  index.reserve(size);
+  buildMs += performance.now() - started;
+  for (let done = 0; done < size; done += CHUNK_ROWS) {
+    const rows = Math.min(CHUNK_ROWS, size - done);
+    fillRandomUnitVectors(chunk, rows);
+    const templateIds = Array.from({ length: rows }, () => randomUUID());
+    const ownerIds = templateIds.map(() => {
+      if (ownerTemplatesLeft === 0) {
+        ownerId = randomUUID();
+        ownerTemplatesLeft = 1 + Math.floor(Math.random() * 10);
+      }
+      ownerTemplatesLeft -= 1;
+      return ownerId;
+    });
+    const chunkStarted = performance.now();
+    for (let row = 0; row < rows; row += 1) {
+      index.add(templateIds[row], ownerIds[row], chunk.subarray(row * DIMENSIONS, (row + 1) * DIMENSIONS));
+    }
+    buildMs += performance.now() - chunkStarted;
+  }
+  return { index, buildMs };
+}
+
+function timeSearches(index: VectorIndex, queries: number, byOwner: boolean): { p50: number; p95: number } {
+  const query = new Float32Array(DIMENSIONS);
+  const durations: number[] = [];
+  for (let round = 0; round < queries + 5; round += 1) {
+    fillRandomUnitVectors(query, 1);
+    const started = performance.now();
+    const hits = byOwner ? index.searchOwners(query, K) : index.search(query, K);
+    const elapsed = performance.now() - started;
+    if (hits.length !== Math.min(K, byOwner ? index.ownerCount : index.size)) throw new Error('short result');
+    if (round >= 5) durations.push(elapsed); // the first rounds warm up the JIT
+  }
+  durations.sort((a, b) => a - b);
+  return { p50: percentile(durations, 0.5), p95: percentile(durations, 0.95) };
+}
+
+function formatGoal({ label, value, unit, limit }: Goal): string {
+  const verdict = limit === undefined ? '' : value <= limit ? 'PASS' : 'MISS';
+  const goal = limit === undefined ? '' : `goal ≤ ${limit} ${unit}`;
+  return `${label.padEnd(40)} ${value.toFixed(2).padStart(9)} ${unit.padEnd(3)} ${goal.padEnd(16)} ${verdict}`;
+}
+
+function searchGoal(size: number): number | undefined {
+  if (size === 100_000) return 5;
+  if (size === 1_000_000) return 50;
+  return undefined;
+}
+
+function main(): void {
+  const sizes = option('sizes', '10000,100000,1000000').split(',').map(Number);
+  const queries = Number(option('queries', '200'));
+  const results: Goal[] = [];
+  console.log(
+    `Vector index benchmark: ${DIMENSIONS}-d, top-${K}, ${queries} queries per size, node ${process.version}`,
+  );
+  for (const size of sizes) {
+    collectGarbage();
+    const { index, buildMs } = buildIndex(size);
+    results.push({ label: `build ${size}`, value: buildMs, unit: 'ms', limit: size === 100_000 ? 5000 : undefined });
+    const searchQueries = size >= 1_000_000 ? Math.max(20, Math.floor(queries / 4)) : queries;
+    for (const byOwner of [false, true]) {
+      const { p50, p95 } = timeSearches(index, searchQueries, byOwner);
+      const name = byOwner ? 'searchOwners' : 'search';
+      results.push({ label: `${name} ${size} p50`, value: p50, unit: 'ms', limit: searchGoal(size) });
+      results.push({ label: `${name} ${size} p95`, value: p95, unit: 'ms', limit: searchGoal(size) });
+    }
+    collectGarbage();
+    const memory = process.memoryUsage();
+    const rssLimit = size === 1_000_000 ? 1024 : undefined;
+    results.push({ label: `rss with ${size} resident`, value: memory.rss / MIB, unit: 'MiB', limit: rssLimit });
+    results.push({ label: `arrayBuffers with ${size}`, value: memory.arrayBuffers / MIB, unit: 'MiB' });
+    results.push({ label: `index memoryBytes ${size}`, value: index.memoryBytes / MIB, unit: 'MiB' });
+    for (const result of results.splice(0)) console.log(formatGoal(result));
+  }
+}
+
+main();
