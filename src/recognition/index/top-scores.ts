@@ -1,15 +1,26 @@
 /**
  * Keeps the `capacity` highest scores seen, each with an integer id (a row or an owner slot), in a binary
  * min-heap over typed arrays: offering a score below the current k-th best costs one comparison.
+ *
+ * With `distinctKeys` (the key range: keys in [0, distinctKeys)), each offer also names a key (an owner
+ * slot) and a key is held at most once, with its best score: the top k distinct owners in one pass over rows.
  */
 export class TopScores {
   private readonly scores: Float64Array;
   private readonly ids: Int32Array;
+  /** Distinct mode only: the key of each heap entry, and the heap position of each key (-1 when absent). */
+  private readonly keys: Int32Array;
+  private readonly positions: Int32Array | undefined;
   private count = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    distinctKeys?: number,
+  ) {
     this.scores = new Float64Array(capacity);
     this.ids = new Int32Array(capacity);
+    this.keys = new Int32Array(distinctKeys === undefined ? 0 : capacity);
+    this.positions = distinctKeys === undefined ? undefined : new Int32Array(distinctKeys).fill(-1);
   }
 
   get size(): number {
@@ -21,13 +32,21 @@ export class TopScores {
     return this.count < this.capacity ? -Infinity : this.scores[0];
   }
 
-  /** Adds the entry if it beats the threshold (ties with the k-th best keep the earlier entry). */
-  offer(score: number, id: number): void {
-    if (this.count < this.capacity) {
-      this.siftUp(this.count, score, id);
+  /**
+   * Adds the entry if it beats the threshold (ties with the k-th best keep the earlier entry). In distinct
+   * mode an entry whose key is held replaces that key's entry only if its score is higher.
+   */
+  offer(score: number, id: number, key = id): void {
+    const held = this.positions ? this.positions[key] : -1;
+    if (held >= 0) {
+      // A better score for a held key moves its entry down, towards the leaves of the min-heap.
+      if (score > this.scores[held]) this.siftDown(held, score, id, key);
+    } else if (this.count < this.capacity) {
       this.count += 1;
+      this.siftUp(this.count - 1, score, id, key);
     } else if (score > this.scores[0]) {
-      this.siftDown(score, id);
+      if (this.positions) this.positions[this.keys[0]] = -1;
+      this.siftDown(0, score, id, key);
     }
   }
 
@@ -40,33 +59,42 @@ export class TopScores {
     return entries.sort((a, b) => b.score - a.score);
   }
 
-  private siftUp(start: number, score: number, id: number): void {
+  private place(index: number, score: number, id: number, key: number): void {
+    this.scores[index] = score;
+    this.ids[index] = id;
+    if (this.positions) {
+      this.keys[index] = key;
+      this.positions[key] = index;
+    }
+  }
+
+  private move(from: number, to: number): void {
+    this.place(to, this.scores[from], this.ids[from], this.positions ? this.keys[from] : 0);
+  }
+
+  private siftUp(start: number, score: number, id: number, key: number): void {
     let index = start;
     while (index > 0) {
       const parent = (index - 1) >> 1;
       if (this.scores[parent] <= score) break;
-      this.scores[index] = this.scores[parent];
-      this.ids[index] = this.ids[parent];
+      this.move(parent, index);
       index = parent;
     }
-    this.scores[index] = score;
-    this.ids[index] = id;
+    this.place(index, score, id, key);
   }
 
-  /** Replaces the minimum (the root) and restores the heap. */
-  private siftDown(score: number, id: number): void {
-    let index = 0;
+  /** Puts the entry at `start` (whose old entry is dropped or has the same key) and restores the heap. */
+  private siftDown(start: number, score: number, id: number, key: number): void {
+    let index = start;
     for (;;) {
       const left = 2 * index + 1;
       if (left >= this.count) break;
       const right = left + 1;
       const child = right < this.count && this.scores[right] < this.scores[left] ? right : left;
       if (this.scores[child] >= score) break;
-      this.scores[index] = this.scores[child];
-      this.ids[index] = this.ids[child];
+      this.move(child, index);
       index = child;
     }
-    this.scores[index] = score;
-    this.ids[index] = id;
+    this.place(index, score, id, key);
   }
 }

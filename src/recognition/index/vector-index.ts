@@ -51,8 +51,6 @@ export class VectorIndex {
   private ownerOfRow = new Int32Array(0);
   private readonly rowByTemplate = new Map<string, number>();
   private readonly owners = new OwnerSlots();
-  private ownerBestScore = new Float64Array(0);
-  private ownerBestRow = new Int32Array(0);
 
   constructor(readonly dimensions: number) {
     if (!Number.isInteger(dimensions) || dimensions <= 0) {
@@ -184,35 +182,22 @@ export class VectorIndex {
     const approximate = this.rows.scores;
     const ownerOfRow = this.ownerOfRow;
     const slotCount = this.owners.slotCount;
-    const ownerFilter = options.ownerFilter;
-    if (ownerFilter) this.owners.forgetFilterVerdicts();
-    const allowed = (slot: number): boolean => !ownerFilter || this.owners.passesFilter(slot, ownerFilter);
-    // Pass 1: each owner's best approximate score; the k-th best of those sets the floor.
-    const best = this.ownerScratch(slotCount);
+    const allowed = this.rowFilter(options.ownerFilter);
+    // The k-th best owner by approximate score: an owner scores as their best row, so the same floor holds.
+    const approximateTop = new TopScores(limit, slotCount);
+    let threshold = approximateTop.threshold;
     for (let row = 0; row < this.rowCount; row += 1) {
-      if (approximate[row] > best[ownerOfRow[row]]) best[ownerOfRow[row]] = approximate[row];
+      if (!(approximate[row] > threshold) || !allowed(row)) continue;
+      approximateTop.offer(approximate[row], row, ownerOfRow[row]);
+      threshold = approximateTop.threshold;
     }
-    const approximateTop = new TopScores(limit);
-    for (let slot = 0; slot < slotCount; slot += 1) {
-      if (best[slot] > approximateTop.threshold && allowed(slot)) approximateTop.offer(best[slot], slot);
-    }
-    // Pass 2: the exact best per owner, over the rows at or above the floor.
     const floor = approximateTop.threshold - 2 * bound;
-    best.fill(-Infinity, 0, slotCount);
-    const bestRow = this.ownerBestRow;
+    const top = new TopScores(limit, slotCount);
     for (let row = 0; row < this.rowCount; row += 1) {
-      if (approximate[row] < floor || !allowed(ownerOfRow[row])) continue;
-      const score = this.rows.exactScore(row, query);
-      if (score > best[ownerOfRow[row]]) {
-        best[ownerOfRow[row]] = score;
-        bestRow[ownerOfRow[row]] = row;
-      }
+      if (approximate[row] < floor || !allowed(row)) continue;
+      top.offer(this.rows.exactScore(row, query), row, ownerOfRow[row]);
     }
-    const top = new TopScores(limit);
-    for (let slot = 0; slot < slotCount; slot += 1) {
-      if (best[slot] > top.threshold) top.offer(best[slot], slot);
-    }
-    return top.sorted().map(({ id: slot, score }) => this.hit(bestRow[slot], score));
+    return top.sorted().map(({ id: row, score }) => this.hit(row, score));
   }
 
   /** Validates the query and k; returns how many results to look for. */
@@ -227,16 +212,6 @@ export class VectorIndex {
     if (!ownerFilter) return () => true;
     this.owners.forgetFilterVerdicts();
     return (row) => this.owners.passesFilter(this.ownerOfRow[row], ownerFilter);
-  }
-
-  /** Per-owner score scratch of at least `slotCount` entries, filled with -Infinity. */
-  private ownerScratch(slotCount: number): Float64Array {
-    if (this.ownerBestScore.length < slotCount) {
-      this.ownerBestScore = new Float64Array(slotCount * 2);
-      this.ownerBestRow = new Int32Array(slotCount * 2);
-    }
-    this.ownerBestScore.fill(-Infinity, 0, slotCount);
-    return this.ownerBestScore;
   }
 
   private hit(row: number, score: number): VectorSearchHit {
