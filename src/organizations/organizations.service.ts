@@ -114,7 +114,9 @@ function fromInput(input: Partial<CreateOrganizationDto>, organization: Organiza
   if (input.organization_type !== undefined) organization.organizationType = input.organization_type;
   if (input.subscription_tier !== undefined) organization.subscriptionTier = input.subscription_tier;
   if (input.timezone !== undefined) organization.timezone = input.timezone;
-  if (input.working_hours !== undefined) organization.workingHours = { ...input.working_hours };
+  if (input.working_hours !== undefined) {
+    organization.workingHours = input.working_hours ? { ...input.working_hours } : null;
+  }
   if (input.settings !== undefined) organization.settings = input.settings;
   return organization;
 }
