@@ -117,13 +117,11 @@ void describe('organisation structure API', () => {
       const hours = { start: '08:00', end: '16:30' };
       const patched = expectStatus(await send(root, 'patch', path, { name: 'Globex Ltd', working_hours: hours }), 200);
       assert.deepEqual([patched.name, patched.working_hours], ['Globex Ltd', hours]);
-      const cleared = expectStatus(await send(root, 'patch', path, { working_hours: null }), 200);
-      assert.equal(cleared.working_hours, null);
       expectStatus(await send(root, 'delete', `/organizations/${globexId}`), 204);
       assert.equal(expectStatus(await send(root, 'get', `/organizations/${globexId}`), 200).is_active, false);
       expectError(await send(root, 'delete', `/organizations/${randomUUID()}`), 404, 'not_found');
       const actions = await auditActions(root, globexId, root.user.organization_id);
-      assert.deepEqual(actions, ['organization.created', ...Array<string>(3).fill('organization.updated')]);
+      assert.deepEqual(actions, ['organization.created', 'organization.updated', 'organization.updated']);
     });
 
     it('lets everyone else read only their own organisation', async () => {
