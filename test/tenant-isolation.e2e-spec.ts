@@ -78,6 +78,21 @@ void describe('tenant isolation', () => {
     }
   });
 
+  it("answers B exactly as for an id that does not exist, so A's ids do not leak", async () => {
+    const answer = async (path: string) => {
+      const { error, message, details } = (await send(adminB, 'get', path)).body as Json;
+      return { error, message, details };
+    };
+    for (const collection of [...collections, 'organizations']) {
+      const id = collection === 'organizations' ? orgA : idOf(collection);
+      assert.deepEqual(
+        await answer(`/${collection}/${id}`),
+        await answer(`/${collection}/${randomUUID()}`),
+        collection,
+      );
+    }
+  });
+
   it("never shows A's rows in B's lists or searches", async () => {
     for (const collection of ['departments', 'locations', 'shifts']) {
       assert.equal((await list(adminA, `/${collection}`)).count, 1, collection);
