@@ -1,37 +1,38 @@
 import { Type } from 'class-transformer';
-import { IsDate, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsDate, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { AuditLog } from './audit-log.entity.js';
+import { Optional } from '../common/optional.js';
 
 export class AuditLogQuery extends PageQuery {
   /** e.g. `user.created`, `auth.login`, `auth.login_failed`. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   action?: string;
 
-  @IsOptional()
+  @Optional()
   @IsUUID()
   user_id?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   entity_type?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   entity_id?: string;
 
   /** ISO 8601 date or date-time, inclusive. */
-  @IsOptional()
+  @Optional()
   @Type(() => Date)
   @IsDate()
   date_from?: Date;
 
   /** ISO 8601 date or date-time, inclusive. */
-  @IsOptional()
+  @Optional()
   @Type(() => Date)
   @IsDate()
   date_to?: Date;

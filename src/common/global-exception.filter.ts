@@ -27,6 +27,7 @@ const DEFAULT_CODES: Record<number, string> = {
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
 const PG_INVALID_TEXT = '22P02';
+const PG_NOT_NULL_VIOLATION = '23502';
 
 /** Renders every error as `{ error, message, details?, trace_id }`; unexpected errors are logged, never exposed. */
 @Catch()
@@ -81,6 +82,18 @@ export class GlobalExceptionFilter implements ExceptionFilter {
           'The record is referenced by or refers to another record',
           traceId,
         );
+      }
+      if (code === PG_NOT_NULL_VIOLATION) {
+        const field = (exception.driverError as { column?: string }).column ?? 'unknown';
+        return {
+          status: HttpStatus.BAD_REQUEST,
+          body: {
+            error: 'validation_error',
+            message: 'The request is not valid',
+            details: [{ field, errors: [`${field} must not be null`] }],
+            trace_id: traceId,
+          },
+        };
       }
       if (code === PG_INVALID_TEXT) {
         return this.plain(HttpStatus.BAD_REQUEST, 'bad_request', 'A value has the wrong format', traceId);

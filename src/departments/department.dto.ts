@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { Department } from './department.entity.js';
+import { Optional } from '../common/optional.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upperTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
@@ -18,7 +19,7 @@ export class CreateDepartmentDto {
   @Matches(/^[A-Z0-9]{2,16}$/, { message: 'code must be 2-16 letters or digits' })
   code: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1000)
   description?: string;
@@ -31,19 +32,19 @@ export class CreateDepartmentDto {
 }
 
 export class UpdateDepartmentDto {
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
-  @IsOptional()
+  @Optional()
   @Transform(upperTrim)
   @Matches(/^[A-Z0-9]{2,16}$/, { message: 'code must be 2-16 letters or digits' })
   code?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1000)
   description?: string;
@@ -56,7 +57,7 @@ export class UpdateDepartmentDto {
 
 export class DepartmentQuery extends PageQuery {
   /** Matches name or code. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   search?: string;

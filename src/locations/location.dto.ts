@@ -1,8 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsLatitude, IsLongitude, IsNumber, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsLatitude, IsLongitude, IsNumber, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { Location } from './location.entity.js';
+import { Optional } from '../common/optional.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 export const LOCATION_TYPES = [
@@ -25,45 +26,45 @@ export class CreateLocationDto {
   name: string;
 
   @ApiProperty({ enum: LOCATION_TYPES, enumName: 'LocationType', required: false })
-  @IsOptional()
+  @Optional()
   @IsIn(LOCATION_TYPES)
   location_type?: (typeof LOCATION_TYPES)[number];
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   building?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(50)
   floor?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   area?: string;
 
   /** Degrees, -90 to 90. */
-  @IsOptional()
+  @Optional()
   @IsNumber()
   @IsLatitude()
   latitude?: number;
 
   /** Degrees, -180 to 180. */
-  @IsOptional()
+  @Optional()
   @IsNumber()
   @IsLongitude()
   longitude?: number;
 }
 
 export class UpdateLocationDto extends CreateLocationDto {
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -73,13 +74,13 @@ export class UpdateLocationDto extends CreateLocationDto {
 
 export class LocationQuery extends PageQuery {
   /** Matches name, building or area. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   search?: string;
 
   @ApiProperty({ enum: LOCATION_TYPES, enumName: 'LocationType', required: false })
-  @IsOptional()
+  @Optional()
   @IsIn(LOCATION_TYPES)
   location_type?: string;
 }

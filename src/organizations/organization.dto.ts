@@ -5,7 +5,6 @@ import {
   IsEmail,
   IsIn,
   IsObject,
-  IsOptional,
   IsString,
   IsTimeZone,
   Matches,
@@ -15,6 +14,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { Organization } from './organization.entity.js';
+import { Optional } from '../common/optional.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -43,66 +43,66 @@ export class CreateOrganizationDto {
   @Matches(/^[A-Za-z0-9_-]{2,32}$/, { message: 'code must be 2-32 letters, digits, _ or -' })
   code: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   address?: string;
 
-  @IsOptional()
+  @Optional()
   @IsEmail({ require_tld: false })
   contact_email?: string;
 
-  @IsOptional()
+  @Optional()
   @Matches(/^\+?[0-9 ()-]{6,20}$/, { message: 'contact_phone must be a phone number' })
   contact_phone?: string;
 
   @ApiProperty({ enum: ORGANIZATION_TYPES, enumName: 'OrganizationType', required: false })
-  @IsOptional()
+  @Optional()
   @IsIn(ORGANIZATION_TYPES)
   organization_type?: (typeof ORGANIZATION_TYPES)[number];
 
   @ApiProperty({ enum: SUBSCRIPTION_TIERS, enumName: 'SubscriptionTier', required: false })
-  @IsOptional()
+  @Optional()
   @IsIn(SUBSCRIPTION_TIERS)
   subscription_tier?: (typeof SUBSCRIPTION_TIERS)[number];
 
   /** IANA time zone, e.g. `Asia/Kolkata`; attendance days are counted in it. */
-  @IsOptional()
+  @Optional()
   @IsTimeZone()
   timezone?: string;
 
-  @IsOptional()
+  @Optional()
   @ValidateNested()
   @Type(() => WorkingHoursDto)
   working_hours?: WorkingHoursDto;
 
   /** Free-form settings such as `{ "floors": ["G", "1"], "towers": ["A"] }`. */
-  @IsOptional()
+  @Optional()
   @IsObject()
   settings?: Record<string, unknown>;
 }
 
 export class UpdateOrganizationDto extends CreateOrganizationDto {
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   declare name: string;
 
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @Matches(/^[A-Za-z0-9_-]{2,32}$/, { message: 'code must be 2-32 letters, digits, _ or -' })
   declare code: string;
 
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   is_active?: boolean;
 }
 
 export class OrganizationQuery extends PageQuery {
   /** Matches name or code. */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   search?: string;

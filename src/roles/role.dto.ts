@@ -1,13 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { ALL_PERMISSIONS, type Permission } from '../access/permissions.js';
+import { Optional } from '../common/optional.js';
 
 export class CreateRoleDto {
   /** Lower-case letters, digits and underscores; must not be a built-in role name. */
   @Matches(/^[a-z][a-z0-9_]{1,49}$/, { message: 'name must be 2-50 lower-case letters, digits or underscores' })
   name: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   description?: string;
@@ -20,13 +21,13 @@ export class CreateRoleDto {
 }
 
 export class UpdateRoleDto {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(500)
   description?: string;
 
   @ApiProperty({ enum: ALL_PERMISSIONS, enumName: 'Permission', isArray: true, required: false })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayUnique()
   @IsIn(ALL_PERMISSIONS, { each: true })

@@ -6,7 +6,6 @@ import {
   ArrayUnique,
   IsArray,
   IsInt,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -16,6 +15,7 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { Shift } from './shift.entity.js';
+import { Optional } from '../common/optional.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -39,7 +39,7 @@ export class CreateShiftDto {
 
   /** Minutes after start_time before a check-in counts as late. */
   @ApiProperty({ type: 'integer', required: false, default: 0 })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(240)
@@ -47,7 +47,7 @@ export class CreateShiftDto {
 
   /** ISO weekday numbers, 1 = Monday … 7 = Sunday. */
   @ApiProperty({ type: [Number], required: false, example: [1, 2, 3, 4, 5] })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(7)
@@ -59,7 +59,7 @@ export class CreateShiftDto {
 }
 
 export class UpdateShiftDto extends CreateShiftDto {
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MinLength(1)
@@ -67,12 +67,12 @@ export class UpdateShiftDto extends CreateShiftDto {
   declare name: string;
 
   @ApiProperty({ example: '09:00', required: false })
-  @IsOptional()
+  @Optional()
   @Matches(HH_MM, { message: 'start_time must be HH:MM' })
   declare start_time: string;
 
   @ApiProperty({ example: '17:30', required: false })
-  @IsOptional()
+  @Optional()
   @Matches(HH_MM, { message: 'end_time must be HH:MM' })
   declare end_time: string;
 }

@@ -1,9 +1,10 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import type { Permission } from '../access/permissions.js';
 import { PageQuery } from '../common/pagination.js';
 import { IsAcceptablePassword } from './password-policy.js';
 import type { User } from './user.entity.js';
+import { Optional } from '../common/optional.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
@@ -34,54 +35,54 @@ export class CreateUserDto {
   role: string;
 
   /** Only a super admin may create users in another organisation; defaults to the caller's. */
-  @IsOptional()
+  @Optional()
   @IsUUID()
   organization_id?: string;
 }
 
 export class UpdateUserDto {
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsEmail({ require_tld: false })
   @MaxLength(254)
   email?: string;
 
-  @IsOptional()
+  @Optional()
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   full_name?: string;
 
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(50)
   role?: string;
 
   /** Deactivating revokes every token of the user at once. */
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   is_active?: boolean;
 
   /** Sets a new password (admins); the user's tokens are revoked. */
-  @IsOptional()
+  @Optional()
   @IsAcceptablePassword()
   password?: string;
 }
 
 export class UserQuery extends PageQuery {
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(50)
   role?: string;
 
   /** Matches username, email or full name (case-insensitive substring). */
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(100)
   search?: string;
 
-  @IsOptional()
+  @Optional()
   @Transform(toBoolean)
   @IsBoolean()
   is_active?: boolean;
