@@ -44,9 +44,10 @@ void describe(TopScores.name, () => {
 
   void it('holds each key once with its best score in distinct mode, also after evictions', () => {
     const random = seededRandom(5);
-    for (const k of [1, 3, 10]) {
+    const keyPositions = new Int32Array(40).fill(-1);
+    for (const k of [1, 3, 10, 3, 1]) {
       const offers = Array.from({ length: 3000 }, (_, id) => ({ score: random(), id, key: Math.floor(random() * 40) }));
-      const sut = new TopScores(k, 40);
+      const sut = new TopScores(k, keyPositions);
       for (const { score, id, key } of offers) sut.offer(score, id, key);
       const entries = sut.sorted();
       assert.deepEqual(
@@ -55,6 +56,11 @@ void describe(TopScores.name, () => {
       );
       const keys = entries.map((entry) => offers[entry.id].key);
       assert.equal(new Set(keys).size, keys.length, 'a key held twice');
+      sut.releaseKeys();
+      assert.ok(
+        keyPositions.every((position) => position === -1),
+        'positions not released',
+      );
     }
   });
 });

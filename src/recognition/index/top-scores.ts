@@ -2,8 +2,9 @@
  * Keeps the `capacity` highest scores seen, each with an integer id (a row or an owner slot), in a binary
  * min-heap over typed arrays: offering a score below the current k-th best costs one comparison.
  *
- * With `distinctKeys` (the key range: keys in [0, distinctKeys)), each offer also names a key (an owner
- * slot) and a key is held at most once, with its best score: the top k distinct owners in one pass over rows.
+ * Given `keyPositions` (one entry per possible key, all -1), each offer also names a key (an owner slot) and
+ * a key is held at most once, with its best score: the top k distinct owners in one pass over the rows.
+ * {@link releaseKeys} puts the -1s back so the caller can reuse the array for the next search.
  */
 export class TopScores {
   private readonly scores: Float64Array;
@@ -15,12 +16,12 @@ export class TopScores {
 
   constructor(
     readonly capacity: number,
-    distinctKeys?: number,
+    keyPositions?: Int32Array,
   ) {
     this.scores = new Float64Array(capacity);
     this.ids = new Int32Array(capacity);
-    this.keys = new Int32Array(distinctKeys === undefined ? 0 : capacity);
-    this.positions = distinctKeys === undefined ? undefined : new Int32Array(distinctKeys).fill(-1);
+    this.keys = new Int32Array(keyPositions ? capacity : 0);
+    this.positions = keyPositions;
   }
 
   get size(): number {
@@ -48,6 +49,12 @@ export class TopScores {
       if (this.positions) this.positions[this.keys[0]] = -1;
       this.siftDown(0, score, id, key);
     }
+  }
+
+  /** Resets the positions of the held keys to -1 (evicted keys were reset when they left). */
+  releaseKeys(): void {
+    if (!this.positions) return;
+    for (let index = 0; index < this.count; index += 1) this.positions[this.keys[index]] = -1;
   }
 
   /** Entries from best to worst. */

@@ -51,6 +51,8 @@ export class VectorIndex {
   private ownerOfRow = new Int32Array(0);
   private readonly rowByTemplate = new Map<string, number>();
   private readonly owners = new OwnerSlots();
+  /** Heap position per owner slot for the distinct-owner top-k; all -1 between searches. */
+  private ownerPositions = new Int32Array(0);
 
   constructor(readonly dimensions: number) {
     if (!Number.isInteger(dimensions) || dimensions <= 0) {
@@ -181,10 +183,10 @@ export class VectorIndex {
     const bound = this.rows.scoreApproximately(query, this.rowCount);
     const approximate = this.rows.scores;
     const ownerOfRow = this.ownerOfRow;
-    const slotCount = this.owners.slotCount;
+    const keyPositions = this.ownerPositionsFor(this.owners.slotCount);
     const allowed = this.rowFilter(options.ownerFilter);
     // The k-th best owner by approximate score: an owner scores as their best row, so the same floor holds.
-    const approximateTop = new TopScores(limit, slotCount);
+    const approximateTop = new TopScores(limit, keyPositions);
     let threshold = approximateTop.threshold;
     for (let row = 0; row < this.rowCount; row += 1) {
       if (!(approximate[row] > threshold) || !allowed(row)) continue;
@@ -192,11 +194,13 @@ export class VectorIndex {
       threshold = approximateTop.threshold;
     }
     const floor = approximateTop.threshold - 2 * bound;
-    const top = new TopScores(limit, slotCount);
+    approximateTop.releaseKeys();
+    const top = new TopScores(limit, keyPositions);
     for (let row = 0; row < this.rowCount; row += 1) {
       if (approximate[row] < floor || !allowed(row)) continue;
       top.offer(this.rows.exactScore(row, query), row, ownerOfRow[row]);
     }
+    top.releaseKeys();
     return top.sorted().map(({ id: row, score }) => this.hit(row, score));
   }
 
@@ -212,6 +216,11 @@ export class VectorIndex {
     if (!ownerFilter) return () => true;
     this.owners.forgetFilterVerdicts();
     return (row) => this.owners.passesFilter(this.ownerOfRow[row], ownerFilter);
+  }
+
+  private ownerPositionsFor(slotCount: number): Int32Array {
+    if (this.ownerPositions.length < slotCount) this.ownerPositions = new Int32Array(slotCount * 2).fill(-1);
+    return this.ownerPositions;
   }
 
   private hit(row: number, score: number): VectorSearchHit {
