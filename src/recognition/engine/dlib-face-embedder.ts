@@ -1,12 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { DLIB_CHIP_SIZE, extractDlibChip } from './face-chip.js';
+import { DLIB_CHIP_SIZE, dlibChipMapFor, extractChip, mirrorMap } from './face-chip.js';
 import type { DetectedFace, FaceEmbedder, RgbImage } from './face.types.js';
 
 export interface DlibEmbedderOptions {
   /** Threads onnxruntime may use inside one operator (default 2). */
   intraOpNumThreads?: number;
+  /**
+   * Also embed the mirrored chip and sum both descriptors before normalising (default true). Twice the network time;
+   * +0.2-0.3 points on LFW. The manifest threshold was calibrated with it on.
+   */
+  flip?: boolean;
 }
 
 const MODEL_ID = 'dlib-resnet-v1';
@@ -22,8 +27,9 @@ interface ManifestEntry {
 
 /**
  * The dlib ResNet-29 face descriptor through onnxruntime. Each face is warped into a 150x150 dlib-style chip from its
- * landmarks (see face-chip.ts), all faces of an image run in one batch, and each 128-d descriptor is L2-normalised:
- * compare them by Euclidean distance (threshold `defaultThreshold`) or cosine similarity (1 - d²/2).
+ * landmarks (see face-chip.ts), all faces of an image (and their mirror images) run in one batch, and each 128-d
+ * descriptor is L2-normalised: compare them by Euclidean distance (threshold `defaultThreshold`) or cosine
+ * similarity (1 - d²/2).
  */
 export class DlibFaceEmbedder implements FaceEmbedder {
   readonly modelId = MODEL_ID;
@@ -34,6 +40,7 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     readonly modelVersion: string,
     /** Distance between normalised descriptors below which two faces are the same person. */
     readonly defaultThreshold: number,
+    private readonly flip = true,
   ) {}
 
   /** Opens the embedder listed in `<modelsDir>/manifest.json`. */
@@ -49,16 +56,26 @@ export class DlibFaceEmbedder implements FaceEmbedder {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
     });
-    return new DlibFaceEmbedder(session, entry.version, entry.default_threshold);
+    return new DlibFaceEmbedder(session, entry.version, entry.default_threshold, options.flip ?? true);
   }
 
   async embed(image: RgbImage, faces: DetectedFace[]): Promise<Float32Array[]> {
     if (faces.length === 0) return [];
-    const batch = new Float32Array(faces.length * CHIP_VALUES);
-    faces.forEach((face, i) => extractDlibChip(image, face.landmarks, batch, i * CHIP_VALUES));
-    const input = new ort.Tensor('float32', batch, [faces.length, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, 3]);
+    const views = this.flip ? 2 : 1;
+    const batch = new Float32Array(faces.length * views * CHIP_VALUES);
+    faces.forEach((face, i) => {
+      const map = dlibChipMapFor(face.landmarks);
+      extractChip(image, map, batch, i * views * CHIP_VALUES);
+      if (this.flip) extractChip(image, mirrorMap(map), batch, (i * views + 1) * CHIP_VALUES);
+    });
+    const input = new ort.Tensor('float32', batch, [faces.length * views, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, 3]);
     const output = (await this.session.run({ input })).descriptor.data as Float32Array;
-    return faces.map((_, i) => normalise(output.slice(i * this.dimensions, (i + 1) * this.dimensions)));
+    const n = this.dimensions;
+    return faces.map((_, i) => {
+      const descriptor = output.slice(i * views * n, (i * views + 1) * n);
+      if (this.flip) for (let k = 0; k < n; k += 1) descriptor[k] += output[(i * views + 1) * n + k];
+      return normalise(descriptor);
+    });
   }
 }
 

@@ -4,7 +4,8 @@ import {
   DLIB_CHIP_SIZE,
   DLIB_TEMPLATE,
   dlibChipMap,
-  extractDlibChip,
+  extractChip,
+  mirrorMap,
   similarityChipMap,
   warpAffine,
 } from './face-chip.js';
@@ -112,7 +113,7 @@ void describe(dlibChipMap.name, () => {
   });
 });
 
-void describe(extractDlibChip.name, () => {
+void describe(extractChip.name, () => {
   void it('puts painted eye and mouth marks where the template says, eyes level', () => {
     const width = 320;
     const height = 260;
@@ -131,7 +132,7 @@ void describe(extractDlibChip.name, () => {
     const landmarks = landmarksFrom(marks[0][0], marks[1][0], place({ x: 0, y: 35 }), marks[2][0]);
     const chip = new Float32Array(DLIB_CHIP_SIZE * DLIB_CHIP_SIZE * 3);
 
-    extractDlibChip({ width, height, data }, landmarks, chip);
+    extractChip({ width, height, data }, dlibChipMap(landmarks), chip);
 
     const toChip = invert(dlibChipMap(landmarks));
     for (const [p, rgb] of marks) {
@@ -171,6 +172,25 @@ void describe(similarityChipMap.name, () => {
       const got = apply(sut, p);
       const want = place(p);
       assert.ok(Math.hypot(got.x - want.x, got.y - want.y) < 1e-9, JSON.stringify({ got, want }));
+    }
+  });
+});
+
+void describe(mirrorMap.name, () => {
+  void it('reads each chip row backwards', () => {
+    const image = coordinateImage(5, 3);
+    const straight = new Float32Array(5 * 3 * 3);
+    const mirrored = new Float32Array(5 * 3 * 3);
+
+    warpAffine(image, IDENTITY, 5, 3, straight);
+    warpAffine(image, mirrorMap(IDENTITY, 5), 5, 3, mirrored);
+
+    for (let y = 0; y < 3; y++) {
+      for (let x = 0; x < 5; x++) {
+        const a = (y * 5 + x) * 3;
+        const b = (y * 5 + (4 - x)) * 3;
+        assert.deepEqual([...mirrored.subarray(a, a + 3)], [...straight.subarray(b, b + 3)]);
+      }
     }
   });
 });

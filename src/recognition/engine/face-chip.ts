@@ -126,19 +126,6 @@ export function dlibChipMap(landmarks: FaceLandmarks, size = DLIB_CHIP_SIZE, tem
   return { a: cos, b: -sin, c: cx - cos * tx + sin * ty, d: sin, e: cos, f: cy - sin * tx - cos * ty };
 }
 
-/** Writes the 150x150 dlib chip of one face into `out` (NHWC RGB float32 0-255) at `offset`. */
-export function extractDlibChip(
-  image: RgbImage,
-  landmarks: FaceLandmarks,
-  out: Float32Array,
-  offset = 0,
-  template = DLIB_TEMPLATE,
-): void {
-  const map = dlibChipMap(landmarks, DLIB_CHIP_SIZE, template);
-  const supersample = Math.ceil(sourcePixelsPerOutputPixel(map) - 0.5);
-  warpAffine(image, map, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, out, offset, supersample);
-}
-
 /** Chip positions (in 150x150 chip pixels) of the landmarks a similarity fit uses. */
 export interface PointTemplate {
   left_eye: Point;
@@ -180,4 +167,41 @@ export function similarityChipMap(landmarks: FaceLandmarks, template: PointTempl
   const a = re / norm;
   const b = im / norm;
   return { a, b: -b, c: dc.x - a * sc.x + b * sc.y, d: b, e: a, f: dc.y - b * sc.x - a * sc.y };
+}
+
+/**
+ * Where BlazeFace puts the eyes, nose tip and mouth centre on dlib's own 150x150 chips: the mean over the 55 chips of
+ * dlib's examples/johns (made by dlib's 5-point alignment). Fitting a face's landmarks onto these points frames the
+ * face the way the network was trained; on LFW View 1 it beat the eyes-and-mouth formula of `dlibChipMap` (98.6% vs
+ * 98.2% test accuracy without flipping, both with BlazeFace landmarks).
+ */
+export const DLIB_POINT_TEMPLATE: PointTemplate = {
+  left_eye: { x: 45.51, y: 46.09 },
+  right_eye: { x: 100.56, y: 46.73 },
+  nose: { x: 73.45, y: 77.48 },
+  mouth: { x: 72.8, y: 107.09 },
+};
+
+/** The map of the mirror image of a `size`-wide chip: output column u reads what column size - 1 - u would. */
+export function mirrorMap(map: AffineMap, size = DLIB_CHIP_SIZE): AffineMap {
+  return { a: -map.a, b: map.b, c: map.a * (size - 1) + map.c, d: -map.d, e: map.e, f: map.d * (size - 1) + map.f };
+}
+
+/**
+ * Writes one 150x150 chip (NHWC RGB float32 0-255) through `map` into `out` at `offset`, supersampling when the face
+ * is larger than the chip.
+ */
+export function extractChip(
+  image: RgbImage,
+  map: AffineMap,
+  out: Float32Array,
+  offset = 0,
+  size = DLIB_CHIP_SIZE,
+): void {
+  warpAffine(image, map, size, size, out, offset, Math.ceil(sourcePixelsPerOutputPixel(map) - 0.5));
+}
+
+/** The dlib chip map the embedder uses: the similarity fit of the landmarks onto `DLIB_POINT_TEMPLATE`. */
+export function dlibChipMapFor(landmarks: FaceLandmarks): AffineMap {
+  return similarityChipMap(landmarks, DLIB_POINT_TEMPLATE);
 }
