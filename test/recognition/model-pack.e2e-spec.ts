@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { BlazeFaceDetector } from '../../src/recognition/engine/blazeface-detector.js';
+import { descriptorDistance, DlibFaceEmbedder } from '../../src/recognition/engine/dlib-face-embedder.js';
+import type { DetectedFace, RgbImage } from '../../src/recognition/engine/face.types.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const FACES = join(process.env.SHARED_DIR ?? resolve(REPO_ROOT, '..', 'shared'), 'faces');
+
+function build(outDir: string, ...args: string[]): string {
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/models/build.mjs'), '--out', outDir, ...args], {
+    encoding: 'utf8',
+  });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
+async function decode(path: string): Promise<RgbImage> {
+  const { data, info } = await sharp(path).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
+
+const area = (f: DetectedFace) => (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[1]);
+
+void describe('default model pack', () => {
+  const dirs = [mkdtempSync(join(tmpdir(), 'models-a-')), mkdtempSync(join(tmpdir(), 'models-b-'))];
+  let detector: BlazeFaceDetector;
+  let embedder: DlibFaceEmbedder;
+
+  before(async () => {
+    build(dirs[0]);
+    build(dirs[1], '--force');
+    detector = await BlazeFaceDetector.create(dirs[0]);
+    embedder = await DlibFaceEmbedder.create(dirs[0]);
+  });
+
+  after(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  void it('builds the same bytes and manifest every time', () => {
+    const files = readdirSync(dirs[0]).sort();
+    assert.deepEqual(files, ['blazeface-back.onnx', 'dlib-resnet-v1.onnx', 'manifest.json']);
+    assert.deepEqual(readdirSync(dirs[1]).sort(), files);
+    for (const file of files)
+      assert.ok(readFileSync(join(dirs[0], file)).equals(readFileSync(join(dirs[1], file))), file);
+  });
+
+  void it('skips models that are already up to date', () => {
+    assert.match(build(dirs[0]), /up to date: blazeface-back, dlib-resnet-v1/);
+  });
+
+  void it('lists each model with its hash, task and contract', () => {
+    const manifest = JSON.parse(readFileSync(join(dirs[0], 'manifest.json'), 'utf8')) as {
+      models: { id: string; task: string; sha256: string; default_threshold?: number; input: { layout: string } }[];
+    };
+    const byId = new Map(manifest.models.map((m) => [m.id, m]));
+    assert.equal(byId.get('blazeface-back')?.task, 'face_detection');
+    assert.equal(byId.get('dlib-resnet-v1')?.task, 'face_embedding');
+    assert.ok((byId.get('dlib-resnet-v1')?.default_threshold ?? 0) > 0);
+    for (const m of manifest.models) assert.match(m.sha256, /^[0-9a-f]{64}$/);
+  });
+
+  void it('finds both faces in obama_and_biden.jpg, eyes in image order', async () => {
+    const faces = await detector.detect(await decode(join(FACES, 'knn/test/obama_and_biden.jpg')));
+
+    assert.equal(faces.length, 2);
+    for (const face of faces) {
+      assert.ok(face.confidence >= 0.65 && face.confidence <= 1);
+      assert.ok(face.landmarks.left_eye.x < face.landmarks.right_eye.x);
+      const { x, y } = face.landmarks.nose;
+      assert.ok(x > face.bbox[0] && x < face.bbox[2] && y > face.bbox[1] && y < face.bbox[3], 'nose inside the box');
+    }
+  });
+
+  void it('finds no face in dogs.jpg', async () => {
+    assert.deepEqual(await detector.detect(await decode(join(FACES, 'dlib/faces/dogs.jpg'))), []);
+  });
+
+  void it('puts two photos of one person within the threshold and two people beyond it', async () => {
+    const embed = async (file: string) => {
+      const image = await decode(join(FACES, 'knn/train', file));
+      const faces = await detector.detect(image);
+      assert.ok(faces.length > 0, `a face in ${file}`);
+      const [descriptor] = await embedder.embed(image, [faces.reduce((a, b) => (area(b) > area(a) ? b : a))]);
+      assert.equal(descriptor.length, 128);
+      assert.ok(Math.abs(Math.hypot(...descriptor) - 1) < 1e-5, 'L2-normalised');
+      return descriptor;
+    };
+    const [obama, obama2, biden, biden2] = await Promise.all(
+      ['obama/obama.jpg', 'obama/obama2.jpg', 'biden/biden.jpg', 'biden/biden2.jpg'].map(embed),
+    );
+    const threshold = embedder.defaultThreshold;
+
+    assert.ok(descriptorDistance(obama, obama2) < threshold);
+    assert.ok(descriptorDistance(biden, biden2) < threshold);
+    assert.ok(descriptorDistance(obama, biden) > threshold);
+    assert.ok(descriptorDistance(obama2, biden2) > threshold);
+  });
+});
