@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { MailTransport, type MailMessage } from '../src/mail/mail-transport.js';
-import { bearer, createUserAndLogin, login, loginAsAdmin, type Session } from './support/api-client.js';
+import {
+  bearer,
+  createOrganizationWithAdmin,
+  createUserAndLogin,
+  login,
+  loginAsAdmin,
+  type Session,
+} from './support/api-client.js';
 import { ADMIN_PASSWORD, startTestApp, type TestApp } from './support/test-app.js';
 
 describe('auth', () => {
@@ -201,6 +208,22 @@ describe('auth', () => {
     const again = await sut.http().post('/api/v1/auth/reset-password').send({ token, new_password: 'Other-Pass-4' });
     assert.equal(again.status, 400);
     assert.equal(again.body.error, 'invalid_token');
+  });
+
+  it("refuses the users of a deactivated organisation, but not the super admin's", async () => {
+    const { organizationId, admin: orgAdmin } = await createOrganizationWithAdmin(sut, admin, 'closing');
+    assert.equal((await me(orgAdmin.access_token)).status, 200);
+    assert.equal((await sut.http().delete(`/api/v1/organizations/${organizationId}`).set(bearer(admin))).status, 204);
+    const refused = await me(orgAdmin.access_token);
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.error, 'organization_inactive');
+    const relogin = await sut
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ username: 'closing-admin', password: 'Org-Admin-1' });
+    assert.equal(relogin.status, 403);
+    assert.equal(relogin.body.error, 'organization_inactive');
+    assert.equal((await me(admin.access_token)).status, 200);
   });
 
   it('refuses missing, malformed and forged access tokens', async () => {

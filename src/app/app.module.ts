@@ -12,6 +12,7 @@ import { DepartmentsModule } from '../departments/departments.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         DepartmentsModule,
         LocationsModule,
         ShiftsModule,
+        RecognitionModule,
       ],
       providers: [
         FirstRunService,

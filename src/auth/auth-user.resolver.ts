@@ -26,8 +26,11 @@ export class AuthUserResolver {
       throw ApiError.unauthorized('invalid_token', 'The access token has been revoked');
     }
     if (!user.isActive) throw ApiError.unauthorized('account_inactive', 'The account is deactivated');
-    const permissions = await this.roles.permissionsOf(user.organizationId, user.role);
     const isSuperAdmin = user.role === 'super_admin';
+    if (!isSuperAdmin && !(await this.organizationIsActive(user.organizationId))) {
+      throw ApiError.unauthorized('organization_inactive', 'The organisation is deactivated');
+    }
+    const permissions = await this.roles.permissionsOf(user.organizationId, user.role);
     let organizationId = user.organizationId;
     if (requestedOrganizationId && requestedOrganizationId !== user.organizationId) {
       if (!isSuperAdmin) throw ApiError.forbidden('Only a super admin may act in another organisation');
@@ -47,5 +50,12 @@ export class AuthUserResolver {
       permissions,
       isSuperAdmin,
     };
+  }
+
+  async organizationIsActive(organizationId: string): Promise<boolean> {
+    const rows = await this.users.query<{ is_active: boolean }[]>('SELECT is_active FROM organizations WHERE id = $1', [
+      organizationId,
+    ]);
+    return rows[0]?.is_active === true;
   }
 }

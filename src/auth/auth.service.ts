@@ -11,6 +11,7 @@ import { RolesService } from '../roles/roles.service.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { toUserDto, type CurrentUserDto } from '../users/user.dto.js';
 import { User } from '../users/user.entity.js';
+import { AuthUserResolver } from './auth-user.resolver.js';
 import type { ChangePasswordDto, LoginDto, ResetPasswordDto, StatusDto, TokenPairDto } from './auth.dto.js';
 import { LoginThrottle } from './login-throttle.js';
 import { PasswordResetToken } from './password-reset-token.entity.js';
@@ -35,6 +36,7 @@ export class AuthService {
     private readonly roles: RolesService,
     private readonly audit: AuditService,
     private readonly mail: MailTransport,
+    private readonly resolver: AuthUserResolver,
   ) {}
 
   async login(input: LoginDto): Promise<TokenPairDto> {
@@ -61,6 +63,9 @@ export class AuthService {
     }
     if (!user.isActive) {
       throw new ApiError(HttpStatus.FORBIDDEN, 'account_inactive', 'The account is deactivated');
+    }
+    if (user.role !== 'super_admin' && !(await this.resolver.organizationIsActive(user.organizationId))) {
+      throw new ApiError(HttpStatus.FORBIDDEN, 'organization_inactive', 'The organisation is deactivated');
     }
     await this.throttle.reset(login, ip);
     return this.dataSource.transaction(async (manager) => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -79,6 +80,16 @@ class EnvironmentVariables {
   LOG_LEVEL: string = 'log';
 }
 
+/** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
+function findPackageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** Where `npm ci` builds the default model pack. */
+export const BUILT_IN_MODELS_DIR = join(findPackageRoot(), 'models');
+
 /** Typed configuration of one running service. The only class that knows about process.env. */
 export class AppConfig {
   readonly env: 'development' | 'production' | 'test';
@@ -92,7 +103,9 @@ export class AppConfig {
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
   readonly corsOrigins: string[];
+  /** Extra models (YuNet, MiniFASNet) are looked for here first, then in the built-in pack. */
   readonly modelsDir: string;
+  readonly builtInModelsDir = BUILT_IN_MODELS_DIR;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -110,7 +123,7 @@ export class AppConfig {
     this.corsOrigins = vars.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean);
-    this.modelsDir = resolve(vars.MODELS_DIR ?? './models');
+    this.modelsDir = resolve(vars.MODELS_DIR ?? BUILT_IN_MODELS_DIR);
     this.smtpUrl = vars.SMTP_URL;
     this.mailFrom = vars.MAIL_FROM;
     this.logLevel = vars.LOG_LEVEL as AppConfig['logLevel'];

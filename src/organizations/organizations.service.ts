@@ -47,7 +47,13 @@ export class OrganizationsService {
       const organization = await manager.getRepository(Organization).save(fromInput(input, new Organization()));
       const dto = toOrganizationDto(organization);
       await this.audit.record(
-        { action: 'organization.created', entityType: 'organization', entityId: organization.id, newValues: dto },
+        {
+          action: 'organization.created',
+          entityType: 'organization',
+          entityId: organization.id,
+          organizationId: organization.id,
+          newValues: dto,
+        },
         manager,
       );
       return dto;
@@ -72,6 +78,7 @@ export class OrganizationsService {
           action: 'organization.updated',
           entityType: 'organization',
           entityId: id,
+          organizationId: id,
           oldValues: before,
           newValues: input,
         },

@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { BlazeFaceDetector } from './engine/blazeface-detector.js';
+import { DlibFaceEmbedder } from './engine/dlib-face-embedder.js';
+import type { FaceDetector, FaceEmbedder, LivenessChecker } from './engine/face.types.js';
+import { MiniFasNetLiveness } from './engine/minifasnet-liveness.js';
+import { YuNetDetector } from './engine/yunet-detector.js';
+import { describeModel, type ManifestModel, type ModelInfo, type ModelTask } from './model-catalog.js';
+
+/** Running average of one model's inference time. */
+class InferenceTimer {
+  private runs = 0;
+  private totalMs = 0;
+
+  record(ms: number): void {
+    this.runs += 1;
+    this.totalMs += ms;
+  }
+
+  get averageMs(): number | null {
+    return this.runs === 0 ? null : Math.round((this.totalMs / this.runs) * 100) / 100;
+  }
+}
+
+/**
+ * The ONNX models of this instance, opened once at start-up: YuNet as the detector when its file is in
+ * MODELS_DIR (else BlazeFace from the built-in pack), the dlib descriptor, and MiniFASNet liveness when present.
+ */
+@Injectable()
+export class FaceModels implements OnModuleInit {
+  private readonly logger = new Logger(FaceModels.name);
+  private readonly timers = new Map<string, InferenceTimer>();
+  private manifest: ManifestModel[] = [];
+  private loadError: string | null = null;
+  detector!: FaceDetector;
+  embedder!: DlibFaceEmbedder;
+  liveness: LivenessChecker | null = null;
+
+  constructor(private readonly config: AppConfig) {}
+
+  async onModuleInit(): Promise<void> {
+    try {
+      const builtIn = this.config.builtInModelsDir;
+      const raw = JSON.parse(await readFile(join(builtIn, 'manifest.json'), 'utf8')) as { models: ManifestModel[] };
+      this.manifest = raw.models;
+      this.detector = (await YuNetDetector.create(this.config.modelsDir)) ?? (await BlazeFaceDetector.create(builtIn));
+      this.embedder = await DlibFaceEmbedder.create(builtIn);
+      this.liveness = await MiniFasNetLiveness.create(this.config.modelsDir);
+      this.logger.log(
+        `Models: detector ${this.detector.modelId}, embedder ${this.embedder.modelId} ${this.embedder.modelVersion}, ` +
+          `liveness ${this.liveness?.modelId ?? 'off (no MiniFASNet in MODELS_DIR)'}`,
+      );
+    } catch (error) {
+      this.loadError = error instanceof Error ? error.message : String(error);
+      this.logger.error(`Face models could not be loaded (run "npm run models:build"): ${this.loadError}`);
+    }
+  }
+
+  get ready(): boolean {
+    return this.loadError === null && this.detector !== undefined && this.embedder !== undefined;
+  }
+
+  get problem(): string | null {
+    return this.loadError;
+  }
+
+  /** Runs one model call and adds its duration to that model's average. */
+  async timed<T>(modelId: string, run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      const timer = this.timers.get(modelId) ?? new InferenceTimer();
+      timer.record(performance.now() - started);
+      this.timers.set(modelId, timer);
+    }
+  }
+
+  /** Every model this instance knows, loaded or not, for GET /models. */
+  list(): ModelInfo[] {
+    const loaded: Partial<Record<ModelTask, FaceDetector | FaceEmbedder | LivenessChecker | null>> = {
+      face_detection: this.ready ? this.detector : null,
+      face_embedding: this.ready ? this.embedder : null,
+      liveness: this.liveness,
+    };
+    return describeModel.all(this.manifest).map((info) => {
+      const active = loaded[info.task];
+      const isLoaded = active?.modelId === info.id;
+      return {
+        ...info,
+        loaded: isLoaded,
+        default_threshold:
+          info.task === 'face_embedding' && isLoaded ? this.embedder.defaultThreshold : info.default_threshold,
+        average_inference_ms: this.timers.get(info.id)?.averageMs ?? null,
+      };
+    });
+  }
+}

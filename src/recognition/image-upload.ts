@@ -1,0 +1,60 @@
+import { applyDecorators, HttpStatus, UseInterceptors } from '@nestjs/common';
+import { FileFieldsInterceptor } from '@nestjs/platform-express';
+import { ApiBody, ApiConsumes, ApiPayloadTooLargeResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import { ApiError } from '../common/api-error.js';
+import { ImageError } from './engine/image-errors.js';
+
+/** Largest upload accepted per image, in bytes. */
+export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
+
+export type UploadedImages = Record<string, Express.Multer.File[] | undefined>;
+
+/**
+ * Multipart upload of the named image fields (one file each, kept in memory, at most MAX_IMAGE_BYTES), with the
+ * Swagger form that lets a person try it from the browser. Extra text fields are validated by the body DTO.
+ */
+export function ImageUpload(fields: string[], extra: Record<string, { type: string; description: string }> = {}) {
+  return applyDecorators(
+    UseInterceptors(
+      FileFieldsInterceptor(
+        fields.map((name) => ({ name, maxCount: 1 })),
+        { limits: { fileSize: MAX_IMAGE_BYTES, files: fields.length, fields: 20, fieldSize: 64 * 1024 } },
+      ),
+    ),
+    ApiConsumes('multipart/form-data'),
+    ApiBody({
+      schema: {
+        type: 'object',
+        required: fields,
+        properties: {
+          ...Object.fromEntries(
+            fields.map((name) => [name, { type: 'string', format: 'binary', description: 'JPEG, PNG or WebP' }]),
+          ),
+          ...extra,
+        },
+      },
+    }),
+    ApiPayloadTooLargeResponse({ description: 'File over 20 MB or image over the pixel limit (image_too_large)' }),
+    ApiUnsupportedMediaTypeResponse({ description: 'Not a JPEG, PNG or WebP image' }),
+  );
+}
+
+/** The bytes of a required image field, or a 400 naming the field. */
+export function requireImage(files: UploadedImages | undefined, field: string): Buffer {
+  const file = files?.[field]?.[0];
+  if (!file || file.size === 0) {
+    throw ApiError.badRequest('validation_error', `The image "${field}" is required`, [
+      { field, errors: [`${field} must be an uploaded image file`] },
+    ]);
+  }
+  return file.buffer;
+}
+
+/** Re-throws an ImageError as the API error of the same code and status, naming the field. */
+export function asApiError(error: unknown, field: string): unknown {
+  if (!(error instanceof ImageError)) return error;
+  return new ApiError(error.status, error.code, `${field}: ${error.message}`, {
+    field,
+    ...error.details,
+  });
+}

@@ -1,0 +1,129 @@
+import { Injectable } from '@nestjs/common';
+import type { DetectedFace, LivenessResult } from './engine/face.types.js';
+import { type FaceQuality, FaceQualityAssessor, type QualityThresholds } from './engine/face-quality.js';
+import { type DecodedImage, ImageDecoder } from './engine/image-decoder.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
+import { FaceModels } from './face-models.js';
+
+export interface AnalyseOptions {
+  /** Detector score threshold (0-1); the detector's default when absent. */
+  minConfidence?: number;
+  /** Run the liveness models (when loaded). */
+  liveness?: boolean;
+  /** Compute embeddings (all faces of the image in one batch). */
+  embed?: boolean;
+  quality?: Readonly<QualityThresholds>;
+}
+
+export interface AnalysedFace extends DetectedFace {
+  quality: FaceQuality;
+  liveness?: LivenessResult;
+  /** L2-normalised; never leaves the service. */
+  embedding?: Float32Array;
+}
+
+export interface ImageAnalysis {
+  width: number;
+  height: number;
+  faces: AnalysedFace[];
+  timings: Record<string, number>;
+}
+
+/** At most this many images are decoded and run through the models at once on one instance. */
+const MAX_CONCURRENT_IMAGES = 2;
+
+/**
+ * The recognition pipeline behind one call: decode → detect → quality → liveness → embed. Coordinates in the
+ * result are in the pixels of the uploaded image (after EXIF rotation), whatever size the models saw.
+ */
+@Injectable()
+export class RecognitionEngine {
+  private readonly decoder = new ImageDecoder();
+  private readonly assessor = new FaceQualityAssessor();
+  private readonly limit = new ConcurrencyLimit(MAX_CONCURRENT_IMAGES);
+
+  constructor(private readonly models: FaceModels) {}
+
+  get embeddingModel(): { id: string; version: string; threshold: number } {
+    const embedder = this.models.embedder;
+    return { id: embedder.modelId, version: embedder.modelVersion, threshold: embedder.defaultThreshold };
+  }
+
+  get livenessAvailable(): boolean {
+    return this.models.liveness !== null;
+  }
+
+  /** Throws ImageError for bad bytes; otherwise the faces found, largest first. */
+  analyse(bytes: Buffer, options: AnalyseOptions = {}): Promise<ImageAnalysis> {
+    return this.limit.run(() => this.run(bytes, options));
+  }
+
+  private async run(bytes: Buffer, options: AnalyseOptions): Promise<ImageAnalysis> {
+    const timings: Record<string, number> = {};
+    const stage = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        timings[name] = round(performance.now() - started);
+      }
+    };
+    const image = await stage('decode', () => this.decoder.decode(bytes));
+    const { detector, embedder, liveness } = this.models;
+    const detected = await stage('detect', () =>
+      this.models.timed(detector.modelId, () => detector.detect(image, { minConfidence: options.minConfidence })),
+    );
+    detected.sort((a, b) => area(b) - area(a));
+    const qualityStarted = performance.now();
+    const faces: AnalysedFace[] = detected.map((face) => ({
+      ...face,
+      quality: this.assessor.assess(image, face, options.quality),
+    }));
+    timings.quality = round(performance.now() - qualityStarted);
+    if (options.liveness && liveness && faces.length > 0) {
+      const results = await stage('liveness', () =>
+        this.models.timed(liveness.modelId, () => liveness.check(image, detected)),
+      );
+      results.forEach((result, i) => (faces[i].liveness = result));
+    }
+    if (options.embed && faces.length > 0) {
+      const embeddings = await stage('embed', () =>
+        this.models.timed(embedder.modelId, () => embedder.embed(image, detected)),
+      );
+      embeddings.forEach((embedding, i) => (faces[i].embedding = embedding));
+    }
+    return {
+      width: image.originalWidth,
+      height: image.originalHeight,
+      faces: faces.map((face) => toOriginalPixels(face, image)),
+      timings,
+    };
+  }
+}
+
+function area(face: DetectedFace): number {
+  const [x1, y1, x2, y2] = face.bbox;
+  return (x2 - x1) * (y2 - y1);
+}
+
+/** Maps a face found on a downscaled image back to the uploaded image's pixels. */
+function toOriginalPixels(face: AnalysedFace, image: DecodedImage): AnalysedFace {
+  if (image.scale === 1) return face;
+  const s = 1 / image.scale;
+  const point = (p: { x: number; y: number }) => ({ x: p.x * s, y: p.y * s });
+  const [x1, y1, x2, y2] = face.bbox;
+  return {
+    ...face,
+    bbox: [x1 * s, y1 * s, x2 * s, y2 * s],
+    landmarks: {
+      left_eye: point(face.landmarks.left_eye),
+      right_eye: point(face.landmarks.right_eye),
+      nose: point(face.landmarks.nose),
+      mouth_left: point(face.landmarks.mouth_left),
+      mouth_right: point(face.landmarks.mouth_right),
+    },
+    quality: { ...face.quality, face_size: Math.round(face.quality.face_size * s) },
+  };
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;

@@ -1,0 +1,32 @@
+import { Body, Controller, HttpCode, Post, UploadedFiles } from '@nestjs/common';
+import { ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { Authenticated } from '../access/authenticated.decorator.js';
+import { Permission } from '../access/permissions.js';
+import { ImageUpload, type UploadedImages } from './image-upload.js';
+import { DetectFacesDto, DetectFacesResponseDto, VerifyFacesResponseDto } from './recognition.dto.js';
+import { RecognitionService } from './recognition.service.js';
+
+@ApiTags('recognition')
+@Controller('recognition')
+export class RecognitionController {
+  constructor(private readonly recognition: RecognitionService) {}
+
+  /** Finds the faces in an image with landmarks, quality measures and (when the models are present) liveness. */
+  @Post('detect')
+  @HttpCode(200)
+  @Authenticated({ permission: Permission.RecognitionUse })
+  @ImageUpload(['image'], { min_confidence: { type: 'number', description: 'Detector score threshold, 0-1' } })
+  detectFaces(@UploadedFiles() files: UploadedImages, @Body() body: DetectFacesDto): Promise<DetectFacesResponseDto> {
+    return this.recognition.detect(files, body);
+  }
+
+  /** Tells whether the largest faces of two images are the same person, with the distance and threshold. */
+  @Post('verify')
+  @HttpCode(200)
+  @Authenticated({ permission: Permission.RecognitionUse })
+  @ImageUpload(['image_a', 'image_b'])
+  @ApiUnprocessableEntityResponse({ description: 'no_face_detected: details.field names the image' })
+  verifyFaces(@UploadedFiles() files: UploadedImages): Promise<VerifyFacesResponseDto> {
+    return this.recognition.verify(files);
+  }
+}

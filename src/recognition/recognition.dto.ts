@@ -1,0 +1,121 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsNumber, Max, Min } from 'class-validator';
+import { Optional } from '../common/optional.js';
+import type { MatchQuality } from './match-decision.js';
+
+export class DetectFacesDto {
+  /** Detector score threshold, 0-1 (default: the detector's own, 0.9 for YuNet, 0.65 for BlazeFace). */
+  @Optional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  min_confidence?: number;
+}
+
+export class PointDto {
+  x: number;
+  y: number;
+}
+
+export class LandmarksDto {
+  left_eye: PointDto;
+  right_eye: PointDto;
+  nose: PointDto;
+  mouth_left: PointDto;
+  mouth_right: PointDto;
+}
+
+export class FaceQualityDto {
+  /** 0-1 focus measure (variance of the Laplacian, normalised). */
+  sharpness: number;
+  /** Mean luma of the face, 0-255. */
+  brightness: number;
+  /** Shorter side of the face box in pixels. */
+  face_size: number;
+  /** Degrees, estimated from the landmarks. */
+  yaw: number;
+  /** Degrees, from the eye line. */
+  roll: number;
+  @ApiProperty({ enum: ['good', 'fair', 'poor'], enumName: 'QualityVerdict' })
+  overall: 'good' | 'fair' | 'poor';
+  /** Why the face is not `good`. */
+  reasons: string[];
+}
+
+export class LivenessDto {
+  /** Averaged probability that the face is live (0-1). */
+  score: number;
+  is_live: boolean;
+}
+
+export class DetectedFaceDto {
+  /** [x1, y1, x2, y2] in pixels of the uploaded image (after EXIF rotation). */
+  @ApiProperty({ type: [Number], example: [120.5, 80.2, 260.1, 250.7] })
+  bbox: number[];
+  /** Detector score, 0-1. */
+  confidence: number;
+  landmarks: LandmarksDto;
+  quality: FaceQualityDto;
+  /** Present when the liveness models are loaded. */
+  liveness?: LivenessDto;
+}
+
+export class ImageSizeDto {
+  width: number;
+  height: number;
+}
+
+export class DetectFacesResponseDto {
+  processing_time_ms: number;
+  image_size: ImageSizeDto;
+  faces_detected: number;
+  /** Largest face first. */
+  faces: DetectedFaceDto[];
+}
+
+export class FaceBoxDto {
+  @ApiProperty({ type: [Number] })
+  bbox: number[];
+}
+
+export class VerifiedFacesDto {
+  a: FaceBoxDto;
+  b: FaceBoxDto;
+}
+
+export class VerifyFacesResponseDto {
+  /** True when both images show the same person at the model's threshold. */
+  match: boolean;
+  /** Cosine similarity of the two embeddings, -1 to 1. */
+  similarity: number;
+  /** Euclidean distance of the normalised embeddings, 0-2; match when ≤ threshold. */
+  distance: number;
+  threshold: number;
+  /** 0-1; 0.5 exactly at the threshold. */
+  confidence: number;
+  @ApiProperty({ enum: ['excellent', 'good', 'fair', 'poor'], enumName: 'MatchQuality' })
+  match_quality: MatchQuality;
+  faces: VerifiedFacesDto;
+  processing_time_ms: number;
+}
+
+export class ModelDto {
+  id: string;
+  @ApiProperty({ enum: ['face_detection', 'face_embedding', 'liveness'], enumName: 'ModelTask' })
+  task: string;
+  version: string;
+  /** [height, width], or null when the model takes any size. */
+  @ApiProperty({ type: [Number], nullable: true })
+  input_size: number[] | null;
+  embedding_size: number | null;
+  source: string;
+  licence: string;
+  @ApiProperty({ enum: ['default', 'optional'] })
+  pack: string;
+  loaded: boolean;
+  default_threshold: number | null;
+  metric: string | null;
+  average_inference_ms: number | null;
+}

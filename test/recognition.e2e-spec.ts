@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { bearer, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
+import { facePath, sharedModelsDir } from './support/shared-data.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const photo = (...parts: string[]) => readFileSync(facePath(...parts));
+
+for (const pack of ['default', 'optional'] as const) {
+  describe(`recognition with the ${pack} model pack`, () => {
+    let sut: TestApp;
+    let admin: Session;
+
+    before(async () => {
+      sut = await startTestApp(pack === 'optional' ? { MODELS_DIR: sharedModelsDir } : {});
+      admin = await loginAsAdmin(sut);
+    });
+    after(() => sut.close());
+
+    const detect = (bytes: Buffer, name = 'photo.jpg') =>
+      sut.http().post('/api/v1/recognition/detect').set(bearer(admin)).attach('image', bytes, name);
+    const verify = (a: Buffer, b: Buffer) =>
+      sut
+        .http()
+        .post('/api/v1/recognition/verify')
+        .set(bearer(admin))
+        .attach('image_a', a, 'a.jpg')
+        .attach('image_b', b, 'b.jpg');
+
+    it('lists the loaded models', async () => {
+      const response = await sut.http().get('/api/v1/models').set(bearer(admin));
+      assert.equal(response.status, 200);
+      const loaded = response.body.results.filter((model: { loaded: boolean }) => model.loaded);
+      const ids = loaded.map((model: { id: string }) => model.id).sort();
+      const expected =
+        pack === 'default' ? ['blazeface-back', 'dlib-resnet-v1'] : ['dlib-resnet-v1', 'minifasnet-v2-v1se', 'yunet-s'];
+      assert.deepEqual(ids, expected);
+      const embedder = loaded.find((model: { task: string }) => model.task === 'face_embedding');
+      assert.equal(embedder.embedding_size, 128);
+      assert.ok(embedder.default_threshold > 0 && embedder.default_threshold < 1);
+      assert.ok(embedder.licence);
+      const ready = await sut.http().get('/readyz');
+      assert.equal(ready.body.checks.models, 'up');
+    });
+
+    it('finds both faces in obama_and_biden.jpg with landmarks and quality', async () => {
+      const response = await detect(photo('knn', 'test', 'obama_and_biden.jpg'));
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      // Obama and Biden; YuNet also finds a child's half-hidden face lower right.
+      assert.ok(response.body.faces_detected >= 2, `found ${response.body.faces_detected}`);
+      assert.equal(response.body.faces.length, response.body.faces_detected);
+      const metadata = await sharp(photo('knn', 'test', 'obama_and_biden.jpg')).metadata();
+      assert.deepEqual(response.body.image_size, { width: metadata.width, height: metadata.height });
+      for (const face of response.body.faces) {
+        const [x1, y1, x2, y2] = face.bbox;
+        assert.ok(x1 >= 0 && y1 >= 0 && x2 <= metadata.width && y2 <= metadata.height && x2 > x1 && y2 > y1);
+        assert.ok(face.landmarks.left_eye.x < face.landmarks.right_eye.x);
+        assert.ok(face.landmarks.nose.y > face.landmarks.left_eye.y);
+        assert.ok(['good', 'fair', 'poor'].includes(face.quality.overall));
+        assert.equal(face.liveness !== undefined, pack === 'optional');
+      }
+      const [left, right] = response.body.faces
+        .slice(0, 2)
+        .sort((a: { bbox: number[] }, b: { bbox: number[] }) => a.bbox[0] - b.bbox[0]);
+      assert.ok(left.bbox[2] < right.bbox[0], 'the two largest faces stand side by side');
+      const [first, second] = response.body.faces.map(
+        (face: { bbox: number[] }) => (face.bbox[2] - face.bbox[0]) * (face.bbox[3] - face.bbox[1]),
+      );
+      assert.ok(first >= second, 'largest face first');
+    });
+
+    it('finds no face in a photo of dogs', async () => {
+      const response = await detect(photo('dlib', 'faces', 'dogs.jpg'));
+      assert.equal(response.status, 200);
+      assert.equal(response.body.faces_detected, 0);
+    });
+
+    it('says yes for two photos of one person and no for two people', async () => {
+      const same = await verify(
+        photo('knn', 'train', 'biden', 'biden.jpg'),
+        photo('knn', 'train', 'biden', 'biden2.jpg'),
+      );
+      assert.equal(same.status, 200, JSON.stringify(same.body));
+      assert.equal(same.body.match, true);
+      assert.ok(same.body.distance <= same.body.threshold);
+      assert.ok(same.body.confidence > 0.5);
+      const different = await verify(photo('knn', 'train', 'biden', 'biden.jpg'), photo('knn', 'test', 'obama1.jpg'));
+      assert.equal(different.status, 200);
+      assert.equal(different.body.match, false);
+      assert.ok(different.body.distance > different.body.threshold);
+      assert.ok(different.body.confidence < 0.5);
+      assert.equal(different.body.match_quality, 'poor');
+      assert.ok(Math.abs(different.body.similarity - (1 - different.body.distance ** 2 / 2)) < 1e-3);
+      assert.equal(different.body.faces.a.bbox.length, 4);
+    });
+  });
+}
+
+describe('recognition input errors', () => {
+  let sut: TestApp;
+  let admin: Session;
+
+  before(async () => {
+    sut = await startTestApp();
+    admin = await loginAsAdmin(sut);
+  });
+  after(() => sut.close());
+
+  const detect = (bytes: Buffer, name: string) =>
+    sut.http().post('/api/v1/recognition/detect').set(bearer(admin)).attach('image', bytes, name);
+
+  it('refuses a file that is not an image with 415, whatever its name', async () => {
+    const response = await detect(Buffer.from('hello, I am text, not a JPEG'), 'fake.jpg');
+    assert.equal(response.status, 415);
+    assert.equal(response.body.error, 'unsupported_media_type');
+    assert.equal(response.body.details.field, 'image');
+  });
+
+  it('accepts a WebP photo named .jpg (decided from the bytes)', async () => {
+    const response = await detect(photo('deepface', 'img47.jpg'), 'img47.jpg');
+    assert.equal(response.status, 200);
+  });
+
+  it('refuses a truncated JPEG with 400 invalid_image', async () => {
+    const bytes = photo('knn', 'test', 'obama1.jpg');
+    const response = await detect(bytes.subarray(0, Math.floor(bytes.length / 3)), 'cut.jpg');
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error, 'invalid_image');
+  });
+
+  it('refuses an image over the pixel limit with 413 image_too_large', async () => {
+    const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+    const response = await detect(huge, 'huge.png');
+    assert.equal(response.status, 413);
+    assert.equal(response.body.error, 'image_too_large');
+    assert.equal(response.body.details.pixels, 48_000_000);
+  });
+
+  it('answers 422 no_face_detected naming the image, with suggestions', async () => {
+    const response = await sut
+      .http()
+      .post('/api/v1/recognition/verify')
+      .set(bearer(admin))
+      .attach('image_a', photo('knn', 'test', 'obama1.jpg'), 'a.jpg')
+      .attach('image_b', photo('dlib', 'faces', 'dogs.jpg'), 'b.jpg');
+    assert.equal(response.status, 422);
+    assert.equal(response.body.error, 'no_face_detected');
+    assert.equal(response.body.details.field, 'image_b');
+    assert.ok(response.body.details.suggestions.length > 0);
+  });
+
+  it('requires the image fields and validates the options', async () => {
+    const missing = await sut
+      .http()
+      .post('/api/v1/recognition/verify')
+      .set(bearer(admin))
+      .attach('image_a', photo('knn', 'test', 'obama1.jpg'), 'a.jpg');
+    assert.equal(missing.status, 400);
+    assert.equal(missing.body.details[0].field, 'image_b');
+    const badOption = await sut
+      .http()
+      .post('/api/v1/recognition/detect')
+      .set(bearer(admin))
+      .field('min_confidence', '7')
+      .attach('image', photo('knn', 'test', 'obama1.jpg'), 'a.jpg');
+    assert.equal(badOption.status, 400);
+    assert.equal(badOption.body.details[0].field, 'min_confidence');
+    const unknownFile = await sut
+      .http()
+      .post('/api/v1/recognition/detect')
+      .set(bearer(admin))
+      .attach('picture', photo('knn', 'test', 'obama1.jpg'), 'a.jpg');
+    assert.equal(unknownFile.status, 400);
+  });
+
+  it('needs the recognition permission', async () => {
+    const employee = await createUserAndLogin(sut, admin, 'no-recognition', 'employee');
+    const response = await sut
+      .http()
+      .post('/api/v1/recognition/detect')
+      .set(bearer(employee))
+      .attach('image', photo('knn', 'test', 'obama1.jpg'), 'a.jpg');
+    assert.equal(response.status, 403);
+  });
+});
