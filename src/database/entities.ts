@@ -3,6 +3,8 @@ import { LoginAttempt } from '../auth/login-attempt.entity.js';
 import { PasswordResetToken } from '../auth/password-reset-token.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Department } from '../departments/department.entity.js';
+import { CodeSequence } from '../employees/code-sequence.entity.js';
+import { Employee } from '../employees/employee.entity.js';
 import { Location } from '../locations/location.entity.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { Role } from '../roles/role.entity.js';
@@ -12,7 +14,9 @@ import { User } from '../users/user.entity.js';
 /** Every TypeORM entity of the service, for the application and the migration CLI. */
 export const entities = [
   AuditLog,
+  CodeSequence,
   Department,
+  Employee,
   Location,
   LoginAttempt,
   Organization,
