@@ -249,6 +249,24 @@ void describe(VectorIndex.name, () => {
     assert.deepEqual(sut.search(query, 5, { ownerFilter: () => false }), []);
   });
 
+  void it('still answers correctly after an owner filter threw', () => {
+    const random = seededRandom(43);
+    const templates = randomTemplates(3000, 32, random);
+    const sut = loadedIndex(templates, 32);
+    const query = randomUnitVector(32, random);
+    let calls = 0;
+    const throwingFilter = (): boolean => {
+      calls += 1;
+      if (calls > 5) throw new Error('filter failed');
+      return true;
+    };
+    assert.throws(() => sut.searchOwners(query, 10, { ownerFilter: throwingFilter }), /filter failed/);
+    // The owners of the first rows were in the heap when the filter threw; look for one of them now.
+    const probe = templates[0].vector;
+    assertSameHits(sut.searchOwners(probe, 10), naiveSearchOwners(templates, probe, 10), templates);
+    assertSameHits(sut.searchOwners(query, 10), naiveSearchOwners(templates, query, 10), templates);
+  });
+
   void it('replaces the vector and owner when a template id is added again', () => {
     const random = seededRandom(51);
     const sut = new VectorIndex(32);

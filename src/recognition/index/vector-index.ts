@@ -19,7 +19,10 @@ export interface VectorSearchHit {
 }
 
 export interface VectorSearchOptions {
-  /** Only owners for which this returns true are returned. Called at most once per owner per search. */
+  /**
+   * Only owners for which this returns true are returned. Called at most once per owner per search; it must
+   * not search the same index (the scan's scratch is shared).
+   */
   ownerFilter?: (ownerId: string) => boolean;
 }
 
@@ -181,10 +184,25 @@ export class VectorIndex {
     const limit = this.limitFor(query, k, this.owners.ownerCount);
     if (limit === 0) return [];
     const bound = this.rows.scoreApproximately(query, this.rowCount);
+    const keyPositions = this.ownerPositionsFor(this.owners.slotCount);
+    try {
+      return this.topOwners(query, limit, bound, keyPositions, this.rowFilter(options.ownerFilter));
+    } catch (error) {
+      keyPositions.fill(-1); // a throwing owner filter left owners in the heaps
+      throw error;
+    }
+  }
+
+  /** The two passes of {@link searchOwners} after the approximate scan. */
+  private topOwners(
+    query: Float32Array,
+    limit: number,
+    bound: number,
+    keyPositions: Int32Array,
+    allowed: (row: number) => boolean,
+  ): VectorSearchHit[] {
     const approximate = this.rows.scores;
     const ownerOfRow = this.ownerOfRow;
-    const keyPositions = this.ownerPositionsFor(this.owners.slotCount);
-    const allowed = this.rowFilter(options.ownerFilter);
     // The k-th best owner by approximate score: an owner scores as their best row, so the same floor holds.
     const approximateTop = new TopScores(limit, keyPositions);
     let threshold = approximateTop.threshold;
