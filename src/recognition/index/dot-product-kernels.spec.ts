@@ -32,6 +32,22 @@ void describe(createDotProductKernels.name, () => {
     });
   }
 
+  void it('collects the indices of the scores at or above a floor, ignoring scores past the count', () => {
+    const memory = createWasmMemory(1 << 20);
+    const sut = createDotProductKernels(16, memory);
+    const [scoresPtr, outPtr] = [0, 65536];
+    for (const count of [0, 1, 3, 4, 5, 37, 1000]) {
+      const scores = new Float32Array(memory.buffer, scoresPtr, count + 8);
+      scores.set(Array.from(scores, () => Math.random() * 2 - 1));
+      scores.fill(5, count); // beyond the count: must never be collected
+      for (const floor of [-Infinity, -0.5, 0.3, 0.99, 2]) {
+        const found = sut.collectAtLeast(scoresPtr, count, floor, outPtr);
+        const expected = [...scores.subarray(0, count).keys()].filter((index) => scores[index] >= Math.fround(floor));
+        assert.deepEqual([...new Int32Array(memory.buffer, outPtr, found)], expected, `count ${count}, floor ${floor}`);
+      }
+    }
+  });
+
   void it('computes float32 dot products', () => {
     const padded = padDimensions(128);
     const rows = 9;

@@ -7,6 +7,9 @@ import { buildModule, FunctionBody, Op, SimdOp, ValueType } from './wasm-module-
  * - `int8Scores(queryPtr, codesPtr, scalesPtr, rowCount, outPtr, queryScale)`: rows are int8 codes
  *   (`paddedDimensions` bytes each) with one float32 scale per row at `scalesPtr`; the query is int16
  *   (`paddedDimensions * 2` bytes). Writes `float32(integer dot) * scale[row] * queryScale` per row.
+ * - `collectAtLeast(scoresPtr, rowCount, floor, outPtr)`: writes the indices of the float32 scores that are
+ *   ≥ floor, in order, as i32 at `outPtr`; returns how many. Four scores per SIMD compare, so rows far below
+ *   the floor cost a fraction of a JS loop.
  * - `float32Dots(queryPtr, rowsPtr, rowCount, outPtr)`: rows and query are float32; writes each f32 dot
  *   product. Not used by the index (the int8 scan reads a quarter of the bytes); kept for the benchmark.
  */
@@ -19,6 +22,7 @@ export interface DotProductKernels {
     outPtr: number,
     queryScale: number,
   ): void;
+  collectAtLeast(scoresPtr: number, rowCount: number, floor: number, outPtr: number): number;
   float32Dots(queryPtr: number, rowsPtr: number, rowCount: number, outPtr: number): void;
 }
 
@@ -113,6 +117,32 @@ function int8ScoresBody(paddedDimensions: number): FunctionBody {
   return body;
 }
 
+/** Params: scores 0, count 1, floor 2, out 3; locals: row 4, found 5, floor ×4 6, end 7, index 8. */
+function collectAtLeastBody(): FunctionBody {
+  const [scores, count, floor, out, row, found, floors, end, index] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const body = new FunctionBody();
+  body.get(floor).simd(SimdOp.f32x4Splat).set(floors);
+  body.get(count).i32(3).op(Op.i32Add).i32(-4).op(Op.i32And).set(end); // whole groups of four
+  body.block().get(row).get(end).op(Op.i32GeU).brIf(0).loop();
+  // Skip four scores at once unless one of them reaches the floor.
+  body.get(scores).get(row).i32(2).op(Op.i32Shl).op(Op.i32Add).simdMemory(SimdOp.v128Load, 0, 0);
+  body.get(floors).simd(SimdOp.f32x4Ge).simd(SimdOp.v128AnyTrue).ifThen();
+  for (let lane = 0; lane < 4; lane += 1) {
+    // if (row + lane < count && scores[row + lane] >= floor) out[found++] = row + lane
+    body.get(row).i32(lane).op(Op.i32Add).tee(index).get(count).op(Op.i32LtU).ifThen();
+    body.get(scores).get(index).i32(2).op(Op.i32Shl).op(Op.i32Add).memory(Op.f32Load, 2, 0);
+    body.get(floor).op(Op.f32Ge).ifThen();
+    body.get(out).get(found).i32(2).op(Op.i32Shl).op(Op.i32Add).get(index).memory(Op.i32Store, 2, 0);
+    body.get(found).i32(1).op(Op.i32Add).set(found);
+    body.end().end();
+  }
+  body.end();
+  body.get(row).i32(4).op(Op.i32Add).tee(row).get(end).op(Op.i32LtU).brIf(0);
+  body.end().end();
+  body.get(found);
+  return body;
+}
+
 const FLOAT32_LOCALS: KernelLocals = { query: 0, rows: 1, count: 2, out: 3, end: 4, firstAccumulator: 5 };
 
 function float32DotsBody(paddedDimensions: number): FunctionBody {
@@ -160,6 +190,13 @@ export function createDotProductKernels(paddedDimensions: number, memory: WasmMe
       params: [i32, i32, i32, i32, i32, f32],
       locals: [i32, v128, v128],
       body: int8ScoresBody(paddedDimensions),
+    },
+    {
+      exportName: 'collectAtLeast',
+      params: [i32, i32, f32, i32],
+      locals: [i32, i32, v128, i32, i32],
+      results: [i32],
+      body: collectAtLeastBody(),
     },
     {
       exportName: 'float32Dots',

@@ -11,6 +11,7 @@ export type ValueType = (typeof ValueType)[keyof typeof ValueType];
 export const Op = {
   block: 0x02,
   loop: 0x03,
+  if: 0x04,
   brIf: 0x0d,
   end: 0x0b,
   localGet: 0x20,
@@ -22,8 +23,11 @@ export const Op = {
   i32Const: 0x41,
   i32LtU: 0x49,
   i32GeU: 0x4f,
+  f32Ge: 0x60,
   i32Add: 0x6a,
   i32Mul: 0x6c,
+  i32And: 0x71,
+  i32Shl: 0x74,
   f32Add: 0x92,
   f32Mul: 0x94,
   f32ConvertI32S: 0xb2,
@@ -33,6 +37,9 @@ export const Op = {
 export const SimdOp = {
   v128Load: 0x00,
   v128Load8x8S: 0x01,
+  f32x4Splat: 0x13,
+  f32x4Ge: 0x46,
+  v128AnyTrue: 0x53,
   i32x4ExtractLane: 0x1b,
   f32x4ExtractLane: 0x1f,
   i32x4Add: 0xae,
@@ -134,6 +141,12 @@ export class FunctionBody {
     return this;
   }
 
+  /** `if` without a result; close it with {@link end}. */
+  ifThen(): this {
+    this.code.push(Op.if, BLOCK_TYPE_EMPTY);
+    return this;
+  }
+
   brIf(depth: number): this {
     this.code.push(Op.brIf, ...unsignedLeb128(depth));
     return this;
@@ -150,15 +163,21 @@ export interface FunctionDefinition {
   params: ValueType[];
   /** Extra locals, numbered after the params. */
   locals: ValueType[];
+  /** What the function leaves on the stack; none when results go to memory. */
+  results?: ValueType[];
   body: FunctionBody;
 }
 
 /**
  * Assembles a module that imports its memory as `env.memory` and exports each function by name.
- * Every function returns nothing (results are written to memory).
+ * Functions return at most what `results` lists; kernels mostly write their results to memory.
  */
 export function buildModule(functions: FunctionDefinition[]): Uint8Array<ArrayBuffer> {
-  const types = functions.map((fn) => [0x60, ...vector(fn.params.map((type) => [type])), ...vector([])]);
+  const types = functions.map((fn) => [
+    0x60,
+    ...vector(fn.params.map((type) => [type])),
+    ...vector((fn.results ?? []).map((type) => [type])),
+  ]);
   const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, ...unsignedLeb128(1)];
   const functionTypeIndices = functions.map((_, index) => unsignedLeb128(index));
   const exports = functions.map((fn, index) => [...name(fn.exportName), 0x00, ...unsignedLeb128(index)]);
