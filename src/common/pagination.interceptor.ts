@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { map, type Observable } from 'rxjs';
 import { PageOf, toPage } from './pagination.js';
 
-/** Turns a `PageOf` returned by a handler into `{ count, next, previous, results }` with links. */
+/** Turns a `PageOf` returned by a handler into `{ count, next, previous, results }` with links (plus its `extra`). */
 @Injectable()
 export class PaginationInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {

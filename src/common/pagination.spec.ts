@@ -24,6 +24,24 @@ describe(toPage.name, () => {
     assert.equal(sut.previous, '/api/v1/users?page=3&page_size=2');
   });
 
+  it('adds the extra fields of a page beside the links, never in place of them', () => {
+    const facets = { total: 5, active: 4 };
+    const sut = toPage(
+      '/api/v1/employees?page=1&page_size=2',
+      new PageOf(['a', 'b'], 5, query(1, 2), { facets, count: 0 }),
+    );
+    assert.deepEqual(sut.facets, facets);
+    assert.equal(sut.count, 5);
+    assert.deepEqual(sut.results, ['a', 'b']);
+    assert.deepEqual(
+      toPage(
+        '/x',
+        new PageOf(['a'], 1, query(1, 2), { facets }).map((item) => item.toUpperCase()),
+      ).facets,
+      facets,
+    );
+  });
+
   it('computes skip and take from page and size', () => {
     assert.deepEqual(PageOf.skipTake(query(3, 20)), { skip: 40, take: 20 });
   });

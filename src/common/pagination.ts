@@ -19,16 +19,20 @@ export class PageQuery {
   page_size: number = 20;
 }
 
-/** What a service returns for a list; the pagination interceptor turns it into a `Page` with links. */
+/**
+ * What a service returns for a list; the pagination interceptor turns it into a `Page` with links. `extra`
+ * (such as `facets`) is added to the response beside `count`, `next`, `previous` and `results`.
+ */
 export class PageOf<T> {
   constructor(
     readonly results: T[],
     readonly count: number,
     readonly query: PageQuery,
+    readonly extra: Record<string, unknown> = {},
   ) {}
 
   map<U>(mapper: (item: T) => U): PageOf<U> {
-    return new PageOf(this.results.map(mapper), this.count, this.query);
+    return new PageOf(this.results.map(mapper), this.count, this.query, this.extra);
   }
 
   static skipTake(query: PageQuery): { skip: number; take: number } {
@@ -45,7 +49,7 @@ export interface Page<T> {
 }
 
 /** Builds a page with `next`/`previous` links that keep the caller's other query parameters. */
-export function toPage<T>(originalUrl: string, page: PageOf<T>): Page<T> {
+export function toPage<T>(originalUrl: string, page: PageOf<T>): Page<T> & Record<string, unknown> {
   const { query, count } = page;
   const link = (number: number) => {
     const url = new URL(originalUrl, 'http://local');
@@ -55,6 +59,7 @@ export function toPage<T>(originalUrl: string, page: PageOf<T>): Page<T> {
   };
   const lastPage = Math.max(1, Math.ceil(count / query.page_size));
   return {
+    ...page.extra,
     count,
     next: query.page < lastPage ? link(query.page + 1) : null,
     previous: query.page > 1 ? link(Math.min(query.page - 1, lastPage)) : null,
