@@ -9,6 +9,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DepartmentsModule } from '../departments/departments.module.js';
+import { EmployeesModule } from '../employees/employees.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         DepartmentsModule,
         LocationsModule,
         ShiftsModule,
+        EmployeesModule,
         RecognitionModule,
       ],
       providers: [

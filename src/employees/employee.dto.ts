@@ -1,0 +1,393 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  isISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+  buildMessage,
+  ValidateNested,
+  type ValidationOptions,
+} from 'class-validator';
+import { Optional } from '../common/optional.js';
+import { PageDto } from '../common/page.dto.js';
+import { PageQuery } from '../common/pagination.js';
+import type { EmergencyContact, Employee, EmployeeKind } from './employee.entity.js';
+
+export const EMPLOYEE_KINDS = ['employee', 'student'] as const satisfies readonly EmployeeKind[];
+export const GENDERS = ['male', 'female', 'other', 'undisclosed'] as const;
+export const EMPLOYMENT_TYPES = ['full_time', 'part_time', 'contract', 'intern', 'temporary'] as const;
+export const EMPLOYEE_ORDERINGS = ['name', '-name', 'code', '-code', 'created_at', '-created_at'] as const;
+export type EmployeeOrdering = (typeof EMPLOYEE_ORDERINGS)[number];
+
+const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,49}$/;
+const PHONE = /^\+?\d{10,15}$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const lowerTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+/** Drops the spaces, dots, dashes and brackets people type into phone numbers: `+1 (555) 010-9999` → `+15550109999`. */
+const compactPhone = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.replace(/[\s().-]/g, '') : value;
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
+function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isDateOnly',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && DATE_ONLY.test(value) && isISO8601(value, { strict: true }),
+        defaultMessage: buildMessage((each) => `${each}$property must be a date as YYYY-MM-DD`, options),
+      },
+    },
+    options,
+  );
+}
+
+/** A date strictly before today (UTC). */
+function IsPastDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPastDate',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value < new Date().toISOString().slice(0, 10),
+        defaultMessage: buildMessage((each) => `${each}$property must be in the past`, options),
+      },
+    },
+    options,
+  );
+}
+
+/** A JSON object whose serialised form stays under `maxBytes`. */
+function IsSmallJson(maxBytes: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isSmallJson',
+      validator: {
+        validate: (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '') <= maxBytes,
+        defaultMessage: buildMessage((each) => `${each}$property must be at most ${maxBytes} bytes of JSON`, options),
+      },
+    },
+    options,
+  );
+}
+
+export class EmergencyContactDto {
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  /** 10-15 digits, optional leading `+`. */
+  @Transform(compactPhone)
+  @Matches(PHONE, { message: 'phone must be 10-15 digits with an optional leading +' })
+  phone: string;
+
+  /** `spouse`, `parent`, …; null when not given. */
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  relation?: string | null;
+}
+
+export class CreateEmployeeDto {
+  /**
+   * Unique in the organisation (case-insensitive). Generated as `{DEPT}-{YEAR}-{SEQ}` (`ENG-2026-0001`, `GEN-…`
+   * without a department; YEAR from joining_date, else this year) when left out.
+   */
+  @Optional()
+  @Transform(trim)
+  @Matches(CODE, { message: 'code must be 1-50 letters, digits, . _ / or -, starting with a letter or digit' })
+  code?: string;
+
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  first_name: string;
+
+  @Optional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  last_name?: string;
+
+  @ApiProperty({ enum: EMPLOYEE_KINDS, enumName: 'EmployeeKind', required: false, default: 'employee' })
+  @Optional()
+  @IsIn(EMPLOYEE_KINDS)
+  kind?: EmployeeKind;
+
+  /** Unique in the organisation (case-insensitive), stored lower-case; null clears it. */
+  @IsOptional()
+  @Transform(lowerTrim)
+  @IsEmail({ require_tld: false })
+  @MaxLength(254)
+  email?: string | null;
+
+  /** 10-15 digits, optional leading `+` (spaces, dashes and brackets are dropped); null clears it. */
+  @IsOptional()
+  @Transform(compactPhone)
+  @Matches(PHONE, { message: 'phone must be 10-15 digits with an optional leading +' })
+  phone?: string | null;
+
+  @ApiProperty({ enum: GENDERS, enumName: 'Gender', required: false, nullable: true })
+  @IsOptional()
+  @IsIn(GENDERS)
+  gender?: (typeof GENDERS)[number] | null;
+
+  /** `YYYY-MM-DD`, in the past. */
+  @ApiProperty({ type: String, format: 'date', required: false, nullable: true })
+  @IsOptional()
+  @IsDateOnly()
+  @IsPastDate()
+  date_of_birth?: string | null;
+
+  /** A department of the organisation; null clears it. */
+  @IsOptional()
+  @IsUUID()
+  department_id?: string | null;
+
+  /** A shift of the organisation; null clears it. */
+  @IsOptional()
+  @IsUUID()
+  shift_id?: string | null;
+
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  designation?: string | null;
+
+  @ApiProperty({ enum: EMPLOYMENT_TYPES, enumName: 'EmploymentType', required: false, nullable: true })
+  @IsOptional()
+  @IsIn(EMPLOYMENT_TYPES)
+  employment_type?: (typeof EMPLOYMENT_TYPES)[number] | null;
+
+  /** `YYYY-MM-DD`. */
+  @ApiProperty({ type: String, format: 'date', required: false, nullable: true })
+  @IsOptional()
+  @IsDateOnly()
+  joining_date?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  address?: string | null;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EmergencyContactDto)
+  emergency_contact?: EmergencyContactDto | null;
+
+  /** The person's own login (a user of the organisation, linked to no other person), for self-service. */
+  @IsOptional()
+  @IsUUID()
+  user_id?: string | null;
+
+  /** Free-form JSON object (at most 10 kB); a PATCH replaces it whole. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @Optional()
+  @IsObject()
+  @IsSmallJson(10_000)
+  metadata?: Record<string, unknown>;
+
+  @Optional()
+  @IsBoolean()
+  is_active?: boolean;
+}
+
+export class UpdateEmployeeDto extends CreateEmployeeDto {
+  @Optional()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  declare first_name: string;
+}
+
+export class EmployeeQuery extends PageQuery {
+  /** Only people of this department. */
+  @Optional()
+  @IsUUID()
+  department?: string;
+
+  @ApiProperty({ enum: EMPLOYEE_KINDS, enumName: 'EmployeeKind', required: false })
+  @Optional()
+  @IsIn(EMPLOYEE_KINDS)
+  kind?: EmployeeKind;
+
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  is_active?: boolean;
+
+  /** Matches first name, last name, full name, code or email (case-insensitive substring). */
+  @Optional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+
+  /** `name` (default), `code` or `created_at`; a leading `-` sorts descending. */
+  @ApiProperty({ enum: EMPLOYEE_ORDERINGS, enumName: 'EmployeeOrdering', required: false, default: 'name' })
+  @Optional()
+  @IsIn(EMPLOYEE_ORDERINGS)
+  ordering: EmployeeOrdering = 'name';
+}
+
+export class DepartmentSummaryDto {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export class EmployeeDto {
+  id: string;
+  organization_id: string;
+  code: string;
+  first_name: string;
+  last_name: string;
+  /** First and last name joined. */
+  full_name: string;
+  @ApiProperty({ enum: EMPLOYEE_KINDS, enumName: 'EmployeeKind' })
+  kind: EmployeeKind;
+  email: string | null;
+  phone: string | null;
+  gender: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true })
+  date_of_birth: string | null;
+  department_id: string | null;
+  department: DepartmentSummaryDto | null;
+  shift_id: string | null;
+  designation: string | null;
+  employment_type: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true })
+  joining_date: string | null;
+  address: string | null;
+  emergency_contact: EmergencyContactDto | null;
+  user_id: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  metadata: Record<string, unknown>;
+  is_active: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export class EnrolmentSummaryDto {
+  /** Face templates stored for the person. */
+  @ApiProperty({ type: 'integer' })
+  templates: number;
+  /** The distinct angles those templates were taken at (`front`, `left`, …), sorted. */
+  angles: string[];
+}
+
+/** One person with their enrolment state, as `GET /employees/:id` and `/employees/me` answer. */
+export class EmployeeDetailDto extends EmployeeDto {
+  enrolment: EnrolmentSummaryDto;
+}
+
+export class DepartmentFacetDto {
+  /** null for people without a department. */
+  department_id: string | null;
+  code: string | null;
+  name: string | null;
+  @ApiProperty({ type: 'integer' })
+  count: number;
+}
+
+/** Counts over every person matching the list's filters, before paging. */
+export class EmployeeFacetsDto {
+  @ApiProperty({ type: 'integer' })
+  total: number;
+  @ApiProperty({ type: 'integer' })
+  active: number;
+  @ApiProperty({ type: 'integer' })
+  inactive: number;
+  by_department: DepartmentFacetDto[];
+  /** People with at least one face template. */
+  @ApiProperty({ type: 'integer' })
+  enrolled: number;
+  @ApiProperty({ type: 'integer' })
+  not_enrolled: number;
+}
+
+export class EmployeeListDto extends PageDto(EmployeeDto) {
+  facets: EmployeeFacetsDto;
+}
+
+export function toEmployeeDto(employee: Employee, department: DepartmentSummaryDto | null): EmployeeDto {
+  return {
+    id: employee.id,
+    organization_id: employee.organizationId,
+    code: employee.code,
+    first_name: employee.firstName,
+    last_name: employee.lastName,
+    full_name: employee.fullName,
+    kind: employee.kind,
+    email: employee.email,
+    phone: employee.phone,
+    gender: employee.gender,
+    date_of_birth: employee.dateOfBirth,
+    department_id: employee.departmentId,
+    department:
+      employee.departmentId && department ? { id: department.id, code: department.code, name: department.name } : null,
+    shift_id: employee.shiftId,
+    designation: employee.designation,
+    employment_type: employee.employmentType,
+    joining_date: employee.joiningDate,
+    address: employee.address,
+    emergency_contact: toEmergencyContactDto(employee.emergencyContact),
+    user_id: employee.userId,
+    metadata: employee.metadata,
+    is_active: employee.isActive,
+    created_at: employee.createdAt,
+    updated_at: employee.updatedAt,
+  };
+}
+
+function toEmergencyContactDto(contact: EmergencyContact | null): EmergencyContactDto | null {
+  if (!contact) return null;
+  return { name: contact.name ?? '', phone: contact.phone ?? '', relation: contact.relation ?? null };
+}
+
+/** Copies the fields a create/update body carries onto the entity (ids already checked by the service). */
+export function applyEmployeeInput(employee: Employee, input: UpdateEmployeeDto): Employee {
+  if (input.code !== undefined) employee.code = input.code;
+  if (input.first_name !== undefined) employee.firstName = input.first_name;
+  if (input.last_name !== undefined) employee.lastName = input.last_name;
+  if (input.kind !== undefined) employee.kind = input.kind;
+  if (input.email !== undefined) employee.email = input.email;
+  if (input.phone !== undefined) employee.phone = input.phone;
+  if (input.gender !== undefined) employee.gender = input.gender;
+  if (input.date_of_birth !== undefined) employee.dateOfBirth = input.date_of_birth;
+  if (input.department_id !== undefined) employee.departmentId = input.department_id;
+  if (input.shift_id !== undefined) employee.shiftId = input.shift_id;
+  if (input.designation !== undefined) employee.designation = input.designation;
+  if (input.employment_type !== undefined) employee.employmentType = input.employment_type;
+  if (input.joining_date !== undefined) employee.joiningDate = input.joining_date;
+  if (input.address !== undefined) employee.address = input.address;
+  if (input.emergency_contact !== undefined) {
+    const contact = input.emergency_contact;
+    employee.emergencyContact = contact && {
+      name: contact.name,
+      phone: contact.phone,
+      ...(contact.relation ? { relation: contact.relation } : {}),
+    };
+  }
+  if (input.user_id !== undefined) employee.userId = input.user_id;
+  if (input.metadata !== undefined) employee.metadata = input.metadata;
+  if (input.is_active !== undefined) employee.isActive = input.is_active;
+  return employee;
+}

@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, Repository, type SelectQueryBuilder } from 'typeorm';
+import { Department } from '../departments/department.entity.js';
+import { escapeLike } from '../common/escape-like.js';
+import { PageOf } from '../common/pagination.js';
+import type {
+  DepartmentFacetDto,
+  DepartmentSummaryDto,
+  EmployeeFacetsDto,
+  EmployeeOrdering,
+  EmployeeQuery,
+  EnrolmentSummaryDto,
+} from './employee.dto.js';
+import { Employee } from './employee.entity.js';
+
+type Filters = Pick<EmployeeQuery, 'department' | 'kind' | 'is_active' | 'search'>;
+
+/** SQL of the people module. Every method is scoped to one organisation; soft-deleted people are never returned. */
+@Injectable()
+export class EmployeesRepository {
+  constructor(
+    @InjectRepository(Employee) private readonly employees: Repository<Employee>,
+    @InjectRepository(Department) private readonly departments: Repository<Department>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  findInOrganization(organizationId: string, id: string): Promise<Employee | null> {
+    return this.employees.findOneBy({ id, organizationId });
+  }
+
+  findByUser(organizationId: string, userId: string): Promise<Employee | null> {
+    return this.employees.findOneBy({ userId, organizationId });
+  }
+
+  /** One page of the people matching the filters, in the asked order, and how many match in all. */
+  findPage(organizationId: string, query: EmployeeQuery): Promise<[Employee[], number]> {
+    const builder = this.filtered(organizationId, query);
+    this.order(builder, query.ordering);
+    const { skip, take } = PageOf.skipTake(query);
+    return builder.skip(skip).take(take).getManyAndCount();
+  }
+
+  /** Counts over every person matching the filters (not only one page). */
+  async facets(organizationId: string, filters: Filters): Promise<EmployeeFacetsDto> {
+    const totals = await this.filtered(organizationId, filters)
+      .select('count(*)::int', 'total')
+      .addSelect('(count(*) FILTER (WHERE employee.is_active))::int', 'active')
+      .addSelect(`(count(*) FILTER (WHERE ${this.enrolledCondition()}))::int`, 'enrolled')
+      .getRawOne<{ total: number; active: number; enrolled: number }>();
+    const byDepartment = await this.filtered(organizationId, filters)
+      .leftJoin(Department, 'department', 'department.id = employee.department_id')
+      .select('employee.department_id', 'department_id')
+      .addSelect('department.code', 'code')
+      .addSelect('department.name', 'name')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('employee.department_id')
+      .addGroupBy('department.code')
+      .addGroupBy('department.name')
+      .orderBy('department.name', 'ASC', 'NULLS LAST')
+      .addOrderBy('employee.department_id')
+      .getRawMany<DepartmentFacetDto>();
+    const total = Number(totals?.total ?? 0);
+    const active = Number(totals?.active ?? 0);
+    const enrolled = Number(totals?.enrolled ?? 0);
+    return {
+      total,
+      active,
+      inactive: total - active,
+      by_department: byDepartment.map((row) => ({ ...row, count: Number(row.count) })),
+      enrolled,
+      not_enrolled: total - enrolled,
+    };
+  }
+
+  /** The face templates stored for a person: how many, and at which angles. */
+  enrolment(_organizationId: string, _employeeId: string): Promise<EnrolmentSummaryDto> {
+    return Promise.resolve(this.enrolmentBeforeFaceTemplates());
+  }
+
+  /** `{ id, code, name }` of the organisation's departments among `ids`, by id. */
+  async departmentSummaries(organizationId: string, ids: string[]): Promise<Map<string, DepartmentSummaryDto>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.departments.find({
+      select: { id: true, code: true, name: true },
+      where: { id: In(unique), organizationId },
+    });
+    return new Map(rows.map((row) => [row.id, { id: row.id, code: row.code, name: row.name }]));
+  }
+
+  async isCodeTaken(
+    organizationId: string,
+    code: string,
+    exceptId?: string,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    return this.isTaken('lower(employee.code) = lower(:code)', { code }, organizationId, exceptId, manager);
+  }
+
+  async isEmailTaken(organizationId: string, email: string, exceptId?: string): Promise<boolean> {
+    return this.isTaken('lower(employee.email) = lower(:email)', { email }, organizationId, exceptId);
+  }
+
+  /** Whether another person (in any organisation) is already linked to the user account. */
+  async isUserLinked(userId: string, exceptId?: string): Promise<boolean> {
+    const builder = this.employees.createQueryBuilder('employee').where('employee.user_id = :userId', { userId });
+    if (exceptId) builder.andWhere('employee.id <> :exceptId', { exceptId });
+    return builder.getExists();
+  }
+
+  /**
+   * The next number of a code prefix (`ENG-2026`) in the organisation, counted in `code_sequences`. The upsert
+   * locks the counter row until the caller's transaction ends, so concurrent creates get distinct numbers.
+   */
+  async nextCodeSequence(manager: EntityManager, organizationId: string, prefix: string): Promise<number> {
+    const rows = await manager.query<{ last_value: number }[]>(
+      `INSERT INTO code_sequences (organization_id, prefix, last_value) VALUES ($1, $2, 1)
+       ON CONFLICT (organization_id, prefix) DO UPDATE SET last_value = code_sequences.last_value + 1
+       RETURNING last_value`,
+      [organizationId, prefix],
+    );
+    return Number(rows[0]?.last_value);
+  }
+
+  async departmentInOrganization(organizationId: string, id: string): Promise<Department | null> {
+    return this.departments.findOneBy({ id, organizationId });
+  }
+
+  async shiftInOrganization(organizationId: string, id: string): Promise<boolean> {
+    return this.existsInOrganization('shifts', organizationId, id);
+  }
+
+  async userInOrganization(organizationId: string, id: string): Promise<boolean> {
+    return this.existsInOrganization('users', organizationId, id);
+  }
+
+  private async existsInOrganization(table: 'shifts' | 'users', organizationId: string, id: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM ${table} WHERE id = $1 AND organization_id = $2`,
+      [id, organizationId],
+    );
+    return rows.length > 0;
+  }
+
+  private async isTaken(
+    condition: string,
+    parameters: Record<string, string>,
+    organizationId: string,
+    exceptId?: string,
+    manager?: EntityManager,
+  ): Promise<boolean> {
+    const repository = manager ? manager.getRepository(Employee) : this.employees;
+    const builder = repository
+      .createQueryBuilder('employee')
+      .where('employee.organization_id = :organizationId', { organizationId })
+      .andWhere(condition, parameters);
+    if (exceptId) builder.andWhere('employee.id <> :exceptId', { exceptId });
+    return builder.getExists();
+  }
+
+  /** The people of the organisation matching the list filters (TypeORM adds `deleted_at IS NULL`). */
+  private filtered(organizationId: string, filters: Filters): SelectQueryBuilder<Employee> {
+    const builder = this.employees
+      .createQueryBuilder('employee')
+      .where('employee.organization_id = :organizationId', { organizationId });
+    if (filters.department)
+      builder.andWhere('employee.department_id = :department', { department: filters.department });
+    if (filters.kind) builder.andWhere('employee.kind = :kind', { kind: filters.kind });
+    if (filters.is_active !== undefined)
+      builder.andWhere('employee.is_active = :active', { active: filters.is_active });
+    if (filters.search) {
+      builder.andWhere(
+        `(employee.first_name ILIKE :pattern OR employee.last_name ILIKE :pattern
+          OR (employee.first_name || ' ' || employee.last_name) ILIKE :pattern
+          OR employee.code ILIKE :pattern OR employee.email ILIKE :pattern)`,
+        { pattern: `%${escapeLike(filters.search)}%` },
+      );
+    }
+    return builder;
+  }
+
+  private order(builder: SelectQueryBuilder<Employee>, ordering: EmployeeOrdering): void {
+    const direction = ordering.startsWith('-') ? 'DESC' : 'ASC';
+    const field = ordering.replace(/^-/, '');
+    if (field === 'name') {
+      builder.orderBy('lower(employee.first_name)', direction).addOrderBy('lower(employee.last_name)', direction);
+    } else if (field === 'code') {
+      builder.orderBy('lower(employee.code)', direction);
+    } else {
+      builder.orderBy('employee.created_at', direction);
+    }
+    builder.addOrderBy('employee.id', direction);
+  }
+
+  /** SQL true when the person (`employee`) has at least one face template. */
+  private enrolledCondition(): string {
+    return this.enrolledConditionBeforeFaceTemplates();
+  }
+
+  /** Until the face_templates table lands (migration 1763900200000) nobody is enrolled. */
+  private enrolledConditionBeforeFaceTemplates(): string {
+    return 'false';
+  }
+
+  /** Until the face_templates table lands (migration 1763900200000) nobody has templates. */
+  private enrolmentBeforeFaceTemplates(): EnrolmentSummaryDto {
+    return { templates: 0, angles: [] };
+  }
+}

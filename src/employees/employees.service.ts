@@ -1,0 +1,193 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../access/auth-user.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ApiError } from '../common/api-error.js';
+import { PageOf } from '../common/pagination.js';
+import type { Department } from '../departments/department.entity.js';
+import { employeeCodePrefix, employeeCodeYear, formatEmployeeCode } from './employee-code.js';
+import {
+  applyEmployeeInput,
+  type CreateEmployeeDto,
+  type DepartmentSummaryDto,
+  type EmployeeDetailDto,
+  type EmployeeDto,
+  type EmployeeQuery,
+  toEmployeeDto,
+  type UpdateEmployeeDto,
+} from './employee.dto.js';
+import { Employee } from './employee.entity.js';
+import { EmployeesRepository } from './employees.repository.js';
+
+/** The people (employees and students) of an organisation. Every query is scoped to the caller's organisation. */
+@Injectable()
+export class EmployeesService {
+  constructor(
+    private readonly employees: EmployeesRepository,
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** One page of people, with facet counts over everyone matching the filters. */
+  async list(caller: AuthUser, query: EmployeeQuery): Promise<PageOf<EmployeeDto>> {
+    const [rows, count] = await this.employees.findPage(caller.organizationId, query);
+    const facets = await this.employees.facets(caller.organizationId, query);
+    const departments = await this.employees.departmentSummaries(
+      caller.organizationId,
+      rows.flatMap((row) => (row.departmentId ? [row.departmentId] : [])),
+    );
+    const results = rows.map((row) =>
+      toEmployeeDto(row, row.departmentId ? (departments.get(row.departmentId) ?? null) : null),
+    );
+    return new PageOf(results, count, query, { facets });
+  }
+
+  async get(caller: AuthUser, id: string): Promise<EmployeeDetailDto> {
+    return this.toDetail(await this.findOwned(caller, id));
+  }
+
+  /** The person linked to the caller's own account; 404 when there is none. */
+  async getOwn(caller: AuthUser): Promise<EmployeeDetailDto> {
+    const employee = await this.employees.findByUser(caller.organizationId, caller.id);
+    if (!employee) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'No person is linked to your account');
+    return this.toDetail(employee);
+  }
+
+  async create(caller: AuthUser, input: CreateEmployeeDto): Promise<EmployeeDto> {
+    const organizationId = caller.organizationId;
+    const department = await this.checkReferences(organizationId, input);
+    if (input.code !== undefined) await this.assertCodeFree(organizationId, input.code);
+    if (input.email) await this.assertEmailFree(organizationId, input.email);
+    return this.dataSource.transaction(async (manager) => {
+      const employee = applyEmployeeInput(Object.assign(new Employee(), { organizationId }), input);
+      employee.code = input.code ?? (await this.generateCode(manager, organizationId, department, input.joining_date));
+      const saved = await manager.getRepository(Employee).save(employee);
+      const dto = toEmployeeDto(saved, summary(department));
+      await this.audit.record(
+        { action: 'employee.created', entityType: 'employee', entityId: saved.id, newValues: dto },
+        manager,
+      );
+      return dto;
+    });
+  }
+
+  async update(caller: AuthUser, id: string, input: UpdateEmployeeDto): Promise<EmployeeDto> {
+    const organizationId = caller.organizationId;
+    const employee = await this.findOwned(caller, id);
+    const before = toEmployeeDto(employee, await this.departmentOf(employee));
+    await this.checkReferences(organizationId, input, id);
+    if (input.code !== undefined && input.code.toLowerCase() !== employee.code.toLowerCase()) {
+      await this.assertCodeFree(organizationId, input.code, id);
+    }
+    if (input.email && input.email !== employee.email) await this.assertEmailFree(organizationId, input.email, id);
+    applyEmployeeInput(employee, input);
+    const department = await this.departmentOf(employee);
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(Employee).save(employee);
+      await this.audit.record(
+        { action: 'employee.updated', entityType: 'employee', entityId: id, oldValues: before, newValues: input },
+        manager,
+      );
+      return toEmployeeDto(saved, department);
+    });
+  }
+
+  /** Marks the person deleted: gone from lists and reads, kept for the audit trail and attendance history. */
+  async softDelete(caller: AuthUser, id: string): Promise<void> {
+    const employee = await this.findOwned(caller, id);
+    const before = toEmployeeDto(employee, await this.departmentOf(employee));
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(Employee).softDelete({ id, organizationId: caller.organizationId });
+      await this.audit.record(
+        { action: 'employee.deleted', entityType: 'employee', entityId: id, oldValues: before },
+        manager,
+      );
+    });
+  }
+
+  private async findOwned(caller: AuthUser, id: string): Promise<Employee> {
+    const employee = await this.employees.findInOrganization(caller.organizationId, id);
+    if (!employee) throw ApiError.notFound('Employee');
+    return employee;
+  }
+
+  private async toDetail(employee: Employee): Promise<EmployeeDetailDto> {
+    const enrolment = await this.employees.enrolment(employee.organizationId, employee.id);
+    return { ...toEmployeeDto(employee, await this.departmentOf(employee)), enrolment };
+  }
+
+  private async departmentOf(employee: Employee): Promise<DepartmentSummaryDto | null> {
+    if (!employee.departmentId) return null;
+    const departments = await this.employees.departmentSummaries(employee.organizationId, [employee.departmentId]);
+    return departments.get(employee.departmentId) ?? null;
+  }
+
+  /**
+   * `{DEPT}-{YEAR}-{SEQ}` from the prefix's counter, skipping numbers a manual code already holds. Runs in the
+   * create transaction: the counter row stays locked until it commits, and rolls back with it.
+   */
+  private async generateCode(
+    manager: EntityManager,
+    organizationId: string,
+    department: Department | null,
+    joiningDate: string | null | undefined,
+  ): Promise<string> {
+    const prefix = employeeCodePrefix(department?.code ?? null, employeeCodeYear(joiningDate));
+    for (;;) {
+      const code = formatEmployeeCode(prefix, await this.employees.nextCodeSequence(manager, organizationId, prefix));
+      if (!(await this.employees.isCodeTaken(organizationId, code, undefined, manager))) return code;
+    }
+  }
+
+  /** Checks that the department, shift and user the body names belong to the organisation; returns the department. */
+  private async checkReferences(
+    organizationId: string,
+    input: UpdateEmployeeDto,
+    employeeId?: string,
+  ): Promise<Department | null> {
+    const department = input.department_id
+      ? await this.employees.departmentInOrganization(organizationId, input.department_id)
+      : null;
+    if (input.department_id && !department) throw invalidReference('department_id', 'a department');
+    if (input.shift_id && !(await this.employees.shiftInOrganization(organizationId, input.shift_id))) {
+      throw invalidReference('shift_id', 'a shift');
+    }
+    if (input.user_id) {
+      if (!(await this.employees.userInOrganization(organizationId, input.user_id))) {
+        throw invalidReference('user_id', 'a user');
+      }
+      if (await this.employees.isUserLinked(input.user_id, employeeId)) {
+        throw ApiError.conflict('Another person is already linked to this user', [
+          { field: 'user_id', errors: ['user_id is linked to another person'] },
+        ]);
+      }
+    }
+    return department;
+  }
+
+  private async assertCodeFree(organizationId: string, code: string, exceptId?: string): Promise<void> {
+    if (await this.employees.isCodeTaken(organizationId, code, exceptId)) {
+      throw ApiError.conflict('A person with this code already exists', [{ field: 'code', errors: ['code is taken'] }]);
+    }
+  }
+
+  private async assertEmailFree(organizationId: string, email: string, exceptId?: string): Promise<void> {
+    if (await this.employees.isEmailTaken(organizationId, email, exceptId)) {
+      throw ApiError.conflict('A person with this email already exists', [
+        { field: 'email', errors: ['email is taken'] },
+      ]);
+    }
+  }
+}
+
+function summary(department: Department | null): DepartmentSummaryDto | null {
+  return department && { id: department.id, code: department.code, name: department.name };
+}
+
+function invalidReference(field: string, what: string): ApiError {
+  return ApiError.badRequest(
+    'validation_error',
+    `The ${field.replace(/_id$/, '')} is not ${what} of this organisation`,
+    [{ field, errors: [`${field} must be ${what} of the organisation`] }],
+  );
+}
