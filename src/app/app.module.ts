@@ -9,8 +9,10 @@ import type { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DepartmentsModule } from '../departments/departments.module.js';
+import { FacesModule } from '../faces/faces.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
 import { HealthModule } from '../health/health.module.js';
+import { JobsModule } from '../jobs/jobs.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
@@ -38,6 +40,8 @@ export class AppModule {
         ShiftsModule,
         EmployeesModule,
         RecognitionModule,
+        JobsModule,
+        FacesModule,
       ],
       providers: [
         FirstRunService,

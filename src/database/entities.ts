@@ -5,10 +5,13 @@ import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Department } from '../departments/department.entity.js';
 import { CodeSequence } from '../employees/code-sequence.entity.js';
 import { Employee } from '../employees/employee.entity.js';
+import { FaceTemplate } from '../faces/face-template.entity.js';
+import { Job } from '../jobs/job.entity.js';
 import { Location } from '../locations/location.entity.js';
 import { Organization } from '../organizations/organization.entity.js';
 import { Role } from '../roles/role.entity.js';
 import { Shift } from '../shifts/shift.entity.js';
+import { StoredFile } from '../storage/stored-file.entity.js';
 import { User } from '../users/user.entity.js';
 
 /** Every TypeORM entity of the service, for the application and the migration CLI. */
@@ -17,6 +20,8 @@ export const entities = [
   CodeSequence,
   Department,
   Employee,
+  FaceTemplate,
+  Job,
   Location,
   LoginAttempt,
   Organization,
@@ -24,5 +29,6 @@ export const entities = [
   RefreshToken,
   Role,
   Shift,
+  StoredFile,
   User,
 ];

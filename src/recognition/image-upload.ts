@@ -13,19 +13,28 @@ export type UploadedImages = Record<string, Express.Multer.File[] | undefined>;
  * Multipart upload of the named image fields (one file each, kept in memory, at most MAX_IMAGE_BYTES), with the
  * Swagger form that lets a person try it from the browser. Extra text fields are validated by the body DTO.
  */
-export function ImageUpload(fields: string[], extra: Record<string, { type: string; description: string }> = {}) {
+export function ImageUpload(
+  fields: string[],
+  extra: Record<string, object> = {},
+  /** Extra file fields that take several files, with their maximum count. */
+  multiFileFields: Record<string, number> = {},
+) {
+  const uploads = [
+    ...fields.map((name) => ({ name, maxCount: 1 })),
+    ...Object.entries(multiFileFields).map(([name, maxCount]) => ({ name, maxCount })),
+  ];
+  const maxFiles = uploads.reduce((sum, upload) => sum + upload.maxCount, 0);
   return applyDecorators(
     UseInterceptors(
-      FileFieldsInterceptor(
-        fields.map((name) => ({ name, maxCount: 1 })),
-        { limits: { fileSize: MAX_IMAGE_BYTES, files: fields.length, fields: 20, fieldSize: 64 * 1024 } },
-      ),
+      FileFieldsInterceptor(uploads, {
+        limits: { fileSize: MAX_IMAGE_BYTES, files: maxFiles, fields: 20, fieldSize: 64 * 1024 },
+      }),
     ),
     ApiConsumes('multipart/form-data'),
     ApiBody({
       schema: {
         type: 'object',
-        required: fields,
+        required: Object.keys(multiFileFields).length > 0 ? [] : fields,
         properties: {
           ...Object.fromEntries(
             fields.map((name) => [name, { type: 'string', format: 'binary', description: 'JPEG, PNG or WebP' }]),

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsNumber, Max, Min } from 'class-validator';
 import { Optional } from '../common/optional.js';
 import type { MatchQuality } from './match-decision.js';
+import type { AnalysedFace } from './recognition-engine.js';
 
 export class DetectFacesDto {
   /** Detector score threshold, 0-1 (default: the detector's own, 0.9 for YuNet, 0.65 for BlazeFace). */
@@ -119,3 +120,34 @@ export class ModelDto {
   metric: string | null;
   average_inference_ms: number | null;
 }
+
+/** The public view of an analysed face: rounded numbers, no embedding. */
+export function toDetectedFaceDto(face: AnalysedFace): DetectedFaceDto {
+  const point = (p: { x: number; y: number }) => ({ x: round1(p.x), y: round1(p.y) });
+  const { landmarks, quality } = face;
+  return {
+    bbox: roundBox(face.bbox),
+    confidence: round4(face.confidence),
+    landmarks: {
+      left_eye: point(landmarks.left_eye),
+      right_eye: point(landmarks.right_eye),
+      nose: point(landmarks.nose),
+      mouth_left: point(landmarks.mouth_left),
+      mouth_right: point(landmarks.mouth_right),
+    },
+    quality: {
+      sharpness: round4(quality.sharpness),
+      brightness: round1(quality.brightness),
+      face_size: Math.round(quality.face_size),
+      yaw: round1(quality.yaw),
+      roll: round1(quality.roll),
+      overall: quality.overall,
+      reasons: quality.reasons,
+    },
+    ...(face.liveness ? { liveness: { score: round4(face.liveness.score), is_live: face.liveness.is_live } } : {}),
+  };
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+const round4 = (value: number) => Math.round(value * 10000) / 10000;
+export const roundBox = (box: readonly number[]) => box.map(round1);

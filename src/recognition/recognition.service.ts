@@ -3,11 +3,12 @@ import { ApiError } from '../common/api-error.js';
 import { asApiError, requireImage, type UploadedImages } from './image-upload.js';
 import { decideMatch, euclideanDistance } from './match-decision.js';
 import { type AnalysedFace, type ImageAnalysis, RecognitionEngine } from './recognition-engine.js';
-import type {
-  DetectedFaceDto,
-  DetectFacesDto,
-  DetectFacesResponseDto,
-  VerifyFacesResponseDto,
+import {
+  type DetectFacesDto,
+  type DetectFacesResponseDto,
+  roundBox,
+  toDetectedFaceDto,
+  type VerifyFacesResponseDto,
 } from './recognition.dto.js';
 
 const NO_FACE_SUGGESTIONS = [
@@ -28,7 +29,7 @@ export class RecognitionService {
       processing_time_ms: elapsed(started),
       image_size: { width: analysis.width, height: analysis.height },
       faces_detected: analysis.faces.length,
-      faces: analysis.faces.map(toFaceDto),
+      faces: analysis.faces.map(toDetectedFaceDto),
     };
   }
 
@@ -78,33 +79,4 @@ function largestFace(analysis: ImageAnalysis, field: string): AnalysedFace {
   return face;
 }
 
-function toFaceDto(face: AnalysedFace): DetectedFaceDto {
-  const point = (p: { x: number; y: number }) => ({ x: round1(p.x), y: round1(p.y) });
-  const { landmarks, quality } = face;
-  return {
-    bbox: roundBox(face.bbox),
-    confidence: round4(face.confidence),
-    landmarks: {
-      left_eye: point(landmarks.left_eye),
-      right_eye: point(landmarks.right_eye),
-      nose: point(landmarks.nose),
-      mouth_left: point(landmarks.mouth_left),
-      mouth_right: point(landmarks.mouth_right),
-    },
-    quality: {
-      sharpness: round4(quality.sharpness),
-      brightness: round1(quality.brightness),
-      face_size: Math.round(quality.face_size),
-      yaw: round1(quality.yaw),
-      roll: round1(quality.roll),
-      overall: quality.overall,
-      reasons: quality.reasons,
-    },
-    ...(face.liveness ? { liveness: { score: round4(face.liveness.score), is_live: face.liveness.is_live } } : {}),
-  };
-}
-
-const round1 = (value: number) => Math.round(value * 10) / 10;
-const round4 = (value: number) => Math.round(value * 10000) / 10000;
-const roundBox = (box: readonly number[]) => box.map(round1);
 const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;

@@ -57,7 +57,7 @@ export const ENROLMENT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.
   minSharpness: 0.3,
   minBrightness: 60,
   maxBrightness: 200,
-  maxYaw: 25,
+  maxYaw: 35,
   maxRoll: 15,
   fairMargin: 0.2,
 });
@@ -150,7 +150,7 @@ interface Check {
 
 function judge(m: Measures, t: Readonly<QualityThresholds>): Pick<FaceQuality, 'overall' | 'reasons'> {
   const px = (v: number) => `${Number(v.toFixed(1))} px`;
-  const deg = (v: number) => `${v.toFixed(0)}°`;
+  const deg = (v: number) => `${Number(v.toFixed(1))}°`;
   const level = (v: number) => v.toFixed(0);
   const share = (v: number) => v.toFixed(2);
   const yaw = Math.abs(m.yaw);

@@ -69,6 +69,22 @@ export class ImageDecoder {
     return this.decodePixels(bytes, format, width, height);
   }
 
+  /**
+   * A JPEG of at most `side` pixels on its longer side, EXIF rotation applied and metadata stripped, for
+   * previews of stored photos. Call it on bytes `decode` has accepted.
+   */
+  async thumbnail(bytes: Buffer, side = 256): Promise<Buffer> {
+    try {
+      return await sharp(bytes, { limitInputPixels: this.maxPixels })
+        .rotate()
+        .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: 80 })
+        .toBuffer();
+    } catch (error) {
+      throw invalidImage(sniffImageFormat(bytes) ?? 'jpeg', error);
+    }
+  }
+
   /** Width and height after EXIF rotation, from the header only. */
   private async readSize(bytes: Buffer, format: ImageFormat): Promise<{ width: number; height: number }> {
     let metadata: Metadata;

@@ -1,0 +1,83 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { FaceModels } from '../recognition/face-models.js';
+import { GalleryIndexes } from '../recognition/index/gallery-indexes.js';
+import type { VectorSearchHit } from '../recognition/index/vector-index.js';
+import { bytesToEmbedding } from './face-template.entity.js';
+
+const LOAD_BATCH = 5000;
+
+interface TemplateRow {
+  id: string;
+  organization_id: string;
+  employee_id: string;
+  embedding: Uint8Array;
+}
+
+/**
+ * The searchable faces of enrolled people, per organisation: filled from face_templates at start-up (only
+ * templates of the loaded model version) and changed right after each committed change.
+ */
+@Injectable()
+export class EmployeeGallery implements OnApplicationBootstrap {
+  private readonly logger = new Logger(EmployeeGallery.name);
+  private readonly indexes = new GalleryIndexes();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly models: FaceModels,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.models.ready) return;
+    const started = performance.now();
+    const { modelId, modelVersion } = this.models.embedder;
+    let lastId = '00000000-0000-0000-0000-000000000000';
+    let loaded = 0;
+    for (;;) {
+      const rows = await this.dataSource.query<TemplateRow[]>(
+        `SELECT id, organization_id, employee_id, embedding FROM face_templates
+         WHERE model_id = $1 AND model_version = $2 AND id > $3 ORDER BY id LIMIT ${LOAD_BATCH}`,
+        [modelId, modelVersion, lastId],
+      );
+      for (const row of rows) this.add(row.organization_id, row.id, row.employee_id, bytesToEmbedding(row.embedding));
+      loaded += rows.length;
+      if (rows.length < LOAD_BATCH) break;
+      lastId = rows[rows.length - 1].id;
+    }
+    this.logger.log(`Loaded ${loaded} face templates in ${Math.round(performance.now() - started)} ms`);
+  }
+
+  add(organizationId: string, templateId: string, employeeId: string, embedding: Float32Array): void {
+    this.indexes.get(organizationId, 'employees').add(templateId, employeeId, embedding);
+  }
+
+  removeTemplate(organizationId: string, templateId: string): void {
+    this.indexes.find(organizationId, 'employees')?.removeTemplate(templateId);
+  }
+
+  removePerson(organizationId: string, employeeId: string): void {
+    this.indexes.find(organizationId, 'employees')?.removeOwner(employeeId);
+  }
+
+  /** Best template per person, best people first. */
+  searchPeople(
+    organizationId: string,
+    query: Float32Array,
+    k: number,
+    allowed?: (employeeId: string) => boolean,
+  ): VectorSearchHit[] {
+    const index = this.indexes.find(organizationId, 'employees');
+    if (!index || index.size === 0) return [];
+    return index.searchOwners(query, k, allowed ? { ownerFilter: allowed } : {});
+  }
+
+  /** How many templates of a person are searchable (for tests and health). */
+  has(organizationId: string, templateId: string): boolean {
+    return this.indexes.find(organizationId, 'employees')?.has(templateId) ?? false;
+  }
+
+  get size(): number {
+    return this.indexes.totalSize;
+  }
+}

@@ -1,0 +1,190 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { JobFailure, JobQueue, JobType } from '../jobs/job-queue.js';
+import { ENROLMENT_QUALITY_THRESHOLDS, type QualityThresholds } from '../recognition/engine/face-quality.js';
+import { ImageError } from '../recognition/engine/image-errors.js';
+import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
+import { FileStorage } from '../storage/file-storage.js';
+import { PhotoStore, type StoredPhoto } from '../storage/photo-store.js';
+import { EmployeeGallery } from './employee-gallery.js';
+import type { EnrolmentResultDto, RejectedPhotoDto } from './face-template.dto.js';
+import { toFaceTemplateDto } from './face-template.dto.js';
+import { embeddingToBytes, type FaceAngle, FaceTemplate } from './face-template.entity.js';
+
+/** What an enrolment job carries: staged photo files (under DATA_DIR), not the bytes. */
+export interface EnrolmentPayload {
+  [key: string]: unknown;
+  organizationId: string;
+  employeeId: string;
+  allOrNothing: boolean;
+  checkLiveness: boolean;
+  photos: { label: string; angle: FaceAngle; stagedKey: string }[];
+}
+
+interface AcceptedFace {
+  label: string;
+  angle: FaceAngle;
+  bytes: Buffer;
+  face: AnalysedFace & { embedding: Float32Array };
+}
+
+/** How far the head may turn: a named front photo must face the camera, side views are meant to turn. */
+const MAX_YAW_BY_ANGLE: Record<FaceAngle, number> = {
+  front: ENROLMENT_QUALITY_THRESHOLDS.maxYaw,
+  other: 45,
+  angled_left: 60,
+  angled_right: 60,
+  left: 75,
+  right: 75,
+};
+
+function thresholdsFor(angle: FaceAngle): Readonly<QualityThresholds> {
+  return { ...ENROLMENT_QUALITY_THRESHOLDS, maxYaw: MAX_YAW_BY_ANGLE[angle] };
+}
+
+/**
+ * Turns enrolment photos into face templates: exactly one face per photo, the enrolment quality bar, liveness
+ * when its models are loaded; good photos are stored with their templates in one transaction and become
+ * searchable once it commits.
+ */
+@Injectable()
+export class FaceEnrolment implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: RecognitionEngine,
+    private readonly photos: PhotoStore,
+    private readonly storage: FileStorage,
+    private readonly gallery: EmployeeGallery,
+    private readonly audit: AuditService,
+    private readonly queue: JobQueue,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.register(JobType.EnrolFaces, (payload) => this.run(payload as EnrolmentPayload));
+  }
+
+  private async run(payload: EnrolmentPayload): Promise<EnrolmentResultDto> {
+    try {
+      const accepted: AcceptedFace[] = [];
+      const rejected: RejectedPhotoDto[] = [];
+      for (const photo of payload.photos) {
+        const bytes = await this.storage.read(photo.stagedKey).catch(() => null);
+        if (!bytes) throw new JobFailure('photos_missing', 'The uploaded photos are no longer available; upload again');
+        const outcome = await this.check(photo.label, photo.angle, bytes, payload.checkLiveness);
+        if ('error' in outcome) rejected.push(outcome);
+        else accepted.push(outcome);
+      }
+      const keep = payload.allOrNothing && rejected.length > 0 ? [] : accepted;
+      const templates = keep.length > 0 ? await this.save(payload, keep) : [];
+      return { employee_id: payload.employeeId, accepted: templates.map(toFaceTemplateDto), rejected };
+    } finally {
+      await Promise.all(payload.photos.map((photo) => this.storage.remove(photo.stagedKey)));
+    }
+  }
+
+  private async check(
+    label: string,
+    angle: FaceAngle,
+    bytes: Buffer,
+    checkLiveness: boolean,
+  ): Promise<AcceptedFace | RejectedPhotoDto> {
+    const thresholds = thresholdsFor(angle);
+    let faces: AnalysedFace[];
+    try {
+      ({ faces } = await this.engine.analyse(bytes, { embed: true, liveness: checkLiveness, quality: thresholds }));
+    } catch (error) {
+      if (error instanceof ImageError)
+        return { photo: label, error: error.code, message: error.message, details: error.details };
+      throw error;
+    }
+    if (faces.length === 0) {
+      return { photo: label, error: 'no_face_detected', message: `No face was found in ${label}` };
+    }
+    if (faces.length > 1) {
+      return {
+        photo: label,
+        error: 'multiple_faces',
+        message: `${label} shows ${faces.length} faces; enrolment photos must show exactly one`,
+        details: { faces_detected: faces.length },
+      };
+    }
+    const [face] = faces;
+    if (face.quality.overall === 'poor') {
+      return {
+        photo: label,
+        error: 'low_quality',
+        message: `${label} is below the enrolment quality bar: ${face.quality.reasons.join('; ')}`,
+        details: { quality: face.quality, required: thresholds },
+      };
+    }
+    if (face.liveness && !face.liveness.is_live) {
+      return {
+        photo: label,
+        error: 'liveness_failed',
+        message: `${label} looks like a photo of a photo or a screen`,
+        details: { liveness: face.liveness },
+      };
+    }
+    return { label, angle, bytes, face: face as AcceptedFace['face'] };
+  }
+
+  private async save(payload: EnrolmentPayload, accepted: AcceptedFace[]): Promise<FaceTemplate[]> {
+    const { organizationId, employeeId } = payload;
+    const model = this.engine.embeddingModel;
+    const stored: StoredPhoto[] = [];
+    try {
+      const templates = await this.dataSource.transaction(async (manager) => {
+        const repository = manager.getRepository(FaceTemplate);
+        const hasPrimary = await repository.existsBy({ employeeId, isPrimary: true });
+        const saved: FaceTemplate[] = [];
+        for (const [i, { angle, bytes, face }] of accepted.entries()) {
+          const photo = await this.photos.save(manager, organizationId, bytes);
+          stored.push(photo);
+          const template = await repository.save(
+            repository.create({
+              organizationId,
+              employeeId,
+              angle,
+              embedding: embeddingToBytes(face.embedding),
+              modelId: model.id,
+              modelVersion: model.version,
+              qualityScore: qualityScore(face),
+              quality: { ...face.quality },
+              livenessScore: face.liveness?.score ?? null,
+              isPrimary: !hasPrimary && i === 0,
+              photoId: photo.photo.id,
+              thumbnailId: photo.thumbnail.id,
+            }),
+          );
+          saved.push(template);
+        }
+        await this.audit.record(
+          {
+            action: 'employee.faces_enrolled',
+            entityType: 'employee',
+            entityId: employeeId,
+            organizationId,
+            newValues: { templates: saved.map((template) => ({ id: template.id, angle: template.angle })) },
+          },
+          manager,
+        );
+        return saved;
+      });
+      for (const [i, template] of templates.entries()) {
+        this.gallery.add(organizationId, template.id, employeeId, accepted[i].face.embedding);
+      }
+      return templates;
+    } catch (error) {
+      await this.photos.discard(stored.flatMap(({ photo, thumbnail }) => [photo, thumbnail]));
+      throw error;
+    }
+  }
+}
+
+/** 0-1: sharpness, discounted for turned or tilted heads. */
+function qualityScore(face: AnalysedFace): number {
+  const { sharpness, yaw, roll } = face.quality;
+  const score = sharpness * (1 - Math.min(Math.abs(yaw), 90) / 90) * (1 - Math.min(Math.abs(roll), 90) / 90);
+  return Math.round(score * 1000) / 1000;
+}

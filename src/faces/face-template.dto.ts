@@ -1,0 +1,95 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean } from 'class-validator';
+import { Optional } from '../common/optional.js';
+import { FACE_ANGLES } from './face-template.entity.js';
+import type { FaceTemplate } from './face-template.entity.js';
+
+const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+export class EnrolFacesDto {
+  /** Keep nothing when any photo fails (default: keep the good ones). */
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  all_or_nothing?: boolean;
+
+  /**
+   * Reject photos the liveness models take for a photo of a photo or a screen (default true; only when the
+   * liveness models are loaded). Turn off to enrol from scanned or archived pictures.
+   */
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  check_liveness?: boolean;
+}
+
+export class EnrolQuery {
+  /** Answer when the job is done (201 with the result) instead of 202 with the job id. */
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  wait?: boolean;
+}
+
+export class FaceTemplateDto {
+  id: string;
+  employee_id: string;
+  @ApiProperty({ enum: FACE_ANGLES, enumName: 'FaceAngle' })
+  angle: string;
+  model_id: string;
+  model_version: string;
+  /** 0-1, from sharpness and pose. */
+  quality_score: number;
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  quality: Record<string, unknown>;
+  liveness_score: number | null;
+  is_primary: boolean;
+  /** GET /api/v1/files/{id} with a bearer token. */
+  photo_id: string | null;
+  thumbnail_id: string | null;
+  created_at: Date;
+}
+
+export class RejectedPhotoDto {
+  /** The form field (angle) or `images[n]`. */
+  photo: string;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+export class EnrolmentResultDto {
+  employee_id: string;
+  accepted: FaceTemplateDto[];
+  rejected: RejectedPhotoDto[];
+}
+
+export class EnrolmentJobDto {
+  job_id: string;
+  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed'] })
+  status: string;
+}
+
+export class UpdateFaceTemplateDto {
+  /** Make this the person's primary photo. */
+  @IsBoolean()
+  is_primary: boolean;
+}
+
+export function toFaceTemplateDto(template: FaceTemplate): FaceTemplateDto {
+  return {
+    id: template.id,
+    employee_id: template.employeeId,
+    angle: template.angle,
+    model_id: template.modelId,
+    model_version: template.modelVersion,
+    quality_score: template.qualityScore,
+    quality: template.quality,
+    liveness_score: template.livenessScore,
+    is_primary: template.isPrimary,
+    photo_id: template.photoId,
+    thumbnail_id: template.thumbnailId,
+    created_at: template.createdAt,
+  };
+}

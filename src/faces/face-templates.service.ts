@@ -1,0 +1,185 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, In, Repository } from 'typeorm';
+import type { AuthUser } from '../access/auth-user.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ApiError } from '../common/api-error.js';
+import { Employee } from '../employees/employee.entity.js';
+import { JobQueue, JobType } from '../jobs/job-queue.js';
+import type { UploadedImages } from '../recognition/image-upload.js';
+import { FileStorage } from '../storage/file-storage.js';
+import { PhotoStore } from '../storage/photo-store.js';
+import { StoredFile } from '../storage/stored-file.entity.js';
+import { EmployeeGallery } from './employee-gallery.js';
+import { collectEnrolmentPhotos } from './enrolment-photos.js';
+import type { EnrolmentPayload } from './face-enrolment.js';
+import {
+  type EnrolFacesDto,
+  type EnrolmentJobDto,
+  type EnrolmentResultDto,
+  type FaceTemplateDto,
+  toFaceTemplateDto,
+} from './face-template.dto.js';
+import { FaceTemplate } from './face-template.entity.js';
+
+/** How long `?wait=true` waits for an enrolment before answering 202 anyway. */
+const WAIT_MS = 120_000;
+
+export type EnrolmentAnswer =
+  { status: HttpStatus.CREATED; body: EnrolmentResultDto } | { status: HttpStatus.ACCEPTED; body: EnrolmentJobDto };
+
+/** A person's face templates: enrolment requests, listing, removal, the primary photo, erasure. */
+@Injectable()
+export class FaceTemplatesService {
+  constructor(
+    @InjectRepository(FaceTemplate) private readonly templates: Repository<FaceTemplate>,
+    private readonly dataSource: DataSource,
+    private readonly queue: JobQueue,
+    private readonly storage: FileStorage,
+    private readonly photos: PhotoStore,
+    private readonly gallery: EmployeeGallery,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Stages the photos and queues the enrolment job; with `wait`, answers with its result. */
+  async enrol(
+    caller: AuthUser,
+    employeeId: string,
+    files: UploadedImages | undefined,
+    input: EnrolFacesDto,
+    wait: boolean,
+  ): Promise<EnrolmentAnswer> {
+    await this.findPerson(caller.organizationId, employeeId);
+    const photos = collectEnrolmentPhotos(files);
+    const staged: string[] = [];
+    try {
+      for (const photo of photos) staged.push(await this.storage.write(caller.organizationId, photo.bytes, 'staged'));
+      const payload: EnrolmentPayload = {
+        organizationId: caller.organizationId,
+        employeeId,
+        allOrNothing: input.all_or_nothing ?? false,
+        checkLiveness: input.check_liveness ?? true,
+        photos: photos.map((photo, i) => ({ label: photo.label, angle: photo.angle, stagedKey: staged[i] })),
+      };
+      const job = await this.queue.enqueue(JobType.EnrolFaces, caller.organizationId, payload, caller.id);
+      if (!wait) return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: job.status } };
+      const done = await this.queue.waitFor(job.id, WAIT_MS);
+      if (done.status === 'failed') {
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          done.error?.error ?? 'enrolment_failed',
+          done.error?.message ?? 'Enrolment failed',
+        );
+      }
+      if (done.status !== 'completed')
+        return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: done.status } };
+      const result = done.result as unknown as EnrolmentResultDto;
+      if (result.accepted.length === 0) {
+        const first = result.rejected[0];
+        throw new ApiError(
+          HttpStatus.UNPROCESSABLE_ENTITY,
+          first?.error ?? 'enrolment_failed',
+          first?.message ?? 'No photo was accepted',
+          {
+            job_id: job.id,
+            rejected: result.rejected,
+          },
+        );
+      }
+      return { status: HttpStatus.CREATED, body: result };
+    } catch (error) {
+      // Staged files of a job that was never queued would be orphans.
+      if (!(error instanceof ApiError)) await Promise.all(staged.map((key) => this.storage.remove(key)));
+      throw error;
+    }
+  }
+
+  async list(caller: AuthUser, employeeId: string): Promise<FaceTemplateDto[]> {
+    await this.findPerson(caller.organizationId, employeeId);
+    const rows = await this.templates.find({
+      where: { organizationId: caller.organizationId, employeeId },
+      order: { isPrimary: 'DESC', createdAt: 'ASC' },
+    });
+    return rows.map(toFaceTemplateDto);
+  }
+
+  async remove(caller: AuthUser, employeeId: string, templateId: string): Promise<void> {
+    const template = await this.findTemplate(caller, employeeId, templateId);
+    const files = await this.dataSource.transaction(async (manager) => {
+      const removed = await this.deleteTemplates(manager, [template]);
+      if (template.isPrimary) {
+        const next = await manager
+          .getRepository(FaceTemplate)
+          .findOne({ where: { employeeId }, order: { createdAt: 'ASC' } });
+        if (next) await manager.getRepository(FaceTemplate).update({ id: next.id }, { isPrimary: true });
+      }
+      await this.audit.record(
+        {
+          action: 'face_template.deleted',
+          entityType: 'face_template',
+          entityId: templateId,
+          oldValues: { employee_id: employeeId, angle: template.angle },
+        },
+        manager,
+      );
+      return removed;
+    });
+    this.gallery.removeTemplate(caller.organizationId, templateId);
+    await this.photos.discard(files);
+  }
+
+  async setPrimary(caller: AuthUser, employeeId: string, templateId: string): Promise<FaceTemplateDto> {
+    const template = await this.findTemplate(caller, employeeId, templateId);
+    await this.dataSource.transaction(async (manager) => {
+      const repository = manager.getRepository(FaceTemplate);
+      await repository.update({ employeeId }, { isPrimary: false });
+      await repository.update({ id: templateId }, { isPrimary: true });
+      await this.audit.record(
+        { action: 'face_template.primary_set', entityType: 'face_template', entityId: templateId },
+        manager,
+      );
+    });
+    return toFaceTemplateDto({ ...template, isPrimary: true });
+  }
+
+  /**
+   * Erases every template and photo of a person inside the caller's transaction; call `afterErase` with the
+   * returned value once it has committed, to drop the files and the index entries.
+   */
+  async eraseInTransaction(manager: EntityManager, organizationId: string, employeeId: string): Promise<StoredFile[]> {
+    const templates = await manager.getRepository(FaceTemplate).findBy({ organizationId, employeeId });
+    return this.deleteTemplates(manager, templates);
+  }
+
+  async afterErase(organizationId: string, employeeId: string, files: StoredFile[]): Promise<void> {
+    this.gallery.removePerson(organizationId, employeeId);
+    await this.photos.discard(files);
+  }
+
+  private async deleteTemplates(manager: EntityManager, templates: FaceTemplate[]): Promise<StoredFile[]> {
+    if (templates.length === 0) return [];
+    const fileIds = templates
+      .flatMap((template) => [template.photoId, template.thumbnailId])
+      .filter((id): id is string => id !== null);
+    const files = fileIds.length > 0 ? await manager.getRepository(StoredFile).findBy({ id: In(fileIds) }) : [];
+    await manager.getRepository(FaceTemplate).delete({ id: In(templates.map((template) => template.id)) });
+    if (files.length > 0) await manager.getRepository(StoredFile).delete({ id: In(files.map((file) => file.id)) });
+    return files;
+  }
+
+  private async findPerson(organizationId: string, employeeId: string): Promise<Employee> {
+    const person = await this.dataSource.getRepository(Employee).findOneBy({ id: employeeId, organizationId });
+    if (!person) throw ApiError.notFound('Employee');
+    return person;
+  }
+
+  private async findTemplate(caller: AuthUser, employeeId: string, templateId: string): Promise<FaceTemplate> {
+    const template = await this.templates.findOneBy({
+      id: templateId,
+      employeeId,
+      organizationId: caller.organizationId,
+    });
+    if (!template) throw ApiError.notFound('Face template');
+    return template;
+  }
+}

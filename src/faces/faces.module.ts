@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RecognitionModule } from '../recognition/recognition.module.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { EmployeeGallery } from './employee-gallery.js';
+import { FaceEnrolment } from './face-enrolment.js';
+import { FaceTemplate } from './face-template.entity.js';
+import { FaceTemplatesService } from './face-templates.service.js';
+import { FacesController } from './faces.controller.js';
+import { IdentificationController } from './identification.controller.js';
+import { IdentificationService } from './identification.service.js';
+
+/** Enrolled faces of people, the gallery they are searched in, and identification. */
+@Module({
+  imports: [TypeOrmModule.forFeature([FaceTemplate]), RecognitionModule, StorageModule],
+  controllers: [FacesController, IdentificationController],
+  providers: [EmployeeGallery, FaceEnrolment, FaceTemplatesService, IdentificationService],
+  exports: [FaceTemplatesService, EmployeeGallery],
+})
+export class FacesModule {}

@@ -1,0 +1,90 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNumber, IsUUID, Max, Min } from 'class-validator';
+import { Optional } from '../common/optional.js';
+import { FaceQualityDto, LandmarksDto, LivenessDto } from '../recognition/recognition.dto.js';
+
+export class IdentifyFacesDto {
+  /** How many best candidates to list per face, 1-5 (default 3). */
+  @Optional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  top_k?: number;
+
+  /** Largest embedding distance that counts as a match (default: the model's calibrated threshold). */
+  @Optional()
+  @Type(() => Number)
+  @IsNumber()
+  @Min(0.05)
+  @Max(1.5)
+  threshold?: number;
+
+  /** Only people of this department. */
+  @Optional()
+  @IsUUID()
+  department_id?: string;
+
+  @ApiProperty({ enum: ['employee', 'student'], required: false })
+  @Optional()
+  @IsIn(['employee', 'student'])
+  kind?: 'employee' | 'student';
+}
+
+export class IdentifiedDepartmentDto {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export class IdentifiedPersonDto {
+  id: string;
+  code: string;
+  full_name: string;
+  kind: string;
+  department: IdentifiedDepartmentDto | null;
+}
+
+export class TopMatchDto {
+  person_id: string;
+  similarity: number;
+}
+
+export class IdentifiedFaceDto {
+  /** [x1, y1, x2, y2] in pixels of the uploaded image. */
+  @ApiProperty({ type: [Number] })
+  bbox: number[];
+  /** Detector score, 0-1. */
+  detection_confidence: number;
+  landmarks: LandmarksDto;
+  quality: FaceQualityDto;
+  liveness?: LivenessDto;
+  recognized: boolean;
+  person: IdentifiedPersonDto | null;
+  similarity: number | null;
+  distance: number | null;
+  /** 0-1 match confidence; 0.5 at the threshold. */
+  confidence: number | null;
+  @ApiProperty({ enum: ['excellent', 'good', 'fair', 'poor'], nullable: true })
+  match_quality: string | null;
+  top_matches: TopMatchDto[];
+  /** Why the face was not recognised. */
+  @ApiProperty({ enum: ['no_enrolled_faces', 'below_threshold', 'matched_another_face'], required: false })
+  reason?: string;
+}
+
+export class IdentifySummaryDto {
+  total_faces: number;
+  recognized: number;
+  unrecognized: number;
+}
+
+export class IdentifyFacesResponseDto {
+  processing_time_ms: number;
+  faces_detected: number;
+  faces_recognized: number;
+  faces: IdentifiedFaceDto[];
+  summary: IdentifySummaryDto;
+  threshold: number;
+}

@@ -1,0 +1,50 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** Stored as JSON; `details` is whatever the failure carried. */
+export interface JobError {
+  [key: string]: unknown;
+  error: string;
+  message: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
+
+/** A unit of background work and its outcome; clients poll it with GET /jobs/:id. */
+@Entity('jobs')
+export class Job {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid', nullable: true })
+  organizationId: string | null;
+
+  @Column()
+  type: string;
+
+  @Column({ type: 'varchar', default: 'queued' })
+  status: JobStatus;
+
+  @Column({ type: 'jsonb', default: {} })
+  payload: Record<string, unknown>;
+
+  @Column({ type: 'jsonb', nullable: true })
+  result: Record<string, unknown> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  error: JobError | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @Column({ type: 'integer', nullable: true })
+  processingTimeMs: number | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { FileStorage } from './file-storage.js';
+import { FilesController } from './files.controller.js';
+import { FilesService } from './files.service.js';
+import { PhotoStore } from './photo-store.js';
+import { StoredFile } from './stored-file.entity.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([StoredFile])],
+  controllers: [FilesController],
+  providers: [FileStorage, PhotoStore, FilesService],
+  exports: [FileStorage, PhotoStore],
+})
+export class StorageModule {}

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
+import { EmployeeGallery } from '../src/faces/employee-gallery.js';
+import { bearer, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
+import { createPerson, enrolPhotos, identify, photosOf } from './support/people.js';
+import { facePath, sharedModelsDir } from './support/shared-data.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+const KNN_PEOPLE = ['alex_lacamoire', 'biden', 'kit_harington', 'obama', 'rose_leslie'];
+
+function filesUnder(folder: string): string[] {
+  try {
+    return readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
+  } catch {
+    return [];
+  }
+}
+
+describe('face enrolment and identification', () => {
+  let sut: TestApp;
+  let admin: Session;
+  const people = new Map<string, string>();
+
+  before(async () => {
+    sut = await startTestApp({ MODELS_DIR: sharedModelsDir });
+    admin = await loginAsAdmin(sut);
+    for (const name of KNN_PEOPLE) people.set(name, await createPerson(sut, admin, name));
+  });
+  after(() => sut.close());
+
+  const count = async (table: string) =>
+    Number((await sut.app.get(DataSource).query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
+
+  it('enrols the five people of knn/train, storing photos, thumbnails and templates', async () => {
+    for (const name of KNN_PEOPLE) {
+      const response = await enrolPhotos(sut, admin, people.get(name)!, photosOf('knn', 'train', name));
+      assert.equal(response.status, 201, `${name}: ${JSON.stringify(response.body)}`);
+      assert.equal(response.body.rejected.length, 0, `${name}: ${JSON.stringify(response.body.rejected)}`);
+      assert.equal(response.body.accepted.length, photosOf('knn', 'train', name).length);
+      assert.equal(response.body.accepted[0].is_primary, true);
+      assert.equal(response.body.accepted[0].embedding, undefined, 'embeddings never leave the service');
+    }
+    const list = await sut
+      .http()
+      .get(`/api/v1/employees/${people.get('biden')}/faces`)
+      .set(bearer(admin));
+    assert.equal(list.status, 200);
+    assert.equal(list.body.length, 2);
+    const photo = await sut.http().get(`/api/v1/files/${list.body[0].thumbnail_id}`).set(bearer(admin));
+    assert.equal(photo.status, 200);
+    assert.equal(photo.headers['content-type'], 'image/jpeg');
+    assert.equal((await sut.http().get(`/api/v1/files/${list.body[0].photo_id}`)).status, 401, 'photos need a token');
+    assert.equal(await count('face_templates'), 9);
+    assert.equal(await count('stored_files'), 18);
+  });
+
+  it('identifies both people in obama_and_biden.jpg and in kit_with_rose.jpg', async () => {
+    const pair = await identify(sut, admin, ['knn', 'test', 'obama_and_biden.jpg']);
+    assert.equal(pair.status, 200, JSON.stringify(pair.body));
+    const names = pair.body.faces
+      .filter((face: { recognized: boolean }) => face.recognized)
+      .map((face: { person: { id: string } }) => face.person.id);
+    assert.deepEqual(new Set(names), new Set([people.get('obama'), people.get('biden')]));
+    const stranger = pair.body.faces.find((face: { recognized: boolean }) => !face.recognized);
+    if (stranger) assert.ok(['below_threshold', 'matched_another_face'].includes(stranger.reason));
+    assert.equal(pair.body.summary.recognized, 2);
+
+    const couple = await identify(sut, admin, ['knn', 'test', 'kit_with_rose.jpg']);
+    const coupleNames = couple.body.faces
+      .filter((face: { recognized: boolean }) => face.recognized)
+      .map((face: { person: { id: string } }) => face.person.id);
+    assert.deepEqual(new Set(coupleNames), new Set([people.get('kit_harington'), people.get('rose_leslie')]));
+    const first = couple.body.faces[0];
+    assert.ok(first.similarity > 0 && first.confidence > 0.5);
+    assert.ok(first.top_matches.length >= 1 && first.top_matches.length <= 3);
+  });
+
+  it('says an unenrolled face is not recognised, with a reason', async () => {
+    const response = await identify(sut, admin, ['deepface', 'img1.jpg']);
+    assert.equal(response.status, 200);
+    assert.ok(response.body.faces_detected >= 1);
+    assert.equal(response.body.faces[0].recognized, false);
+    assert.equal(response.body.faces[0].person, null);
+    assert.equal(response.body.faces[0].reason, 'below_threshold');
+  });
+
+  it('filters by department and kind', async () => {
+    const student = await sut
+      .http()
+      .get(`/api/v1/employees/${people.get('obama')}`)
+      .set(bearer(admin));
+    assert.equal(student.status, 200);
+    const response = await identify(sut, admin, ['knn', 'test', 'obama1.jpg'], { kind: 'student' });
+    assert.equal(response.body.faces[0].recognized, false, 'obama is an employee, not a student');
+    const asEmployee = await identify(sut, admin, ['knn', 'test', 'obama1.jpg'], { kind: 'employee' });
+    assert.equal(asEmployee.body.faces[0].person.id, people.get('obama'));
+  });
+
+  it('refuses bad uploads with the documented errors and keeps no rows or files', async () => {
+    const person = await createPerson(sut, admin, 'Failing');
+    const before = { templates: await count('face_templates'), files: await count('stored_files') };
+    const folder = join(sut.config.dataDir, 'files');
+    const filesBefore = filesUnder(folder).length;
+    const text = await sut
+      .http()
+      .post(`/api/v1/employees/${person}/faces?wait=true`)
+      .set(bearer(admin))
+      .attach('front', Buffer.from('not an image'), 'x.jpg');
+    assert.equal(text.status, 415);
+    assert.equal(text.body.details.field, 'front');
+    const two = await enrolPhotos(sut, admin, person, [['knn', 'test', 'obama_and_biden.jpg']]);
+    assert.equal(two.status, 422);
+    assert.equal(two.body.error, 'multiple_faces');
+    const none = await enrolPhotos(sut, admin, person, [['dlib', 'faces', 'dogs.jpg']]);
+    assert.equal(none.status, 422);
+    assert.equal(none.body.error, 'no_face_detected');
+    const mixed = await sut
+      .http()
+      .post(`/api/v1/employees/${person}/faces?wait=true`)
+      .set(bearer(admin))
+      .field('all_or_nothing', 'true')
+      .attach('front', readFileSync(facePath('deepface', 'img2.jpg')), 'a.jpg')
+      .attach('left', readFileSync(facePath('dlib', 'faces', 'dogs.jpg')), 'b.jpg');
+    assert.equal(mixed.status, 422);
+    assert.equal(mixed.body.details.rejected[0].photo, 'left');
+    const tooMany = await enrolPhotos(
+      sut,
+      admin,
+      person,
+      Array.from({ length: 11 }, () => ['knn', 'test', 'obama1.jpg']),
+    );
+    assert.equal(tooMany.status, 400);
+    assert.deepEqual({ templates: await count('face_templates'), files: await count('stored_files') }, before);
+    assert.equal(filesUnder(folder).length, filesBefore, 'no staged or stored file is left behind');
+  });
+
+  it('answers 202 with a job, and the job reports the result', async () => {
+    const person = await createPerson(sut, admin, 'Queued');
+    const response = await sut
+      .http()
+      .post(`/api/v1/employees/${person}/faces`)
+      .set(bearer(admin))
+      .attach('front', readFileSync(facePath('deepface', 'img2.jpg')), 'a.jpg');
+    assert.equal(response.status, 202);
+    assert.ok(['queued', 'running'].includes(response.body.status));
+    let job = response.body;
+    for (let i = 0; i < 100 && job.status !== 'completed' && job.status !== 'failed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await sut.http().get(`/api/v1/jobs/${response.body.job_id}`).set(bearer(admin))).body;
+    }
+    assert.equal(job.status, 'completed');
+    assert.equal(job.result.accepted.length, 1);
+    assert.ok(job.processing_time_ms >= 0);
+  });
+
+  it('keeps identification working after a restart, without re-enrolling', async () => {
+    await sut.restart();
+    admin = await loginAsAdmin(sut);
+    assert.ok(sut.app.get(EmployeeGallery).size >= 9);
+    const response = await identify(sut, admin, ['knn', 'test', 'obama1.jpg']);
+    assert.equal(response.body.faces[0].person.id, people.get('obama'));
+  });
+
+  it("keeps organisations apart: one cannot identify the other's people", async () => {
+    const { admin: other } = await createOrganizationWithAdmin(sut, admin, 'other-org');
+    const response = await identify(sut, other, ['knn', 'test', 'obama1.jpg']);
+    assert.equal(response.status, 200);
+    assert.equal(response.body.faces[0].recognized, false);
+    assert.equal(response.body.faces[0].reason, 'no_enrolled_faces');
+    assert.equal(
+      (
+        await sut
+          .http()
+          .get(`/api/v1/employees/${people.get('obama')}/faces`)
+          .set(bearer(other))
+      ).status,
+      404,
+    );
+  });
+
+  it('deletes one template: its photo files go and it stops matching', async () => {
+    const list = await sut
+      .http()
+      .get(`/api/v1/employees/${people.get('alex_lacamoire')}/faces`)
+      .set(bearer(admin));
+    const [template] = list.body;
+    const removed = await sut
+      .http()
+      .delete(`/api/v1/employees/${people.get('alex_lacamoire')}/faces/${template.id}`)
+      .set(bearer(admin));
+    assert.equal(removed.status, 204);
+    assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, template.id), false);
+    assert.equal((await sut.http().get(`/api/v1/files/${template.photo_id}`).set(bearer(admin))).status, 404);
+    const after = await identify(sut, admin, ['knn', 'test', 'alex_lacamoire1.jpg']);
+    assert.equal(after.body.faces[0].recognized, false);
+  });
+});
