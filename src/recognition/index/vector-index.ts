@@ -21,12 +21,13 @@ export interface VectorSearchHit {
 export interface VectorSearchOptions {
   /**
    * Only owners for which this returns true are returned. Called at most once per owner per search; it must
-   * not search the same index (the scan's scratch is shared).
+   * not search or change the same index (the scan's scratch is shared).
    */
   ownerFilter?: (ownerId: string) => boolean;
 }
 
 const MIN_CAPACITY = 1024;
+const MAX_SAMPLE_STRIDE = 16;
 
 function assertVector(vector: Float32Array, dimensions: number, what: string): void {
   if (!(vector instanceof Float32Array) || vector.length !== dimensions) {
@@ -159,19 +160,19 @@ export class VectorIndex {
     const bound = this.rows.scoreApproximately(query, this.rowCount);
     const approximate = this.rows.scores;
     const allowed = this.rowFilter(options.ownerFilter);
-    // The k-th best approximate score: no row more than 2 bounds below it can reach the exact top k.
-    const approximateTop = new TopScores(limit);
-    let threshold = approximateTop.threshold;
-    for (let row = 0; row < this.rowCount; row += 1) {
+    // A lower bound of the k-th best approximate score, from a sample of the rows: no row more than two error
+    // bounds below it can reach the exact top k.
+    const sampleTop = new TopScores(limit);
+    let threshold = sampleTop.threshold;
+    const stride = this.sampleStride(limit);
+    for (let row = 0; row < this.rowCount; row += stride) {
       if (!(approximate[row] > threshold) || !allowed(row)) continue;
-      approximateTop.offer(approximate[row], row);
-      threshold = approximateTop.threshold;
+      sampleTop.offer(approximate[row], row);
+      threshold = sampleTop.threshold;
     }
-    const floor = approximateTop.threshold - 2 * bound;
     const top = new TopScores(limit);
-    for (let row = 0; row < this.rowCount; row += 1) {
-      if (approximate[row] < floor || !allowed(row)) continue;
-      top.offer(this.rows.exactScore(row, query), row);
+    for (const row of this.rows.rowsScoringAtLeast(sampleTop.threshold - 2 * bound, this.rowCount)) {
+      if (allowed(row)) top.offer(this.rows.exactScore(row, query), row);
     }
     return top.sorted().map(({ id: row, score }) => this.hit(row, score));
   }
@@ -203,20 +204,20 @@ export class VectorIndex {
   ): VectorSearchHit[] {
     const approximate = this.rows.scores;
     const ownerOfRow = this.ownerOfRow;
-    // The k-th best owner by approximate score: an owner scores as their best row, so the same floor holds.
-    const approximateTop = new TopScores(limit, keyPositions);
-    let threshold = approximateTop.threshold;
-    for (let row = 0; row < this.rowCount; row += 1) {
+    // As in search, from a sample; an owner scores as their best row, so the same floor holds for owners.
+    const sampleTop = new TopScores(limit, keyPositions);
+    let threshold = sampleTop.threshold;
+    const stride = this.sampleStride(limit);
+    for (let row = 0; row < this.rowCount; row += stride) {
       if (!(approximate[row] > threshold) || !allowed(row)) continue;
-      approximateTop.offer(approximate[row], row, ownerOfRow[row]);
-      threshold = approximateTop.threshold;
+      sampleTop.offer(approximate[row], row, ownerOfRow[row]);
+      threshold = sampleTop.threshold;
     }
-    const floor = approximateTop.threshold - 2 * bound;
-    approximateTop.releaseKeys();
+    const floor = sampleTop.threshold - 2 * bound;
+    sampleTop.releaseKeys();
     const top = new TopScores(limit, keyPositions);
-    for (let row = 0; row < this.rowCount; row += 1) {
-      if (approximate[row] < floor || !allowed(row)) continue;
-      top.offer(this.rows.exactScore(row, query), row, ownerOfRow[row]);
+    for (const row of this.rows.rowsScoringAtLeast(floor, this.rowCount)) {
+      if (allowed(row)) top.offer(this.rows.exactScore(row, query), row, ownerOfRow[row]);
     }
     top.releaseKeys();
     return top.sorted().map(({ id: row, score }) => this.hit(row, score));
@@ -234,6 +235,14 @@ export class VectorIndex {
     if (!ownerFilter) return () => true;
     this.owners.forgetFilterVerdicts();
     return (row) => this.owners.passesFilter(this.ownerOfRow[row], ownerFilter);
+  }
+
+  /**
+   * Every how many rows the threshold sample looks: about 16 (a 1/16 sample's k-th best is roughly the
+   * 16k-th best overall, so a few hundred rows get re-scored), but never fewer than 8k rows sampled.
+   */
+  private sampleStride(limit: number): number {
+    return Math.max(1, Math.min(MAX_SAMPLE_STRIDE, Math.floor(this.rowCount / (8 * limit))));
   }
 
   private ownerPositionsFor(slotCount: number): Int32Array {

@@ -27,7 +27,7 @@ function alignTo64(bytes: number): number {
  * {@link exactScore}.
  *
  * Memory layout (offsets 64-byte aligned; everything past the scales moves up when capacity grows):
- * [query int16][scale per row][approximate score per row][int8 codes per row][float32 row per row].
+ * [query int16][scale per row][approximate score per row][candidate row numbers][int8 codes][float32 rows].
  */
 export class VectorRows {
   readonly paddedDimensions: number;
@@ -63,7 +63,7 @@ export class VectorRows {
 
   /** Largest number of rows one wasm32 memory (4 GiB) holds at this dimension: five bytes per dimension. */
   get maxCapacity(): number {
-    const bytesPerRow = 8 + this.paddedDimensions * 5;
+    const bytesPerRow = 12 + this.paddedDimensions * 5;
     return Math.floor((WASM_MAX_PAGES * WASM_PAGE_BYTES - this.scalesPtr - 256) / bytesPerRow);
   }
 
@@ -144,6 +144,17 @@ export class VectorRows {
     return quantisation + ROUNDING_SLACK * (1 + this.maxNorm * norm);
   }
 
+  /**
+   * Rows among the first `rowCount` whose approximate score (from the last {@link scoreApproximately}) is at
+   * least `floor`, in row order. The array is a view that the next call overwrites.
+   */
+  rowsScoringAtLeast(floor: number, rowCount: number): Int32Array {
+    const { scoresPtr, candidatesPtr } = this.layout(this.capacityRows);
+    // The floor becomes float32 on the way in; any float32 score ≥ floor is also ≥ fround(floor).
+    const found = this.kernels.collectAtLeast(scoresPtr, rowCount, floor, candidatesPtr);
+    return new Int32Array(this.memory.buffer, candidatesPtr, found);
+  }
+
   /** The dot product of the stored float32 row with the query, accumulated in double precision. */
   exactScore(row: number, query: Float32Array): number {
     const offset = row * this.paddedDimensions;
@@ -173,11 +184,18 @@ export class VectorRows {
   }
 
   /** Where each per-row region starts for a given capacity, and where the last one ends. */
-  private layout(capacity: number): { scoresPtr: number; codesPtr: number; exactPtr: number; end: number } {
+  private layout(capacity: number): {
+    scoresPtr: number;
+    candidatesPtr: number;
+    codesPtr: number;
+    exactPtr: number;
+    end: number;
+  } {
     const scoresPtr = alignTo64(this.scalesPtr + capacity * 4);
-    const codesPtr = alignTo64(scoresPtr + capacity * 4);
+    const candidatesPtr = alignTo64(scoresPtr + capacity * 4);
+    const codesPtr = alignTo64(candidatesPtr + capacity * 4);
     const exactPtr = alignTo64(codesPtr + capacity * this.paddedDimensions);
-    return { scoresPtr, codesPtr, exactPtr, end: exactPtr + capacity * this.paddedDimensions * 4 };
+    return { scoresPtr, candidatesPtr, codesPtr, exactPtr, end: exactPtr + capacity * this.paddedDimensions * 4 };
   }
 
   /** Views over the WebAssembly memory; growing it detaches the old ones. */
