@@ -199,4 +199,26 @@ describe('face enrolment and identification', () => {
     const after = await identify(sut, admin, ['knn', 'test', 'alex_lacamoire1.jpg']);
     assert.equal(after.body.faces[0].recognized, false);
   });
+
+  it('re-embeds templates of an older model version from their photos, and only then matches them', async () => {
+    await sut.app
+      .get(DataSource)
+      .query(`UPDATE face_templates SET model_version = 'old' WHERE employee_id = $1`, [people.get('biden')]);
+    await sut.restart();
+    admin = await loginAsAdmin(sut);
+    const mixed = await identify(sut, admin, ['knn', 'train', 'biden', 'biden.jpg']);
+    assert.notEqual(mixed.body.faces[0].person?.id, people.get('biden'), 'old-model templates are not searched');
+    const started = await sut.http().post('/api/v1/recognition/reindex').set(bearer(admin));
+    assert.equal(started.status, 202);
+    let job = started.body;
+    for (let i = 0; i < 100 && job.status !== 'completed' && job.status !== 'failed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      job = (await sut.http().get(`/api/v1/jobs/${started.body.id}`).set(bearer(admin))).body;
+    }
+    assert.equal(job.status, 'completed', JSON.stringify(job));
+    assert.equal(job.result.reindexed, 2);
+    assert.deepEqual(job.result.failed, []);
+    const fixed = await identify(sut, admin, ['knn', 'train', 'biden', 'biden.jpg']);
+    assert.equal(fixed.body.faces[0].person.id, people.get('biden'));
+  });
 });

@@ -9,12 +9,14 @@ import { FaceTemplatesService } from './face-templates.service.js';
 import { FacesController } from './faces.controller.js';
 import { IdentificationController } from './identification.controller.js';
 import { IdentificationService } from './identification.service.js';
+import { ReindexController } from './reindex.controller.js';
+import { TemplateReindex } from './template-reindex.js';
 
 /** Enrolled faces of people, the gallery they are searched in, and identification. */
 @Module({
   imports: [TypeOrmModule.forFeature([FaceTemplate]), RecognitionModule, StorageModule],
-  controllers: [FacesController, IdentificationController],
-  providers: [EmployeeGallery, FaceEnrolment, FaceTemplatesService, IdentificationService],
+  controllers: [FacesController, IdentificationController, ReindexController],
+  providers: [EmployeeGallery, FaceEnrolment, FaceTemplatesService, IdentificationService, TemplateReindex],
   exports: [FaceTemplatesService, EmployeeGallery],
 })
 export class FacesModule {}

@@ -1,0 +1,90 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource, Not } from 'typeorm';
+import type { AuthUser } from '../access/auth-user.js';
+import { AuditService } from '../audit/audit.service.js';
+import { type JobDto, toJobDto } from '../jobs/job.dto.js';
+import { JobQueue, JobType } from '../jobs/job-queue.js';
+import { RecognitionEngine } from '../recognition/recognition-engine.js';
+import { PhotoStore } from '../storage/photo-store.js';
+import { StoredFile } from '../storage/stored-file.entity.js';
+import { EmployeeGallery } from './employee-gallery.js';
+import { embeddingToBytes, FaceTemplate } from './face-template.entity.js';
+
+interface ReindexPayload {
+  [key: string]: unknown;
+  organizationId: string;
+}
+
+export interface ReindexResult {
+  [key: string]: unknown;
+  model_id: string;
+  model_version: string;
+  reindexed: number;
+  failed: { template_id: string; error: string }[];
+}
+
+/**
+ * Re-embeds, from their stored photos, the templates an older model (or version) made, so a model upgrade never
+ * mixes vector spaces: such templates are left out of search until they are redone.
+ */
+@Injectable()
+export class TemplateReindex implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly engine: RecognitionEngine,
+    private readonly photos: PhotoStore,
+    private readonly gallery: EmployeeGallery,
+    private readonly queue: JobQueue,
+    private readonly audit: AuditService,
+  ) {}
+
+  onModuleInit(): void {
+    this.queue.register(JobType.ReindexTemplates, (payload) => this.run(payload as ReindexPayload));
+  }
+
+  async start(caller: AuthUser): Promise<JobDto> {
+    const job = await this.queue.enqueue(
+      JobType.ReindexTemplates,
+      caller.organizationId,
+      { organizationId: caller.organizationId },
+      caller.id,
+    );
+    await this.audit.record({ action: 'face_template.reindex_started', entityType: 'job', entityId: job.id });
+    return toJobDto(job);
+  }
+
+  private async run({ organizationId }: ReindexPayload): Promise<ReindexResult> {
+    const model = this.engine.embeddingModel;
+    const templates = this.dataSource.getRepository(FaceTemplate);
+    const outdated = await templates.find({
+      where: [
+        { organizationId, modelId: Not(model.id) },
+        { organizationId, modelVersion: Not(model.version) },
+      ],
+    });
+    const result: ReindexResult = { model_id: model.id, model_version: model.version, reindexed: 0, failed: [] };
+    for (const template of outdated) {
+      const photo = template.photoId
+        ? await this.dataSource.getRepository(StoredFile).findOneBy({ id: template.photoId })
+        : null;
+      const bytes = photo ? await this.photos.read(photo).catch(() => null) : null;
+      if (!bytes) {
+        result.failed.push({ template_id: template.id, error: 'photo_missing' });
+        continue;
+      }
+      const { faces } = await this.engine.analyse(bytes, { embed: true });
+      const face = faces[0];
+      if (!face?.embedding) {
+        result.failed.push({ template_id: template.id, error: 'no_face_detected' });
+        continue;
+      }
+      await templates.update(
+        { id: template.id },
+        { embedding: embeddingToBytes(face.embedding), modelId: model.id, modelVersion: model.version },
+      );
+      this.gallery.add(organizationId, template.id, template.employeeId, face.embedding);
+      result.reindexed += 1;
+    }
+    return result;
+  }
+}
