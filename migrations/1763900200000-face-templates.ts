@@ -35,7 +35,9 @@ export class FaceTemplates1763900200000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now()
       )`);
     await db.query(`CREATE INDEX face_templates_employee_idx ON face_templates (employee_id)`);
-    await db.query(`CREATE INDEX face_templates_organization_idx ON face_templates (organization_id, model_id, model_version)`);
+    await db.query(
+      `CREATE INDEX face_templates_organization_idx ON face_templates (organization_id, model_id, model_version)`,
+    );
 
     await db.query(`
       CREATE TABLE jobs (
