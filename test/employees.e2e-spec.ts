@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Response } from 'supertest';
+import { DataSource } from 'typeorm';
 import {
   bearer,
   createOrganizationWithAdmin,
@@ -488,6 +489,28 @@ void describe('people API', () => {
       assert.equal(plain.code, `GEN-${YEAR}-0001`);
       assert.equal((await list(otherAdmin)).count, 3);
       assert.equal((await list(admin)).count, 6);
+    });
+  });
+
+  void describe('enrolment', () => {
+    it('counts people with face templates in the facets and summarises them on read', async () => {
+      const db = app.app.get(DataSource);
+      for (const angle of ['left', 'front', 'front']) {
+        await db.query(
+          `INSERT INTO face_templates (organization_id, employee_id, angle, embedding, model_id, model_version,
+             quality_score, quality)
+           VALUES ($1, $2, $3, '\\x00', 'test', '1', 0.9, '{}')`,
+          [organizationId, idOf('Ada'), angle],
+        );
+      }
+      const read = expectStatus(await send(admin, 'get', `/employees/${idOf('Ada')}`), 200);
+      assert.deepEqual(read.enrolment, { templates: 3, angles: ['front', 'left'] });
+      const all = await list(admin);
+      assert.deepEqual([all.facets.enrolled, all.facets.not_enrolled], [1, 5]);
+      const students = await list(admin, '?kind=student');
+      assert.deepEqual([students.facets.enrolled, students.facets.not_enrolled], [0, 2]);
+      const theirs = await list(otherAdmin);
+      assert.deepEqual([theirs.facets.enrolled, theirs.facets.not_enrolled], [0, 3]);
     });
   });
 });

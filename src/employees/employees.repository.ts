@@ -74,8 +74,16 @@ export class EmployeesRepository {
   }
 
   /** The face templates stored for a person: how many, and at which angles. */
-  enrolment(_organizationId: string, _employeeId: string): Promise<EnrolmentSummaryDto> {
-    return Promise.resolve(this.enrolmentBeforeFaceTemplates());
+  async enrolment(organizationId: string, employeeId: string): Promise<EnrolmentSummaryDto> {
+    const rows = await this.dataSource.query<{ angle: string; templates: number }[]>(
+      `SELECT angle, count(*)::int AS templates FROM face_templates
+       WHERE organization_id = $1 AND employee_id = $2 GROUP BY angle ORDER BY angle`,
+      [organizationId, employeeId],
+    );
+    return {
+      templates: rows.reduce((sum, row) => sum + Number(row.templates), 0),
+      angles: rows.map((row) => row.angle),
+    };
   }
 
   /** `{ id, code, name }` of the organisation's departments among `ids`, by id. */
@@ -195,16 +203,7 @@ export class EmployeesRepository {
 
   /** SQL true when the person (`employee`) has at least one face template. */
   private enrolledCondition(): string {
-    return this.enrolledConditionBeforeFaceTemplates();
-  }
-
-  /** Until the face_templates table lands (migration 1763900200000) nobody is enrolled. */
-  private enrolledConditionBeforeFaceTemplates(): string {
-    return 'false';
-  }
-
-  /** Until the face_templates table lands (migration 1763900200000) nobody has templates. */
-  private enrolmentBeforeFaceTemplates(): EnrolmentSummaryDto {
-    return { templates: 0, angles: [] };
+    return `EXISTS (SELECT 1 FROM face_templates template
+      WHERE template.employee_id = employee.id AND template.organization_id = employee.organization_id)`;
   }
 }
