@@ -210,6 +210,7 @@ export class CreateEmployeeDto {
 }
 
 export class UpdateEmployeeDto extends CreateEmployeeDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 })
   @Optional()
   @Transform(trim)
   @IsString()
