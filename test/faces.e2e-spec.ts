@@ -221,4 +221,48 @@ describe('face enrolment and identification', () => {
     const fixed = await identify(sut, admin, ['knn', 'train', 'biden', 'biden.jpg']);
     assert.equal(fixed.body.faces[0].person.id, people.get('biden'));
   });
+
+  for (const erase of [false, true]) {
+    it(`erases every photo, template and index entry of a deleted person${erase ? ' (erase=true: the row too)' : ''}`, async () => {
+      const person = await createPerson(sut, admin, erase ? 'Erased' : 'Deleted');
+      const enrolled = await enrolPhotos(sut, admin, person, [['knn', 'train', 'rose_leslie', 'img1.jpg']]);
+      assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+      const [template] = enrolled.body.accepted;
+      const files = await sut.app
+        .get(DataSource)
+        .query<{ storage_key: string }[]>('SELECT storage_key FROM stored_files WHERE id = ANY($1::uuid[])', [
+          [template.photo_id, template.thumbnail_id],
+        ]);
+      assert.equal(files.length, 2);
+      const folder = join(sut.config.dataDir, 'files');
+      assert.equal(
+        filesUnder(folder).filter((path) => files.some((file) => path.endsWith(file.storage_key))).length,
+        2,
+      );
+
+      const deleted = await sut
+        .http()
+        .delete(`/api/v1/employees/${person}${erase ? '?erase=true' : ''}`)
+        .set(bearer(admin));
+      assert.equal(deleted.status, 204);
+      const db = sut.app.get(DataSource);
+      const rows = async (sql: string) => (await db.query<unknown[]>(sql, [person])).length;
+      assert.equal(await rows('SELECT 1 FROM face_templates WHERE employee_id = $1'), 0);
+      assert.equal(
+        (
+          await db.query<unknown[]>('SELECT 1 FROM stored_files WHERE id = ANY($1::uuid[])', [
+            [template.photo_id, template.thumbnail_id],
+          ])
+        ).length,
+        0,
+      );
+      assert.equal(
+        filesUnder(folder).filter((path) => files.some((file) => path.endsWith(file.storage_key))).length,
+        0,
+      );
+      assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, template.id), false);
+      assert.equal(await rows('SELECT 1 FROM employees WHERE id = $1'), erase ? 0 : 1);
+      assert.equal((await sut.http().get(`/api/v1/employees/${person}`).set(bearer(admin))).status, 404);
+    });
+  }
 });

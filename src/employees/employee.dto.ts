@@ -248,6 +248,17 @@ export class EmployeeQuery extends PageQuery {
   ordering: EmployeeOrdering = 'name';
 }
 
+export class DeleteEmployeeQuery {
+  /**
+   * Also remove the person's record itself (their name, code and contact details), not only their face data.
+   * Face photos, templates and search entries are erased on every delete.
+   */
+  @Optional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  erase?: boolean;
+}
+
 export class DepartmentSummaryDto {
   id: string;
   code: string;

@@ -7,6 +7,7 @@ import { IdParam } from '../common/id-param.js';
 import type { PageOf } from '../common/pagination.js';
 import {
   CreateEmployeeDto,
+  DeleteEmployeeQuery,
   EmployeeDetailDto,
   EmployeeDto,
   EmployeeListDto,
@@ -57,11 +58,18 @@ export class EmployeesController {
     return this.employees.update(user, id, body);
   }
 
-  /** Soft-deletes the person: they leave lists and reads; their history stays. */
+  /**
+   * Deletes the person: their face photos, templates and search entries are erased at once; the record leaves
+   * lists and reads (kept for history), or is removed too with `?erase=true`.
+   */
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.EmployeesWrite })
-  deleteEmployee(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<void> {
-    return this.employees.softDelete(user, id);
+  deleteEmployee(
+    @CurrentUser() user: AuthUser,
+    @IdParam() id: string,
+    @Query() query: DeleteEmployeeQuery,
+  ): Promise<void> {
+    return this.employees.remove(user, id, query.erase ?? false);
   }
 }

@@ -9,6 +9,7 @@ import type { CreateEmployeeDto } from './employee.dto.js';
 import type { Employee } from './employee.entity.js';
 import type { EmployeesRepository } from './employees.repository.js';
 import { EmployeesService } from './employees.service.js';
+import type { FaceTemplatesService } from '../faces/face-templates.service.js';
 
 const caller = { id: 'user-1', organizationId: 'org-1' } as AuthUser;
 const engineering = { id: 'dept-1', organizationId: 'org-1', code: 'ENG', name: 'Engineering' } as Department;
@@ -58,7 +59,8 @@ function setup(takenCodes: string[] = []) {
       return Promise.resolve();
     },
   } as unknown as AuditService;
-  const sut = new EmployeesService(fakeRepository(takenCodes), dataSource, audit);
+  const faces = {} as FaceTemplatesService; // create never touches face data
+  const sut = new EmployeesService(fakeRepository(takenCodes), dataSource, audit, faces);
   return { sut, saved, audits, auditManagers, manager };
 }
 

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
+import { FaceTemplatesService } from '../faces/face-templates.service.js';
 import { ApiError } from '../common/api-error.js';
 import { PageOf } from '../common/pagination.js';
 import type { Department } from '../departments/department.entity.js';
@@ -26,6 +27,7 @@ export class EmployeesService {
     private readonly employees: EmployeesRepository,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly faces: FaceTemplatesService,
   ) {}
 
   /** One page of people, with facet counts over everyone matching the filters. */
@@ -92,17 +94,31 @@ export class EmployeesService {
     });
   }
 
-  /** Marks the person deleted: gone from lists and reads, kept for the audit trail and attendance history. */
-  async softDelete(caller: AuthUser, id: string): Promise<void> {
+  /**
+   * Deletes the person and erases their biometric data (templates, photos, thumbnails, index entries) in one
+   * transaction; files and index entries go once it has committed. With `erase`, the row itself is removed too.
+   */
+  async remove(caller: AuthUser, id: string, erase: boolean): Promise<void> {
     const employee = await this.findOwned(caller, id);
     const before = toEmployeeDto(employee, await this.departmentOf(employee));
-    await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(Employee).softDelete({ id, organizationId: caller.organizationId });
+    const organizationId = caller.organizationId;
+    const files = await this.dataSource.transaction(async (manager) => {
+      const erased = await this.faces.eraseInTransaction(manager, organizationId, id);
+      if (erase) await manager.getRepository(Employee).delete({ id, organizationId });
+      else await manager.getRepository(Employee).softDelete({ id, organizationId });
       await this.audit.record(
-        { action: 'employee.deleted', entityType: 'employee', entityId: id, oldValues: before },
+        {
+          action: erase ? 'employee.erased' : 'employee.deleted',
+          entityType: 'employee',
+          entityId: id,
+          oldValues: erase ? { id, code: employee.code } : before,
+          newValues: { face_files_erased: erased.length },
+        },
         manager,
       );
+      return erased;
     });
+    await this.faces.afterErase(organizationId, id, files);
   }
 
   private async findOwned(caller: AuthUser, id: string): Promise<Employee> {
