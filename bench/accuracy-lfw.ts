@@ -156,7 +156,9 @@ async function main(): Promise<void> {
 
   console.log(`LFW View 1 (${LFW}), ${images} images; models ${MODELS}`);
   console.log(`  faces found at score >= ${BLAZEFACE_MIN_CONFIDENCE}: ${runner.count('default')}`);
-  console.log(`  found only at score >= ${FALLBACK_CONFIDENCE} (largest face used): ${runner.count('lowered')}`);
+  console.log(
+    `  found only at score >= ${FALLBACK_CONFIDENCE} (then used like the others): ${runner.count('lowered')}`,
+  );
   console.log(`  no face found (pairs with them count as "different"): ${runner.count('none')}`);
   console.log(
     `  images with more than one face: ${runner.countSeveral()} (the face nearest the centre is the labelled one)`,

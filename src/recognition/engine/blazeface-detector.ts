@@ -15,6 +15,11 @@ export interface BlazeFaceOptions {
 export const BLAZEFACE_MIN_CONFIDENCE = 0.65;
 const IOU_THRESHOLD = 0.3;
 /**
+ * Anchors scoring at least this share of the score threshold join the score-weighted average of a face whose best
+ * anchor passes the threshold: more predictions averaged, steadier landmarks (which faces are found does not change).
+ */
+const CANDIDATE_FACTOR = 0.3;
+/**
  * BlazeFace gives one mouth point (its centre). The two mouth corners are estimated from it, half the typical
  * mouth width (0.43 x the eye distance, from the ArcFace 5-point template) along the eye line on either side, so their
  * midpoint is exactly the detected mouth centre. They are estimates, not measurements.
@@ -45,42 +50,63 @@ export class BlazeFaceDetector implements FaceDetector {
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const minConfidence = options.minConfidence ?? BLAZEFACE_MIN_CONFIDENCE;
     const minFaceSize = options.minFaceSize ?? 0;
-    const { input, toImage } = letterbox(image);
+    const side = Math.max(image.width, image.height);
+    const whole = { x: (image.width - side) / 2, y: (image.height - side) / 2, side };
+    const faces = (await this.run(image, whole, minConfidence)).filter((d) => d.score >= minConfidence);
+    return faces
+      .map((d) => toFace(d, image))
+      .filter((f) => Math.min(f.bbox[2] - f.bbox[0], f.bbox[3] - f.bbox[1]) >= minFaceSize);
+  }
+
+  /**
+   * Runs the model on a square region of the image (parts outside the image are black) and returns the merged
+   * detections in image pixels, each with the best score of its cluster.
+   */
+  private async run(image: RgbImage, region: SquareRegion, minConfidence: number): Promise<RawDetection[]> {
+    const { input, toImage } = squareView(image, region);
     const outputs = await this.session.run({
       input: new ort.Tensor('float32', input, [1, BLAZEFACE_SIZE, BLAZEFACE_SIZE, 3]),
     });
     const scores = outputs.scores.data as Float32Array;
     const boxes = outputs.boxes.data as Float32Array;
-    const raw = weightedNonMaxSuppression(decodeBlazeFace(scores, boxes, this.anchors, minConfidence), IOU_THRESHOLD);
-    return raw
-      .map((d) => toFace(d, toImage, image))
-      .filter((f) => Math.min(f.bbox[2] - f.bbox[0], f.bbox[3] - f.bbox[1]) >= minFaceSize);
+    const candidates = decodeBlazeFace(scores, boxes, this.anchors, minConfidence * CANDIDATE_FACTOR);
+    return weightedNonMaxSuppression(candidates, IOU_THRESHOLD).map((d) => {
+      const [x1, y1] = toImage(d.box[0], d.box[1]);
+      const [x2, y2] = toImage(d.box[2], d.box[3]);
+      return { score: d.score, box: [x1, y1, x2, y2], keypoints: d.keypoints.map(([x, y]) => toImage(x, y)) };
+    });
   }
 }
 
-interface Letterbox {
+/** A square part of the image, top-left corner and side in image pixels (it may reach outside the image). */
+interface SquareRegion {
+  x: number;
+  y: number;
+  side: number;
+}
+
+interface ModelView {
   input: Float32Array;
   /** Maps model-input pixels to image pixels. */
-  toImage: (x: number, y: number) => { x: number; y: number };
+  toImage: (x: number, y: number) => [number, number];
 }
 
-/** Resizes the whole image into the centre of a 256x256 black square, keeping its aspect ratio. */
-export function letterbox(image: RgbImage): Letterbox {
-  const scale = BLAZEFACE_SIZE / Math.max(image.width, image.height); // input pixels per image pixel
-  const padX = (BLAZEFACE_SIZE - image.width * scale) / 2;
-  const padY = (BLAZEFACE_SIZE - image.height * scale) / 2;
-  // Input pixel centre u + 0.5 covers image position (u + 0.5 - padX) / scale, i.e. pixel index minus 0.5.
+/**
+ * Resamples a square region of the image into the 256x256 model input. For the whole image the region is centred on
+ * it with the longer side, i.e. a letterbox with black bars.
+ */
+export function squareView(image: RgbImage, region: SquareRegion): ModelView {
+  const scale = BLAZEFACE_SIZE / region.side; // input pixels per image pixel
   const inv = 1 / scale;
-  const map: AffineMap = { a: inv, b: 0, c: (0.5 - padX) * inv - 0.5, d: 0, e: inv, f: (0.5 - padY) * inv - 0.5 };
+  // Input pixel u covers image position region.x + (u + 0.5) / scale, i.e. pixel index that minus 0.5.
+  const map: AffineMap = { a: inv, b: 0, c: region.x + 0.5 * inv - 0.5, d: 0, e: inv, f: region.y + 0.5 * inv - 0.5 };
   const input = new Float32Array(BLAZEFACE_SIZE * BLAZEFACE_SIZE * 3);
   warpAffine(image, map, BLAZEFACE_SIZE, BLAZEFACE_SIZE, input, 0, Math.ceil(sourcePixelsPerOutputPixel(map) - 0.5));
-  return { input, toImage: (x, y) => ({ x: (x - padX) / scale, y: (y - padY) / scale }) };
+  return { input, toImage: (x, y) => [region.x + x * inv, region.y + y * inv] };
 }
 
-function toFace(d: RawDetection, toImage: Letterbox['toImage'], image: RgbImage): DetectedFace {
-  const [leftEye, rightEye, nose, mouth] = d.keypoints.map(([x, y]) => toImage(x, y));
-  const topLeft = toImage(d.box[0], d.box[1]);
-  const bottomRight = toImage(d.box[2], d.box[3]);
+function toFace(d: RawDetection, image: RgbImage): DetectedFace {
+  const [leftEye, rightEye, nose, mouth] = d.keypoints.map(([x, y]) => ({ x, y }));
   const clip = (v: number, max: number) => Math.min(Math.max(v, 0), max);
   const half = {
     x: (rightEye.x - leftEye.x) * HALF_MOUTH_PER_EYE_DISTANCE,
@@ -95,10 +121,10 @@ function toFace(d: RawDetection, toImage: Letterbox['toImage'], image: RgbImage)
   };
   return {
     bbox: [
-      clip(topLeft.x, image.width),
-      clip(topLeft.y, image.height),
-      clip(bottomRight.x, image.width),
-      clip(bottomRight.y, image.height),
+      clip(d.box[0], image.width),
+      clip(d.box[1], image.height),
+      clip(d.box[2], image.width),
+      clip(d.box[3], image.height),
     ],
     confidence: d.score,
     landmarks,

@@ -176,10 +176,10 @@ export function similarityChipMap(landmarks: FaceLandmarks, template: PointTempl
  * 98.2% test accuracy without flipping, both with BlazeFace landmarks).
  */
 export const DLIB_POINT_TEMPLATE: PointTemplate = {
-  left_eye: { x: 45.51, y: 46.09 },
-  right_eye: { x: 100.56, y: 46.73 },
-  nose: { x: 73.45, y: 77.48 },
-  mouth: { x: 72.8, y: 107.09 },
+  left_eye: { x: 45.74, y: 46.59 },
+  right_eye: { x: 100.51, y: 47.31 },
+  nose: { x: 73.53, y: 77.97 },
+  mouth: { x: 72.84, y: 107.51 },
 };
 
 /** The map of the mirror image of a `size`-wide chip: output column u reads what column size - 1 - u would. */
