@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Response } from 'supertest';
 import { DataSource } from 'typeorm';
-import {
-  bearer,
-  createOrganizationWithAdmin,
-  createUserAndLogin,
-  loginAsAdmin,
-  type Session,
-} from './support/api-client.js';
+import { createOrganizationWithAdmin, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
+import { apiCalls, expectError, expectStatus, type Json, type Method } from './support/api-calls.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-type Json = Record<string, unknown>;
 type Facets = {
   total: number;
   active: number;
@@ -22,11 +15,11 @@ type Facets = {
   not_enrolled: number;
 };
 type Page = { count: number; next: string | null; previous: string | null; results: Json[]; facets: Facets };
-type Method = 'get' | 'post' | 'patch' | 'delete';
 
 const YEAR = new Date().getUTCFullYear();
 
 let app: TestApp;
+const { send } = apiCalls(() => app);
 let root: Session; // the super admin
 let admin: Session; // admin of acme, the organisation under test
 let operator: Session;
@@ -40,25 +33,6 @@ let foreignDepartment: Json;
 let shift: Json;
 /** acme's people by first name, as created. */
 const people: Record<string, Json> = {};
-
-function send(session: Session, method: Method, path: string, body?: object) {
-  const request = app.http()[method](`/api/v1${path}`).set(bearer(session));
-  return body === undefined ? request : request.send(body);
-}
-
-function expectStatus(response: Response, status: number): Json {
-  assert.equal(response.status, status, `${response.status}: ${JSON.stringify(response.body)}`);
-  return response.body as Json;
-}
-
-/** Asserts the error shape and returns the sorted fields named in `details`. */
-function expectError(response: Response, status: number, error: string): string[] {
-  const body = expectStatus(response, status);
-  assert.equal(body.error, error);
-  assert.equal(typeof body.message, 'string');
-  assert.equal(typeof body.trace_id, 'string');
-  return ((body.details ?? []) as { field: string }[]).map((detail) => detail.field).sort();
-}
 
 async function invalidFields(method: Method, path: string, body?: object): Promise<string[]> {
   return expectError(await send(admin, method, path, body), 400, 'validation_error');

@@ -1,45 +1,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Response } from 'supertest';
-import {
-  bearer,
-  createOrganizationWithAdmin,
-  createUserAndLogin,
-  loginAsAdmin,
-  type Session,
-} from './support/api-client.js';
+import { createOrganizationWithAdmin, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
+import { apiCalls, expectError, expectStatus, type Json, type Method } from './support/api-calls.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-type Json = Record<string, unknown>;
 type Page = { count: number; next: string | null; previous: string | null; results: Json[] };
-type Method = 'get' | 'post' | 'patch' | 'delete';
 
 let app: TestApp;
+const { send } = apiCalls(() => app);
 let root: Session; // the super admin
 let admin: Session; // admin of the organisation under test
 let operator: Session;
 let employee: Session;
 let organizationId: string;
-
-function send(session: Session, method: Method, path: string, body?: object) {
-  const request = app.http()[method](`/api/v1${path}`).set(bearer(session));
-  return body === undefined ? request : request.send(body);
-}
-
-function expectStatus(response: Response, status: number): Json {
-  assert.equal(response.status, status, `${response.status}: ${JSON.stringify(response.body)}`);
-  return response.body as Json;
-}
-
-/** Asserts the error shape and returns the sorted fields named in `details`. */
-function expectError(response: Response, status: number, error: string): string[] {
-  const body = expectStatus(response, status);
-  assert.equal(body.error, error);
-  assert.equal(typeof body.message, 'string');
-  assert.equal(typeof body.trace_id, 'string');
-  return ((body.details ?? []) as { field: string }[]).map((detail) => detail.field).sort();
-}
 
 /** The fields a 400 validation error names. */
 async function invalidFields(session: Session, method: Method, path: string, body?: object): Promise<string[]> {

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Response } from 'supertest';
-import { bearer, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
+import { createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
+import { apiCalls, expectError, expectStatus, type Json } from './support/api-calls.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-type Json = Record<string, unknown>;
 type Page = { count: number; results: Json[] };
-type Method = 'get' | 'post' | 'patch' | 'delete';
 
 let app: TestApp;
+const { send } = apiCalls(() => app);
 let root: Session; // the super admin
 let adminA: Session;
 let adminB: Session;
@@ -25,22 +24,6 @@ const patchBodies: Record<string, object> = {
   users: { full_name: 'Hijacked' },
 };
 const collections = Object.keys(patchBodies);
-
-function send(session: Session, method: Method, path: string, body?: object, headers: Record<string, string> = {}) {
-  const request = app.http()[method](`/api/v1${path}`).set(bearer(session)).set(headers);
-  return body === undefined ? request : request.send(body);
-}
-
-function expectStatus(response: Response, status: number, what = ''): Json {
-  assert.equal(response.status, status, `${what} ${response.status}: ${JSON.stringify(response.body)}`);
-  return response.body as Json;
-}
-
-function expectError(response: Response, status: number, error: string, what = ''): void {
-  const body = expectStatus(response, status, what);
-  assert.equal(body.error, error, what);
-  assert.equal(typeof body.trace_id, 'string');
-}
 
 async function list(session: Session, path: string, headers: Record<string, string> = {}): Promise<Page> {
   return expectStatus(await send(session, 'get', path, undefined, headers), 200, path) as unknown as Page;
