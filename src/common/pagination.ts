@@ -1,9 +1,11 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { Optional } from './optional.js';
 
 export class PageQuery {
   /** Page number, from 1. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
   @Optional()
   @Type(() => Number)
   @IsInt()
@@ -11,6 +13,7 @@ export class PageQuery {
   page: number = 1;
 
   /** Results per page, at most 100. */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @Optional()
   @Type(() => Number)
   @IsInt()

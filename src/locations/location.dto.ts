@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsLatitude, IsLongitude, IsNumber, IsString, MaxLength, MinLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
@@ -64,6 +64,7 @@ export class CreateLocationDto {
 }
 
 export class UpdateLocationDto extends CreateLocationDto {
+  @ApiPropertyOptional()
   @Optional()
   @Transform(trim)
   @IsString()

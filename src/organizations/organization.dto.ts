@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -83,6 +83,7 @@ export class CreateOrganizationDto {
 }
 
 export class UpdateOrganizationDto extends CreateOrganizationDto {
+  @ApiPropertyOptional()
   @Optional()
   @Transform(trim)
   @IsString()
@@ -90,6 +91,7 @@ export class UpdateOrganizationDto extends CreateOrganizationDto {
   @MaxLength(200)
   declare name: string;
 
+  @ApiPropertyOptional()
   @Optional()
   @Transform(trim)
   @Matches(/^[A-Za-z0-9_-]{2,32}$/, { message: 'code must be 2-32 letters, digits, _ or -' })

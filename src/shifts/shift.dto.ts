@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -59,6 +59,7 @@ export class CreateShiftDto {
 }
 
 export class UpdateShiftDto extends CreateShiftDto {
+  @ApiPropertyOptional()
   @Optional()
   @Transform(trim)
   @IsString()
