@@ -80,6 +80,28 @@ describe('face enrolment and identification', () => {
     assert.ok(first.top_matches.length >= 1 && first.top_matches.length <= 3);
   });
 
+  it('verifies a photo against an enrolled person (employee_id instead of image_b)', async () => {
+    const verify = (personId: string, parts: string[]) =>
+      sut
+        .http()
+        .post('/api/v1/recognition/verify')
+        .set(bearer(admin))
+        .field('employee_id', personId)
+        .attach('image_a', readFileSync(facePath(...parts)), 'a.jpg');
+    const same = await verify(people.get('obama')!, ['knn', 'test', 'obama1.jpg']);
+    assert.equal(same.status, 200, JSON.stringify(same.body));
+    assert.equal(same.body.match, true);
+    assert.equal(same.body.employee_id, people.get('obama'));
+    assert.equal(same.body.faces.b, null);
+    const other = await verify(people.get('biden')!, ['knn', 'test', 'obama1.jpg']);
+    assert.equal(other.body.match, false);
+    const unknown = await verify('00000000-0000-4000-8000-000000000000', ['knn', 'test', 'obama1.jpg']);
+    assert.equal(unknown.status, 404);
+    const notEnrolled = await verify(await createPerson(sut, admin, 'Nobody'), ['knn', 'test', 'obama1.jpg']);
+    assert.equal(notEnrolled.status, 422);
+    assert.equal(notEnrolled.body.error, 'not_enrolled');
+  });
+
   it('says an unenrolled face is not recognised, with a reason', async () => {
     const response = await identify(sut, admin, ['deepface', 'img1.jpg']);
     assert.equal(response.status, 200);

@@ -7,6 +7,7 @@ import { ApiError } from '../common/api-error.js';
 import { Employee } from '../employees/employee.entity.js';
 import { JobQueue, JobType } from '../jobs/job-queue.js';
 import type { UploadedImages } from '../recognition/image-upload.js';
+import { RecognitionEngine } from '../recognition/recognition-engine.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { PhotoStore } from '../storage/photo-store.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
@@ -20,7 +21,7 @@ import {
   type FaceTemplateDto,
   toFaceTemplateDto,
 } from './face-template.dto.js';
-import { FaceTemplate } from './face-template.entity.js';
+import { bytesToEmbedding, FaceTemplate } from './face-template.entity.js';
 
 /** How long `?wait=true` waits for an enrolment before answering 202 anyway. */
 const WAIT_MS = 120_000;
@@ -39,6 +40,7 @@ export class FaceTemplatesService {
     private readonly photos: PhotoStore,
     private readonly gallery: EmployeeGallery,
     private readonly audit: AuditService,
+    private readonly engine: RecognitionEngine,
   ) {}
 
   /** Stages the photos and queues the enrolment job; with `wait`, answers with its result. */
@@ -92,6 +94,21 @@ export class FaceTemplatesService {
       if (!(error instanceof ApiError)) await Promise.all(staged.map((key) => this.storage.remove(key)));
       throw error;
     }
+  }
+
+  /**
+   * The searchable embeddings of a person (templates of the loaded model version); null when the person does not
+   * exist in the organisation.
+   */
+  async embeddingsOf(organizationId: string, employeeId: string): Promise<Float32Array[] | null> {
+    const person = await this.dataSource.getRepository(Employee).findOneBy({ id: employeeId, organizationId });
+    if (!person) return null;
+    const model = this.engine.embeddingModel;
+    const rows = await this.templates.find({
+      where: { organizationId, employeeId, modelId: model.id, modelVersion: model.version },
+      select: { id: true, embedding: true },
+    });
+    return rows.map((row) => bytesToEmbedding(row.embedding));
   }
 
   async list(caller: AuthUser, employeeId: string): Promise<FaceTemplateDto[]> {

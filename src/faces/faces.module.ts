@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RecognitionModule } from '../recognition/recognition.module.js';
+import { ReferenceFaces } from '../recognition/reference-faces.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { EmployeeGallery } from './employee-gallery.js';
 import { FaceEnrolment } from './face-enrolment.js';
@@ -19,4 +20,14 @@ import { TemplateReindex } from './template-reindex.js';
   providers: [EmployeeGallery, FaceEnrolment, FaceTemplatesService, IdentificationService, TemplateReindex],
   exports: [FaceTemplatesService, EmployeeGallery],
 })
-export class FacesModule {}
+export class FacesModule implements OnModuleInit {
+  constructor(
+    private readonly references: ReferenceFaces,
+    private readonly templates: FaceTemplatesService,
+  ) {}
+
+  /** Verification against an enrolled person (`employee_id`) reads that person's templates from here. */
+  onModuleInit(): void {
+    this.references.register((organizationId, personId) => this.templates.embeddingsOf(organizationId, personId));
+  }
+}

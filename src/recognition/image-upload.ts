@@ -16,8 +16,10 @@ export type UploadedImages = Record<string, Express.Multer.File[] | undefined>;
 export function ImageUpload(
   fields: string[],
   extra: Record<string, object> = {},
-  /** Extra file fields that take several files, with their maximum count. */
+  /** Extra file fields that take several files (or are optional), with their maximum count. */
   multiFileFields: Record<string, number> = {},
+  /** Fields the form marks required (default: the single-file fields when there are no others). */
+  required: string[] = Object.keys(multiFileFields).length > 0 ? [] : fields,
 ) {
   const uploads = [
     ...fields.map((name) => ({ name, maxCount: 1 })),
@@ -34,7 +36,7 @@ export function ImageUpload(
     ApiBody({
       schema: {
         type: 'object',
-        required: Object.keys(multiFileFields).length > 0 ? [] : fields,
+        required,
         properties: {
           ...Object.fromEntries(
             fields.map((name) => [name, { type: 'string', format: 'binary', description: 'JPEG, PNG or WebP' }]),

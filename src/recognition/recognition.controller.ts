@@ -1,9 +1,10 @@
 import { Body, Controller, HttpCode, Post, UploadedFiles } from '@nestjs/common';
 import { ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { Authenticated } from '../access/authenticated.decorator.js';
+import type { AuthUser } from '../access/auth-user.js';
+import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { ImageUpload, type UploadedImages } from './image-upload.js';
-import { DetectFacesDto, DetectFacesResponseDto, VerifyFacesResponseDto } from './recognition.dto.js';
+import { DetectFacesDto, DetectFacesResponseDto, VerifyFacesDto, VerifyFacesResponseDto } from './recognition.dto.js';
 import { RecognitionService } from './recognition.service.js';
 
 @ApiTags('recognition')
@@ -20,13 +21,25 @@ export class RecognitionController {
     return this.recognition.detect(files, body);
   }
 
-  /** Tells whether the largest faces of two images are the same person, with the distance and threshold. */
+  /**
+   * Tells whether the largest faces of two images are the same person (or image_a and an enrolled person, with
+   * `employee_id`), with the distance and threshold.
+   */
   @Post('verify')
   @HttpCode(200)
   @Authenticated({ permission: Permission.RecognitionUse })
-  @ImageUpload(['image_a', 'image_b'])
+  @ImageUpload(
+    ['image_a'],
+    { employee_id: { type: 'string', format: 'uuid', description: 'Instead of image_b' } },
+    { image_b: 1 },
+    ['image_a'],
+  )
   @ApiUnprocessableEntityResponse({ description: 'no_face_detected: details.field names the image' })
-  verifyFaces(@UploadedFiles() files: UploadedImages): Promise<VerifyFacesResponseDto> {
-    return this.recognition.verify(files);
+  verifyFaces(
+    @CurrentUser() user: AuthUser,
+    @UploadedFiles() files: UploadedImages,
+    @Body() body: VerifyFacesDto,
+  ): Promise<VerifyFacesResponseDto> {
+    return this.recognition.verify(user, files, body);
   }
 }

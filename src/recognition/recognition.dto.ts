@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNumber, Max, Min } from 'class-validator';
+import { IsNumber, IsUUID, Max, Min } from 'class-validator';
 import { Optional } from '../common/optional.js';
 import type { MatchQuality } from './match-decision.js';
 import type { AnalysedFace } from './recognition-engine.js';
@@ -13,6 +13,13 @@ export class DetectFacesDto {
   @Min(0)
   @Max(1)
   min_confidence?: number;
+}
+
+export class VerifyFacesDto {
+  /** Compare image_a with this person's enrolled faces instead of with image_b. */
+  @Optional()
+  @IsUUID()
+  employee_id?: string;
 }
 
 export class PointDto {
@@ -83,7 +90,8 @@ export class FaceBoxDto {
 
 export class VerifiedFacesDto {
   a: FaceBoxDto;
-  b: FaceBoxDto;
+  /** Null when comparing with an enrolled person. */
+  b: FaceBoxDto | null;
 }
 
 export class VerifyFacesResponseDto {
@@ -99,6 +107,8 @@ export class VerifyFacesResponseDto {
   @ApiProperty({ enum: ['excellent', 'good', 'fair', 'poor'], enumName: 'MatchQuality' })
   match_quality: MatchQuality;
   faces: VerifiedFacesDto;
+  /** The person compared with, when `employee_id` was given. */
+  employee_id?: string;
   processing_time_ms: number;
 }
 

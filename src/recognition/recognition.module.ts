@@ -5,11 +5,12 @@ import { ModelsController } from './models.controller.js';
 import { RecognitionEngine } from './recognition-engine.js';
 import { RecognitionController } from './recognition.controller.js';
 import { RecognitionService } from './recognition.service.js';
+import { ReferenceFaces } from './reference-faces.js';
 
 @Module({
   controllers: [RecognitionController, ModelsController],
-  providers: [FaceModels, RecognitionEngine, RecognitionService],
-  exports: [FaceModels, RecognitionEngine],
+  providers: [FaceModels, RecognitionEngine, RecognitionService, ReferenceFaces],
+  exports: [FaceModels, RecognitionEngine, ReferenceFaces],
 })
 export class RecognitionModule implements OnModuleInit {
   constructor(

@@ -1,13 +1,16 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import type { AuthUser } from '../access/auth-user.js';
 import { ApiError } from '../common/api-error.js';
 import { asApiError, requireImage, type UploadedImages } from './image-upload.js';
 import { decideMatch, euclideanDistance } from './match-decision.js';
 import { type AnalysedFace, type ImageAnalysis, RecognitionEngine } from './recognition-engine.js';
+import { ReferenceFaces } from './reference-faces.js';
 import {
   type DetectFacesDto,
   type DetectFacesResponseDto,
   roundBox,
   toDetectedFaceDto,
+  type VerifyFacesDto,
   type VerifyFacesResponseDto,
 } from './recognition.dto.js';
 
@@ -20,7 +23,10 @@ const NO_FACE_SUGGESTIONS = [
 /** Detection and 1:1 verification over uploaded images. */
 @Injectable()
 export class RecognitionService {
-  constructor(private readonly engine: RecognitionEngine) {}
+  constructor(
+    private readonly engine: RecognitionEngine,
+    private readonly references: ReferenceFaces,
+  ) {}
 
   async detect(files: UploadedImages | undefined, input: DetectFacesDto): Promise<DetectFacesResponseDto> {
     const started = performance.now();
@@ -33,8 +39,16 @@ export class RecognitionService {
     };
   }
 
-  /** Compares the largest face of each image. */
-  async verify(files: UploadedImages | undefined): Promise<VerifyFacesResponseDto> {
+  /**
+   * Compares the largest face of image_a with the largest face of image_b, or, given `employee_id`, with that
+   * person's enrolled templates (the closest one decides).
+   */
+  async verify(
+    caller: AuthUser,
+    files: UploadedImages | undefined,
+    input: VerifyFacesDto,
+  ): Promise<VerifyFacesResponseDto> {
+    if (input.employee_id) return this.verifyAgainstPerson(caller, files, input.employee_id);
     const started = performance.now();
     const [a, b] = await Promise.all([
       this.analyse(files, 'image_a', { embed: true }),
@@ -49,6 +63,39 @@ export class RecognitionService {
     return {
       ...decision,
       faces: { a: { bbox: roundBox(faceA.bbox) }, b: { bbox: roundBox(faceB.bbox) } },
+      processing_time_ms: elapsed(started),
+    };
+  }
+
+  private async verifyAgainstPerson(
+    caller: AuthUser,
+    files: UploadedImages | undefined,
+    employeeId: string,
+  ): Promise<VerifyFacesResponseDto> {
+    const started = performance.now();
+    if (files?.image_b?.length) {
+      throw ApiError.badRequest('validation_error', 'Send image_b or employee_id, not both', [
+        { field: 'employee_id', errors: ['employee_id and image_b exclude each other'] },
+      ]);
+    }
+    const references = await this.references.find(caller.organizationId, employeeId);
+    if (references === null) throw ApiError.notFound('Employee');
+    if (references.length === 0) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'not_enrolled',
+        'The person has no enrolled face to compare with',
+        {
+          employee_id: employeeId,
+        },
+      );
+    }
+    const face = largestFace(await this.analyse(files, 'image_a', { embed: true }), 'image_a');
+    const distance = Math.min(...references.map((reference) => euclideanDistance(face.embedding!, reference)));
+    return {
+      ...decideMatch(distance, this.engine.embeddingModel.threshold),
+      faces: { a: { bbox: roundBox(face.bbox) }, b: null },
+      employee_id: employeeId,
       processing_time_ms: elapsed(started),
     };
   }

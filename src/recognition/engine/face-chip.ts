@@ -173,7 +173,8 @@ export function similarityChipMap(landmarks: FaceLandmarks, template: PointTempl
  * Where BlazeFace puts the eyes, nose tip and mouth centre on dlib's own 150x150 chips: the mean over the 55 chips of
  * dlib's examples/johns (made by dlib's 5-point alignment). Fitting a face's landmarks onto these points frames the
  * face the way the network was trained; on LFW View 1 it beat the eyes-and-mouth formula of `dlibChipMap` (98.6% vs
- * 98.2% test accuracy without flipping, both with BlazeFace landmarks).
+ * 98.2% test accuracy without flipping, both with BlazeFace landmarks). Measured with BlazeFaceDetector's current
+ * settings: re-measure when the detector changes. scripts/models/manifest.mjs repeats these points.
  */
 export const DLIB_POINT_TEMPLATE: PointTemplate = {
   left_eye: { x: 45.74, y: 46.59 },
