@@ -58,8 +58,14 @@ export const MODELS = [
       color_order: 'RGB',
       scale: 'raw 0-255 (the graph subtracts mean RGB 122.782, 117.001, 104.298 and divides by 255)',
       alignment:
-        'dlib-style 150x150 chip: size = mean distance(eye, mouth centre) / 0.45, centroid of (eyes, mouth centre) ' +
-        'at (75, 64.5), eyes level',
+        'similarity fit (least squares) of the eye centres, nose tip and mouth centre onto template_points (150x150 ' +
+        'chip pixels, measured on dlib chips); the descriptor of the mirrored chip is added before normalising',
+      template_points: {
+        left_eye: [45.74, 46.59],
+        right_eye: [100.51, 47.31],
+        nose: [73.53, 77.97],
+        mouth_centre: [72.84, 107.51],
+      },
     },
     outputs: [{ name: 'descriptor', shape: ['batch', 128], description: 'raw dlib descriptor; L2-normalise it' }],
     metric: 'euclidean_l2_normalized',
