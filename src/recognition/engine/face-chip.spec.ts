@@ -87,6 +87,31 @@ void describe(warpAffine.name, () => {
   });
 });
 
+void describe(`${warpAffine.name} without rotation`, () => {
+  void it('gives the same pixels as the general path, shrinking and enlarging, partly outside', () => {
+    const width = 37;
+    const height = 23;
+    const data = new Uint8Array(width * height * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 251;
+    const image: RgbImage = { width, height, data };
+    for (const [scale, k] of [
+      [2.7, 3],
+      [0.4, 1],
+    ]) {
+      const aligned: AffineMap = { a: scale, b: 0, c: -3.3, d: 0, e: scale, f: 1.7 };
+      // A rotation too small to move any sample sends warpAffine down its general path.
+      const general: AffineMap = { ...aligned, b: 1e-300 };
+      const fast = new Float32Array(20 * 15 * 3);
+      const slow = new Float32Array(20 * 15 * 3);
+
+      warpAffine(image, aligned, 20, 15, fast, 0, k);
+      warpAffine(image, general, 20, 15, slow, 0, k);
+
+      for (let i = 0; i < fast.length; i++) assert.ok(Math.abs(fast[i] - slow[i]) < 1e-3, `value ${i}`);
+    }
+  });
+});
+
 void describe(dlibChipMap.name, () => {
   void it('levels the eyes, centres the face and sets its size for a rotated face', () => {
     const place = placeFace(0.5, 1.7, { x: 400, y: 300 });

@@ -31,6 +31,10 @@ export function warpAffine(
   supersample = 1,
 ): void {
   const k = Math.max(1, Math.min(4, Math.round(supersample)));
+  if (map.b === 0 && map.d === 0) {
+    warpAxisAligned(image, map, width, height, out, offset, k);
+    return;
+  }
   const weight = 1 / (k * k);
   const pixel = [0, 0, 0];
   for (let v = 0; v < height; v += 1) {
@@ -52,6 +56,75 @@ export function warpAffine(
       out[at] = r * weight;
       out[at + 1] = g * weight;
       out[at + 2] = b * weight;
+    }
+  }
+}
+
+interface Taps {
+  index: Int32Array;
+  weight: Float32Array;
+}
+
+/** Bilinear taps of each output position along one axis, k sub-samples averaged, taps outside [0, size) dropped. */
+function axisTaps(count: number, scale: number, shift: number, size: number, k: number): Taps[] {
+  const taps: Taps[] = [];
+  for (let o = 0; o < count; o += 1) {
+    const index: number[] = [];
+    const weight: number[] = [];
+    for (let s = 0; s < k; s += 1) {
+      const x = scale * (o + (s + 0.5) / k - 0.5) + shift;
+      const x0 = Math.floor(x);
+      const f = x - x0;
+      if (x0 >= 0 && x0 < size) {
+        index.push(x0);
+        weight.push((1 - f) / k);
+      }
+      if (x0 + 1 >= 0 && x0 + 1 < size && f > 0) {
+        index.push(x0 + 1);
+        weight.push(f / k);
+      }
+    }
+    taps.push({ index: Int32Array.from(index), weight: Float32Array.from(weight) });
+  }
+  return taps;
+}
+
+/** `warpAffine` for maps without rotation (letterbox, crops): separable, taps computed once per row and column. */
+function warpAxisAligned(
+  image: RgbImage,
+  map: AffineMap,
+  width: number,
+  height: number,
+  out: Float32Array,
+  offset: number,
+  k: number,
+): void {
+  const columns = axisTaps(width, map.a, map.c, image.width, k);
+  const rows = axisTaps(height, map.e, map.f, image.height, k);
+  const { data } = image;
+  const stride = image.width * 3;
+  for (let v = 0; v < height; v += 1) {
+    const row = rows[v];
+    for (let u = 0; u < width; u += 1) {
+      const column = columns[u];
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let j = 0; j < row.index.length; j += 1) {
+        const base = row.index[j] * stride;
+        const wy = row.weight[j];
+        for (let i = 0; i < column.index.length; i += 1) {
+          const at = base + column.index[i] * 3;
+          const w = wy * column.weight[i];
+          r += w * data[at];
+          g += w * data[at + 1];
+          b += w * data[at + 2];
+        }
+      }
+      const at = offset + (v * width + u) * 3;
+      out[at] = r;
+      out[at + 1] = g;
+      out[at + 2] = b;
     }
   }
 }
