@@ -42,7 +42,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     http: () => request(handle.app.getHttpServer()),
     async restart() {
-      await handle.app.close();
+      await handle.app.close().catch(() => undefined);
       handle.app = await boot(config);
     },
     async close() {
