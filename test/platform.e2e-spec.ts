@@ -132,3 +132,33 @@ describe('platform', () => {
     assert.ok(document.components.schemas.UserPageDto.properties.results, 'list schemas are documented');
   });
 });
+
+describe('CORS', () => {
+  let sut: TestApp;
+
+  before(async () => {
+    sut = await startTestApp({ CORS_ORIGINS: 'https://admin.example.com' });
+  });
+  after(() => sut.close());
+
+  it('answers preflights from allowed origins only', async () => {
+    const allowed = await sut
+      .http()
+      .options('/api/v1/auth/login')
+      .set('Origin', 'https://admin.example.com')
+      .set('Access-Control-Request-Method', 'POST');
+    assert.equal(allowed.headers['access-control-allow-origin'], 'https://admin.example.com');
+    const other = await sut
+      .http()
+      .options('/api/v1/auth/login')
+      .set('Origin', 'https://evil.example.com')
+      .set('Access-Control-Request-Method', 'POST');
+    assert.equal(other.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('sends Helmet security headers', async () => {
+    const response = await sut.http().get('/healthz');
+    assert.equal(response.headers['x-content-type-options'], 'nosniff');
+    assert.ok(response.headers['strict-transport-security']);
+  });
+});
