@@ -2,8 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, MaxLength, ValidateIf } from 'class-validator';
 import type { Permission } from '../access/permissions.js';
 import { IsAcceptablePassword } from '../users/password-policy.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { trim } from '../common/transforms.js';
 
 /** Log in with a username or an email address. */
 export class LoginDto {

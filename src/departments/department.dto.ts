@@ -3,8 +3,8 @@ import { IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateIf
 import { PageQuery } from '../common/pagination.js';
 import type { Department } from './department.entity.js';
 import { Optional } from '../common/optional.js';
+import { trim } from '../common/transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const upperTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
 export class CreateDepartmentDto {

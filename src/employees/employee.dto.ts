@@ -21,6 +21,7 @@ import { Optional } from '../common/optional.js';
 import { PageDto } from '../common/page.dto.js';
 import { PageQuery } from '../common/pagination.js';
 import type { EmergencyContact, Employee, EmployeeKind } from './employee.entity.js';
+import { trim, toBoolean } from '../common/transforms.js';
 
 export const EMPLOYEE_KINDS = ['employee', 'student'] as const satisfies readonly EmployeeKind[];
 export const GENDERS = ['male', 'female', 'other', 'undisclosed'] as const;
@@ -32,12 +33,10 @@ const CODE = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,49}$/;
 const PHONE = /^\+?\d{10,15}$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const lowerTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
 /** Drops the spaces, dots, dashes and brackets people type into phone numbers: `+1 (555) 010-9999` → `+15550109999`. */
 const compactPhone = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.replace(/[\s().-]/g, '') : value;
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 /** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30). */
 function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
@@ -254,7 +253,7 @@ export class DeleteEmployeeQuery {
    * Face photos, templates and search entries are erased on every delete.
    */
   @Optional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(toBoolean)
   @IsBoolean()
   erase?: boolean;
 }

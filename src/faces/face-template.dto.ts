@@ -4,8 +4,7 @@ import { IsBoolean } from 'class-validator';
 import { Optional } from '../common/optional.js';
 import { FACE_ANGLES } from './face-template.entity.js';
 import type { FaceTemplate } from './face-template.entity.js';
-
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+import { toBoolean } from '../common/transforms.js';
 
 export class EnrolFacesDto {
   /** Keep nothing when any photo fails (default: keep the good ones). */

@@ -4,8 +4,8 @@ import { IsIn, IsLatitude, IsLongitude, IsNumber, IsString, MaxLength, MinLength
 import { PageQuery } from '../common/pagination.js';
 import type { Location } from './location.entity.js';
 import { Optional } from '../common/optional.js';
+import { trim } from '../common/transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 export const LOCATION_TYPES = [
   'building',
   'floor',

@@ -15,8 +15,8 @@ import {
 import { PageQuery } from '../common/pagination.js';
 import type { Organization } from './organization.entity.js';
 import { Optional } from '../common/optional.js';
+import { trim } from '../common/transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const ORGANIZATION_TYPES = ['company', 'school', 'university', 'campus', 'government', 'other'] as const;
 export const SUBSCRIPTION_TIERS = ['free', 'basic', 'pro', 'enterprise'] as const;

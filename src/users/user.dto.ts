@@ -5,9 +5,7 @@ import { PageQuery } from '../common/pagination.js';
 import { IsAcceptablePassword } from './password-policy.js';
 import type { User } from './user.entity.js';
 import { Optional } from '../common/optional.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+import { trim, toBoolean } from '../common/transforms.js';
 
 export class CreateUserDto {
   /** 3-64 letters, digits, `_`, `.` or `-`; unique (case-insensitive). */
