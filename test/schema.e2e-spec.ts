@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import 'reflect-metadata';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { migrations } from '../migrations/index.js';
+import { createApp } from '../src/app/create-app.js';
+import { AppConfig } from '../src/config/app-config.js';
+import { MIGRATION_LOCK_KEY } from '../src/database/database.module.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { testDatabaseUrl } from './support/test-app.js';
 
@@ -63,6 +68,52 @@ describe('schema', () => {
         assert.deepEqual(columnDrift(pending.upQueries), []);
       } finally {
         await app.close();
+      }
+    },
+  );
+
+  it(
+    'migrates PostgreSQL under an advisory lock, so instances starting together wait for each other',
+    { skip: !testDatabaseUrl && 'set TEST_DATABASE_URL' },
+    async () => {
+      const name = `facegate_lock_${Date.now()}`;
+      const admin = new pg.Client({ connectionString: testDatabaseUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${name}`);
+      const url = new URL(testDatabaseUrl!);
+      url.pathname = `/${name}`;
+      const holder = new pg.Client({ connectionString: url.toString() });
+      await holder.connect();
+      const dataDir = mkdtempSync(join(tmpdir(), 'facegate-lock-'));
+      const config = AppConfig.fromEnvironment({
+        NODE_ENV: 'test',
+        DATA_DIR: dataDir,
+        DATABASE_URL: url.toString(),
+        ADMIN_PASSWORD: 'Lock-Pass-1',
+        LOG_LEVEL: 'error',
+      });
+      try {
+        // Another instance is migrating: it holds the lock.
+        await holder.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        let started = false;
+        const booting = createApp(config).then((app) => {
+          started = true;
+          return app;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const tables = await holder.query("SELECT 1 FROM information_schema.tables WHERE table_name = 'migrations'");
+        assert.equal(started, false, 'the instance waits while the lock is held');
+        assert.equal(tables.rowCount, 0, 'nothing was migrated meanwhile');
+        await holder.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+        const app = await booting;
+        const applied = await app.get(DataSource).query<unknown[]>('SELECT 1 FROM migrations');
+        assert.equal(applied.length, migrations.length);
+        await app.close();
+      } finally {
+        await holder.end();
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+        rmSync(dataDir, { recursive: true, force: true });
       }
     },
   );
