@@ -8,7 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { BLAZEFACE_MIN_CONFIDENCE, BlazeFaceDetector } from '../src/recognition/engine/blazeface-detector.js';
-import { DlibFaceEmbedder, descriptorDistance } from '../src/recognition/engine/dlib-face-embedder.js';
+import { DlibFaceEmbedder } from '../src/recognition/engine/dlib-face-embedder.js';
+import { euclideanDistance } from '../src/recognition/match-decision.js';
 import type { DetectedFace, RgbImage } from '../src/recognition/engine/face.types.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -107,7 +108,7 @@ class Runner {
     const out: number[] = [];
     for (const p of pairs) {
       const [a, b] = [(await this.embed(p.a)).descriptor, (await this.embed(p.b)).descriptor];
-      out.push(a && b ? descriptorDistance(a[pick], b[pick]) : Infinity);
+      out.push(a && b ? euclideanDistance(a[pick], b[pick]) : Infinity);
     }
     return out;
   }

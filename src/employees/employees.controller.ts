@@ -5,15 +5,8 @@ import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
 import type { PageOf } from '../common/pagination.js';
-import {
-  CreateEmployeeDto,
-  DeleteEmployeeQuery,
-  EmployeeDetailDto,
-  EmployeeDto,
-  EmployeeListDto,
-  EmployeeQuery,
-  UpdateEmployeeDto,
-} from './employee.dto.js';
+import { CreateEmployeeDto, DeleteEmployeeQuery, EmployeeQuery, UpdateEmployeeDto } from './employee.dto.js';
+import { EmployeeDetailDto, EmployeeDto, EmployeeListDto } from './employee-response.dto.js';
 import { EmployeesService } from './employees.service.js';
 
 @ApiTags('employees')

@@ -4,14 +4,13 @@ import { DataSource, type EntityManager, In, Repository, type SelectQueryBuilder
 import { Department } from '../departments/department.entity.js';
 import { escapeLike } from '../common/escape-like.js';
 import { PageOf } from '../common/pagination.js';
+import type { EmployeeOrdering, EmployeeQuery } from './employee.dto.js';
 import type {
   DepartmentFacetDto,
   DepartmentSummaryDto,
   EmployeeFacetsDto,
-  EmployeeOrdering,
-  EmployeeQuery,
   EnrolmentSummaryDto,
-} from './employee.dto.js';
+} from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
 
 type Filters = Pick<EmployeeQuery, 'department' | 'kind' | 'is_active' | 'search'>;

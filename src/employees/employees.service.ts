@@ -10,13 +10,15 @@ import { employeeCodePrefix, employeeCodeYear, formatEmployeeCode } from './empl
 import {
   applyEmployeeInput,
   type CreateEmployeeDto,
+  type EmployeeQuery,
+  type UpdateEmployeeDto,
+} from './employee.dto.js';
+import {
   type DepartmentSummaryDto,
   type EmployeeDetailDto,
   type EmployeeDto,
-  type EmployeeQuery,
   toEmployeeDto,
-  type UpdateEmployeeDto,
-} from './employee.dto.js';
+} from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
 import { EmployeesRepository } from './employees.repository.js';
 

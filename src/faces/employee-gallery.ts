@@ -90,7 +90,7 @@ export class EmployeeGallery implements OnApplicationBootstrap {
     return index.searchOwners(query, k, allowed ? { ownerFilter: allowed } : {});
   }
 
-  /** How many templates of a person are searchable (for tests and health). */
+  /** Whether a template is searchable (for tests). */
   has(organizationId: string, templateId: string): boolean {
     return this.indexes.find(organizationId, 'employees')?.has(templateId) ?? false;
   }

@@ -4,7 +4,7 @@ import type { AuthUser } from '../access/auth-user.js';
 import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
 import { decideMatch, similarityToDistance } from '../recognition/match-decision.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
-import { toDetectedFaceDto } from '../recognition/recognition.dto.js';
+import { round4, toDetectedFaceDto } from '../recognition/recognition.dto.js';
 import { EmployeeGallery } from './employee-gallery.js';
 import { assignFacesToPeople, type Candidate } from './face-assignment.js';
 import type {
@@ -151,5 +151,3 @@ export class IdentificationService {
     );
   }
 }
-
-const round4 = (value: number) => Math.round(value * 10000) / 10000;

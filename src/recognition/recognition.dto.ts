@@ -159,5 +159,5 @@ export function toDetectedFaceDto(face: AnalysedFace): DetectedFaceDto {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
-const round4 = (value: number) => Math.round(value * 10000) / 10000;
+export const round4 = (value: number) => Math.round(value * 10000) / 10000;
 export const roundBox = (box: readonly number[]) => box.map(round1);

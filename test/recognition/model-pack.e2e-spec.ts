@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { BlazeFaceDetector } from '../../src/recognition/engine/blazeface-detector.js';
-import { descriptorDistance, DlibFaceEmbedder } from '../../src/recognition/engine/dlib-face-embedder.js';
+import { DlibFaceEmbedder } from '../../src/recognition/engine/dlib-face-embedder.js';
+import { euclideanDistance } from '../../src/recognition/match-decision.js';
 import type { DetectedFace, RgbImage } from '../../src/recognition/engine/face.types.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -96,9 +97,9 @@ void describe('default model pack', () => {
     );
     const threshold = embedder.defaultThreshold;
 
-    assert.ok(descriptorDistance(obama, obama2) < threshold);
-    assert.ok(descriptorDistance(biden, biden2) < threshold);
-    assert.ok(descriptorDistance(obama, biden) > threshold);
-    assert.ok(descriptorDistance(obama2, biden2) > threshold);
+    assert.ok(euclideanDistance(obama, obama2) < threshold);
+    assert.ok(euclideanDistance(biden, biden2) < threshold);
+    assert.ok(euclideanDistance(obama, biden) > threshold);
+    assert.ok(euclideanDistance(obama2, biden2) > threshold);
   });
 });

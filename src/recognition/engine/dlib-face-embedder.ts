@@ -87,10 +87,3 @@ export function normalise(v: Float32Array): Float32Array {
   if (norm > 0) for (let i = 0; i < v.length; i += 1) v[i] /= norm;
   return v;
 }
-
-/** Euclidean distance between two descriptors of the same length. */
-export function descriptorDistance(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i += 1) sum += (a[i] - b[i]) ** 2;
-  return Math.sqrt(sum);
-}
