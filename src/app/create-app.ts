@@ -15,7 +15,9 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
     bodyParser: false,
   });
-  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  // X-Forwarded-For is believed only from proxies the deployment names: otherwise any client could pick the
+  // address that login throttling and the audit trail see.
+  app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } }));
   app.useBodyParser('json', { limit: '1mb' });

@@ -1,8 +1,9 @@
-import { Type } from 'class-transformer';
-import { IsDate, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsDate, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { AuditLog } from './audit-log.entity.js';
 import { Optional } from '../common/optional.js';
+import { toBoolean } from '../common/transforms.js';
 
 export class AuditLogQuery extends PageQuery {
   /** e.g. `user.created`, `auth.login`, `auth.login_failed`. */
@@ -14,6 +15,15 @@ export class AuditLogQuery extends PageQuery {
   @Optional()
   @IsUUID()
   user_id?: string;
+
+  /**
+   * Super admins only: every organisation's trail and installation-wide events (such as failed logins of unknown
+   * names), instead of the organisation acted in.
+   */
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  all_organizations?: boolean;
 
   @Optional()
   @IsString()

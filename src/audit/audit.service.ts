@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
+import { ApiError } from '../common/api-error.js';
 import { PageOf } from '../common/pagination.js';
 import { requestContext } from '../common/request-context.js';
 import { AuditLog } from './audit-log.entity.js';
@@ -45,11 +46,13 @@ export class AuditService {
   }
 
   async list(caller: AuthUser, query: AuditLogQuery): Promise<PageOf<AuditLogDto>> {
-    const builder = this.logs
-      .createQueryBuilder('log')
-      .where('log.organization_id = :organizationId', { organizationId: caller.organizationId })
-      .orderBy('log.created_at', 'DESC')
-      .addOrderBy('log.id', 'DESC');
+    if (query.all_organizations && !caller.isSuperAdmin) {
+      throw ApiError.forbidden("Only a super admin may read every organisation's trail");
+    }
+    const builder = this.logs.createQueryBuilder('log').orderBy('log.created_at', 'DESC').addOrderBy('log.id', 'DESC');
+    if (!query.all_organizations) {
+      builder.where('log.organization_id = :organizationId', { organizationId: caller.organizationId });
+    }
     if (query.action) builder.andWhere('log.action = :action', { action: query.action });
     if (query.user_id) builder.andWhere('log.user_id = :userId', { userId: query.user_id });
     if (query.entity_type) builder.andWhere('log.entity_type = :entityType', { entityType: query.entity_type });

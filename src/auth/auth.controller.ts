@@ -13,14 +13,21 @@ import {
   TokenPairDto,
 } from './auth.dto.js';
 import { AuthService } from './auth.service.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { SessionFamily } from './session-family.decorator.js';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly resets: PasswordResetService,
+  ) {}
 
-  /** Logs in with a username or email and a password; 5 failures a minute per address lock the name out briefly. */
+  /**
+   * Logs in with a username or email and a password. 5 failed attempts a minute per account (whichever name is
+   * typed) or 20 per client address answer 429 with Retry-After until the minute is over.
+   */
   @Post('login')
   @HttpCode(200)
   @Public()
@@ -52,10 +59,11 @@ export class AuthController {
     return this.auth.me(user);
   }
 
-  /** Changes the caller's password and ends their other logins. */
+  /** Changes the caller's password and ends their other logins; 5 wrong old passwords a minute answer 429. */
   @Post('change-password')
   @HttpCode(200)
   @Authenticated()
+  @ApiTooManyRequestsResponse({ description: 'Too many wrong old passwords; see Retry-After' })
   changePassword(
     @CurrentUser() user: AuthUser,
     @SessionFamily() familyId: string | undefined,
@@ -64,12 +72,16 @@ export class AuthController {
     return this.auth.changePassword(user, familyId, body);
   }
 
-  /** Mails a reset token if the address belongs to an active account; the answer is the same either way. */
+  /**
+   * Mails a reset token if the address belongs to an active account; the answer is the same either way. At most 3
+   * requests per address and 10 per client in 15 minutes.
+   */
   @Post('forgot-password')
   @HttpCode(200)
   @Public()
+  @ApiTooManyRequestsResponse({ description: 'Too many reset requests; see Retry-After' })
   forgotPassword(@Body() body: ForgotPasswordDto): Promise<StatusDto> {
-    return this.auth.forgotPassword(body.email);
+    return this.resets.forgotPassword(body.email);
   }
 
   /** Sets a new password with a reset token; every session of the account ends. */
@@ -77,6 +89,6 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   resetPassword(@Body() body: ResetPasswordDto): Promise<StatusDto> {
-    return this.auth.resetPassword(body);
+    return this.resets.resetPassword(body);
   }
 }

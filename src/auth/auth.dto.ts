@@ -92,4 +92,6 @@ export interface AccessTokenPayload {
   ver: number;
   /** The refresh-token family (login) this access token belongs to. */
   fam: string;
+  /** Expiry (seconds since the epoch); tokens without one are refused. */
+  exp?: number;
 }

@@ -7,20 +7,21 @@ import { AppConfig } from '../config/app-config.js';
 import { MailModule } from '../mail/mail.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { AccessGuard } from './access.guard.js';
+import { AttemptThrottle } from './attempt-throttle.js';
 import { AccessTokenStrategy } from './access-token.strategy.js';
 import { AuthUserResolver } from './auth-user.resolver.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { LoginAttempt } from './login-attempt.entity.js';
-import { LoginThrottle } from './login-throttle.js';
+import { PasswordResetService } from './password-reset.service.js';
 import { PasswordResetToken } from './password-reset-token.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { SessionTokens } from './session-tokens.js';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([RefreshToken, PasswordResetToken, LoginAttempt]),
+    TypeOrmModule.forFeature([RefreshToken, PasswordResetToken]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
@@ -33,12 +34,14 @@ import { SessionTokens } from './session-tokens.js';
     UsersModule,
     RolesModule,
     MailModule,
+    SessionsModule,
   ],
   controllers: [AuthController],
   providers: [
     AuthService,
     SessionTokens,
-    LoginThrottle,
+    AttemptThrottle,
+    PasswordResetService,
     AuthUserResolver,
     AccessTokenStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { AccessInvalidation } from '../sessions/access-invalidation.js';
 import type { User } from '../users/user.entity.js';
 import type { AccessTokenPayload } from './auth.dto.js';
 import { RefreshToken } from './refresh-token.entity.js';
@@ -21,6 +22,7 @@ export class SessionTokens {
   constructor(
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    private readonly invalidation: AccessInvalidation,
   ) {}
 
   get accessTokenTtl(): number {
@@ -59,17 +61,21 @@ export class SessionTokens {
     return { token, familyId };
   }
 
+  /** Ends one login: its refresh tokens stop working, and its access tokens once the transaction commits. */
   async revokeFamily(manager: EntityManager, familyId: string): Promise<void> {
     await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
       familyId,
     ]);
+    await this.invalidation.announce(manager, { familyId });
   }
 
+  /** Ends every login of the user but `exceptFamilyId`, refresh and access tokens alike. */
   async revokeAllOfUser(manager: EntityManager, userId: string, exceptFamilyId?: string): Promise<void> {
     await manager.query(
       `UPDATE refresh_tokens SET revoked_at = now()
        WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR family_id <> $2::uuid)`,
       [userId, exceptFamilyId ?? null],
     );
+    await this.invalidation.announce(manager, { userId });
   }
 }

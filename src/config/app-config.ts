@@ -60,6 +60,13 @@ class EnvironmentVariables {
   @IsString()
   CORS_ORIGINS: string = '';
 
+  /** Which proxies may set X-Forwarded-For: none by default; a hop count, or addresses/subnets/names. */
+  @IsString()
+  @Matches(/^(?!true$)(|false|\d{1,2}|[\w.:/]+(\s*,\s*[\w.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be empty/false, a hop count, or a comma-separated list of addresses or subnets',
+  })
+  TRUST_PROXY: string = '';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -103,6 +110,8 @@ export class AppConfig {
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
   readonly corsOrigins: string[];
+  /** Express's `trust proxy`: false (the default: the socket address is the client), a hop count, or a list. */
+  readonly trustProxy: false | number | string;
   /** Extra models (YuNet, MiniFASNet) are looked for here first, then in the built-in pack. */
   readonly modelsDir: string;
   readonly builtInModelsDir = BUILT_IN_MODELS_DIR;
@@ -123,6 +132,9 @@ export class AppConfig {
     this.corsOrigins = vars.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean);
+    const trustProxy = vars.TRUST_PROXY.trim();
+    this.trustProxy =
+      trustProxy === '' || trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy;
     this.modelsDir = resolve(vars.MODELS_DIR ?? BUILT_IN_MODELS_DIR);
     this.smtpUrl = vars.SMTP_URL;
     this.mailFrom = vars.MAIL_FROM;

@@ -1,5 +1,5 @@
 import { AuditLog } from '../audit/audit-log.entity.js';
-import { LoginAttempt } from '../auth/login-attempt.entity.js';
+import { ThrottleCounter } from '../auth/throttle-counter.entity.js';
 import { PasswordResetToken } from '../auth/password-reset-token.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { Department } from '../departments/department.entity.js';
@@ -23,7 +23,7 @@ export const entities = [
   FaceTemplate,
   Job,
   Location,
-  LoginAttempt,
+  ThrottleCounter,
   Organization,
   PasswordResetToken,
   RefreshToken,

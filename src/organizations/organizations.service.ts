@@ -6,6 +6,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { escapeLike } from '../common/escape-like.js';
 import { PageOf } from '../common/pagination.js';
+import { AccessInvalidation } from '../sessions/access-invalidation.js';
 import {
   type CreateOrganizationDto,
   type OrganizationDto,
@@ -22,6 +23,7 @@ export class OrganizationsService {
     @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly invalidation: AccessInvalidation,
   ) {}
 
   async list(caller: AuthUser, query: OrganizationQuery): Promise<PageOf<OrganizationDto>> {
@@ -73,6 +75,7 @@ export class OrganizationsService {
     if (input.is_active !== undefined) organization.isActive = input.is_active;
     return this.dataSource.transaction(async (manager) => {
       const saved = await manager.getRepository(Organization).save(organization);
+      await this.invalidation.announce(manager, { organizationId: id });
       await this.audit.record(
         {
           action: 'organization.updated',

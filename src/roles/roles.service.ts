@@ -7,6 +7,7 @@ import { isPermission, type Permission } from '../access/permissions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { PageOf, type PageQuery } from '../common/pagination.js';
+import { AccessInvalidation } from '../sessions/access-invalidation.js';
 import type { CreateRoleDto, RoleDto, UpdateRoleDto } from './role.dto.js';
 import { Role } from './role.entity.js';
 
@@ -17,6 +18,7 @@ export class RolesService {
     @InjectRepository(Role) private readonly roles: Repository<Role>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly invalidation: AccessInvalidation,
   ) {}
 
   /** The permissions of a role name in an organisation; empty when the role does not exist (any more). */
@@ -93,6 +95,7 @@ export class RolesService {
     if (input.permissions !== undefined) role.permissions = input.permissions;
     return this.dataSource.transaction(async (manager) => {
       const saved = await manager.getRepository(Role).save(role);
+      await this.invalidation.announce(manager, { organizationId: role.organizationId });
       await this.audit.record(
         { action: 'role.updated', entityType: 'role', entityId: id, oldValues: before, newValues: input },
         manager,
@@ -110,6 +113,7 @@ export class RolesService {
     if (holders > 0) throw ApiError.conflict(`The role is assigned to ${holders} user(s); reassign them first`);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Role).delete({ id });
+      await this.invalidation.announce(manager, { organizationId: role.organizationId });
       await this.audit.record(
         { action: 'role.deleted', entityType: 'role', entityId: id, oldValues: toRoleDto(role) },
         manager,

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { escapeLike } from '../common/escape-like.js';
 import { PageOf } from '../common/pagination.js';
 import { RolesService } from '../roles/roles.service.js';
+import { AccessInvalidation } from '../sessions/access-invalidation.js';
 import { PasswordHasher } from './password-hasher.js';
+import { assertPasswordFits } from './password-policy.js';
 import { type CreateUserDto, toUserDto, type UpdateUserDto, type UserDto, type UserQuery } from './user.dto.js';
 import { User } from './user.entity.js';
 
@@ -20,6 +22,7 @@ export class UsersService {
     private readonly roles: RolesService,
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
+    private readonly invalidation: AccessInvalidation,
   ) {}
 
   async list(caller: AuthUser, query: UserQuery): Promise<PageOf<UserDto>> {
@@ -71,10 +74,19 @@ export class UsersService {
     });
   }
 
+  /**
+   * Changes a user. Another user may be changed only by a caller who can do everything the target can (and a
+   * super admin only by a super admin); the last active super admin keeps their role and active flag.
+   */
   async update(caller: AuthUser, id: string, input: UpdateUserDto): Promise<UserDto> {
     const user = await this.findInOrganization(caller.organizationId, id);
+    await this.assertMayManage(caller, user);
     const before = toUserDto(user);
     const tokenVersion = user.tokenVersion;
+    const losesSuperAdmin =
+      user.role === 'super_admin' &&
+      user.isActive &&
+      ((input.role !== undefined && input.role !== user.role) || input.is_active === false);
     if (input.role !== undefined && input.role !== user.role) {
       await this.roles.assertAssignable(caller, user.organizationId, input.role);
       this.assertNotSelf(caller, user, 'change your own role');
@@ -92,17 +104,24 @@ export class UsersService {
       user.tokenVersion += 1;
     }
     if (input.password !== undefined) {
+      this.assertNotSelf(caller, user, 'set your own password here; use POST /auth/change-password');
+      assertPasswordFits(input.password, { username: user.username, email: user.email });
       user.passwordHash = await this.hasher.hash(input.password);
       user.tokenVersion += 1;
     }
     return this.dataSource.transaction(async (manager) => {
+      if (losesSuperAdmin) await this.assertNotLastSuperAdmin(manager);
       const saved = await manager.getRepository(User).save(user);
       if (saved.tokenVersion !== tokenVersion) {
-        // Role, activation or password changed: every session of the user ends now.
+        // Role, activation or password changed: every session of the user ends now, and so do reset tokens.
         await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [
           user.id,
         ]);
+        await manager.query('UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [
+          user.id,
+        ]);
       }
+      await this.invalidation.announce(manager, { userId: user.id });
       const after = toUserDto(saved);
       await this.audit.record(
         { action: 'user.updated', entityType: 'user', entityId: id, oldValues: before, newValues: input },
@@ -136,6 +155,33 @@ export class UsersService {
   private async assertOrganizationExists(organizationId: string): Promise<void> {
     const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM organizations WHERE id = $1', [organizationId]);
     if (rows.length === 0) throw ApiError.notFound('Organization');
+  }
+
+  /** The caller may change another user only if the target's permissions are a subset of the caller's. */
+  private async assertMayManage(caller: AuthUser, target: User): Promise<void> {
+    if (caller.id === target.id) return;
+    if (target.role === 'super_admin' && !caller.isSuperAdmin) {
+      throw ApiError.forbidden('Only a super admin may change a super admin');
+    }
+    const held = await this.roles.permissionsOf(target.organizationId, target.role);
+    const beyond = [...held].filter((permission) => !caller.permissions.has(permission));
+    if (beyond.length > 0) {
+      throw ApiError.forbidden(
+        `You cannot change this user: their role has permissions you lack (${beyond.join(', ')})`,
+      );
+    }
+  }
+
+  /** Locks the active super admins, so two requests cannot each remove one of the last two. */
+  private async assertNotLastSuperAdmin(manager: EntityManager): Promise<void> {
+    const active = await manager.query<{ id: string }[]>(
+      "SELECT id FROM users WHERE role = 'super_admin' AND is_active ORDER BY id FOR UPDATE",
+    );
+    if (active.length <= 1) {
+      throw ApiError.conflict('This is the last active super admin: make another super admin first', [
+        { field: 'role', errors: ['the installation needs at least one active super admin'] },
+      ]);
+    }
   }
 
   private assertNotSelf(caller: AuthUser, user: User, what: string): void {
