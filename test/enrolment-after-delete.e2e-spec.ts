@@ -9,7 +9,7 @@ import { RecognitionEngine } from '../src/recognition/recognition-engine.js';
 import { PhotoStore } from '../src/storage/photo-store.js';
 import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
 import { expectStatus, type Json } from './support/api-calls.js';
-import { createPerson } from './support/people.js';
+import { createPerson, identify } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
@@ -184,6 +184,53 @@ describe('enrolment jobs of a deleted person', () => {
       }
     });
   }
+});
+
+describe('reindex of a deleted person', () => {
+  let sut: TestApp;
+  let admin: Session;
+
+  before(async () => {
+    sut = await startTestApp({ MODELS_DIR: sharedModelsDir });
+    admin = await loginAsAdmin(sut);
+  });
+  after(() => sut.close());
+
+  it('does not put back into search a template erased while it was being re-embedded', async () => {
+    const person = await createPerson(sut, admin, 'Reindexed');
+    const enrolled = expectStatus(
+      await sut
+        .http()
+        .post(`/api/v1/employees/${person}/faces?wait=true`)
+        .set(bearer(admin))
+        .attach('front', readFileSync(facePath(...PHOTO)), 'front.jpg'),
+      201,
+    );
+    const templateId = String((enrolled.accepted as Json[])[0].id);
+    await sut.app.get(DataSource).query(`UPDATE face_templates SET model_version = 'old' WHERE id = $1`, [templateId]);
+    const engine = sut.app.get(RecognitionEngine);
+    const analyse = engine.analyse.bind(engine);
+    const entered = gate();
+    const proceed = gate();
+    engine.analyse = async (...args) => {
+      entered.open();
+      await proceed.opened;
+      return analyse(...args);
+    };
+    try {
+      const job = expectStatus(await sut.http().post('/api/v1/recognition/reindex').set(bearer(admin)), 202);
+      await entered.opened;
+      expectStatus(await sut.http().delete(`/api/v1/employees/${person}`).set(bearer(admin)), 204);
+      proceed.open();
+      await sut.app.get(JobQueue).waitFor(String(job.id), 60_000);
+      assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, templateId), false);
+      const search = await identify(sut, admin, PHOTO);
+      assert.notEqual(search.body.faces[0].person?.id, person, 'a deleted person is never identified');
+    } finally {
+      proceed.open();
+      engine.analyse = analyse;
+    }
+  });
 });
 
 /** Resolves once a session of the app's database waits for a row lock (PostgreSQL only). */
