@@ -28,6 +28,15 @@ export class EmployeesRepository {
     return this.employees.findOneBy({ id, organizationId });
   }
 
+  /** Locks the person's row FOR UPDATE until the caller's transaction ends; null when it is gone (or soft-deleted). */
+  lockInOrganization(manager: EntityManager, organizationId: string, id: string): Promise<Employee | null> {
+    return manager.getRepository(Employee).findOne({
+      select: { id: true },
+      where: { id, organizationId },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
   findByUser(organizationId: string, userId: string): Promise<Employee | null> {
     return this.employees.findOneBy({ userId, organizationId });
   }

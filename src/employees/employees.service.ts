@@ -97,15 +97,19 @@ export class EmployeesService {
   }
 
   /**
-   * Deletes the person and erases their biometric data (templates, photos, thumbnails, index entries) in one
-   * transaction; files and index entries go once it has committed. With `erase`, the row itself is removed too.
+   * Deletes the person and erases their biometric data (templates, photos, thumbnails, index entries, enrolment
+   * jobs not yet started) in one transaction; files and index entries go once it has committed. With `erase`, the
+   * row itself is removed too.
    */
   async remove(caller: AuthUser, id: string, erase: boolean): Promise<void> {
     const employee = await this.findOwned(caller, id);
     const before = toEmployeeDto(employee, await this.departmentOf(employee));
     const organizationId = caller.organizationId;
-    const files = await this.dataSource.transaction(async (manager) => {
-      const erased = await this.faces.eraseInTransaction(manager, organizationId, id);
+    const erased = await this.dataSource.transaction(async (manager) => {
+      // The row lock orders this deletion against enrolment jobs saving templates for the person (they take
+      // the row FOR SHARE and re-check it), and against a concurrent deletion of the same person.
+      if (!(await this.employees.lockInOrganization(manager, organizationId, id))) throw ApiError.notFound('Employee');
+      const faces = await this.faces.eraseInTransaction(manager, organizationId, id);
       if (erase) await manager.getRepository(Employee).delete({ id, organizationId });
       else await manager.getRepository(Employee).softDelete({ id, organizationId });
       await this.audit.record(
@@ -114,13 +118,13 @@ export class EmployeesService {
           entityType: 'employee',
           entityId: id,
           oldValues: erase ? { id, code: employee.code } : before,
-          newValues: { face_files_erased: erased.length },
+          newValues: { face_files_erased: faces.files.length, enrolment_jobs_cancelled: faces.cancelledJobs },
         },
         manager,
       );
-      return erased;
+      return faces;
     });
-    await this.faces.afterErase(organizationId, id, files);
+    await this.faces.afterErase(organizationId, id, erased);
   }
 
   private async findOwned(caller: AuthUser, id: string): Promise<Employee> {

@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { JobFailure, JobQueue, JobType } from '../jobs/job-queue.js';
+import { Employee } from '../employees/employee.entity.js';
+import { JobCancelled, JobFailure, JobQueue, JobType } from '../jobs/job-queue.js';
 import { ENROLMENT_QUALITY_THRESHOLDS, type QualityThresholds } from '../recognition/engine/face-quality.js';
 import { ImageError } from '../recognition/engine/image-errors.js';
 import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
@@ -21,6 +22,12 @@ export interface EnrolmentPayload {
   checkLiveness: boolean;
   photos: { label: string; angle: FaceAngle; stagedKey: string }[];
 }
+
+/** Why an enrolment job of a deleted person ends `cancelled` and stores nothing. */
+export const PERSON_DELETED = {
+  error: 'person_deleted',
+  message: 'The person was deleted before their photos were enrolled; nothing was stored',
+} as const;
 
 interface AcceptedFace {
   label: string;
@@ -66,6 +73,11 @@ export class FaceEnrolment implements OnModuleInit {
 
   private async run(payload: EnrolmentPayload): Promise<EnrolmentResultDto> {
     try {
+      // Cheap early exit only; what makes it race-free is the row lock in `save`.
+      const present = await this.dataSource
+        .getRepository(Employee)
+        .existsBy({ id: payload.employeeId, organizationId: payload.organizationId });
+      if (!present) throw personDeleted();
       const accepted: AcceptedFace[] = [];
       const rejected: RejectedPhotoDto[] = [];
       for (const photo of payload.photos) {
@@ -135,6 +147,7 @@ export class FaceEnrolment implements OnModuleInit {
     const stored: StoredPhoto[] = [];
     try {
       const templates = await this.dataSource.transaction(async (manager) => {
+        await lockPresentPerson(manager, organizationId, employeeId);
         const repository = manager.getRepository(FaceTemplate);
         const hasPrimary = await repository.existsBy({ employeeId, isPrimary: true });
         const saved: FaceTemplate[] = [];
@@ -180,6 +193,25 @@ export class FaceEnrolment implements OnModuleInit {
       throw error;
     }
   }
+}
+
+/**
+ * Locks the person's row (FOR SHARE) for the rest of the save transaction and checks that it is still there and
+ * not soft-deleted. Deleting a person takes the same row FOR UPDATE before it erases their templates, so the two
+ * serialise: a deletion that committed while this job was computing embeddings makes it store nothing, and one
+ * that comes later waits for this commit and then erases what was stored.
+ */
+async function lockPresentPerson(manager: EntityManager, organizationId: string, employeeId: string): Promise<void> {
+  const person = await manager.getRepository(Employee).findOne({
+    select: { id: true },
+    where: { id: employeeId, organizationId },
+    lock: { mode: 'pessimistic_read' },
+  });
+  if (!person) throw personDeleted();
+}
+
+function personDeleted(): JobCancelled {
+  return new JobCancelled(PERSON_DELETED.error, PERSON_DELETED.message);
 }
 
 /** 0-1: sharpness, discounted for turned or tilted heads. */

@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean } from 'class-validator';
 import { Optional } from '../common/optional.js';
+import { JOB_STATUSES } from '../jobs/job.entity.js';
 import { FACE_ANGLES } from './face-template.entity.js';
 import type { FaceTemplate } from './face-template.entity.js';
 import { toBoolean } from '../common/transforms.js';
@@ -66,7 +67,7 @@ export class EnrolmentResultDto {
 
 export class EnrolmentJobDto {
   job_id: string;
-  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed'] })
+  @ApiProperty({ enum: JOB_STATUSES, enumName: 'JobStatus' })
   status: string;
 }
 

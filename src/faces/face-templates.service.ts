@@ -13,7 +13,7 @@ import { PhotoStore } from '../storage/photo-store.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
 import { EmployeeGallery } from './employee-gallery.js';
 import { collectEnrolmentPhotos } from './enrolment-photos.js';
-import type { EnrolmentPayload } from './face-enrolment.js';
+import { type EnrolmentPayload, PERSON_DELETED } from './face-enrolment.js';
 import {
   type EnrolFacesDto,
   type EnrolmentJobDto,
@@ -25,6 +25,14 @@ import { bytesToEmbedding, FaceTemplate } from './face-template.entity.js';
 
 /** How long `?wait=true` waits for an enrolment before answering 202 anyway. */
 const WAIT_MS = 120_000;
+
+/** What erasing a person removed in the database; its files go in `afterErase`, once that has committed. */
+export interface ErasedFaces {
+  files: StoredFile[];
+  /** Staged uploads of the person's enrolment jobs cancelled before they started. */
+  stagedKeys: string[];
+  cancelledJobs: number;
+}
 
 export type EnrolmentAnswer =
   { status: HttpStatus.CREATED; body: EnrolmentResultDto } | { status: HttpStatus.ACCEPTED; body: EnrolmentJobDto };
@@ -66,6 +74,14 @@ export class FaceTemplatesService {
       const job = await this.queue.enqueue(JobType.EnrolFaces, caller.organizationId, payload, caller.id);
       if (!wait) return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: job.status } };
       const done = await this.queue.waitFor(job.id, WAIT_MS);
+      if (done.status === 'cancelled') {
+        throw new ApiError(
+          HttpStatus.NOT_FOUND,
+          done.error?.error ?? PERSON_DELETED.error,
+          done.error?.message ?? PERSON_DELETED.message,
+          { job_id: job.id },
+        );
+      }
       if (done.status === 'failed') {
         throw new ApiError(
           HttpStatus.UNPROCESSABLE_ENTITY,
@@ -160,17 +176,31 @@ export class FaceTemplatesService {
   }
 
   /**
-   * Erases every template and photo of a person inside the caller's transaction; call `afterErase` with the
-   * returned value once it has committed, to drop the files and the index entries.
+   * Erases every template and photo of a person inside the caller's transaction and cancels their enrolment jobs
+   * that have not started; call `afterErase` with the returned value once it has committed, to drop the files
+   * and the index entries. The caller must already hold the person's row lock (FOR UPDATE): a running enrolment
+   * locks that row before it saves, so its templates are either seen here or never written.
    */
-  async eraseInTransaction(manager: EntityManager, organizationId: string, employeeId: string): Promise<StoredFile[]> {
+  async eraseInTransaction(manager: EntityManager, organizationId: string, employeeId: string): Promise<ErasedFaces> {
     const templates = await manager.getRepository(FaceTemplate).findBy({ organizationId, employeeId });
-    return this.deleteTemplates(manager, templates);
+    const files = await this.deleteTemplates(manager, templates);
+    const cancelled = await this.queue.cancelQueued(
+      manager,
+      JobType.EnrolFaces,
+      organizationId,
+      { employeeId },
+      { ...PERSON_DELETED },
+    );
+    const stagedKeys = cancelled.flatMap((payload) =>
+      (payload as EnrolmentPayload).photos.map((photo) => photo.stagedKey),
+    );
+    return { files, stagedKeys, cancelledJobs: cancelled.length };
   }
 
-  async afterErase(organizationId: string, employeeId: string, files: StoredFile[]): Promise<void> {
+  async afterErase(organizationId: string, employeeId: string, erased: ErasedFaces): Promise<void> {
     this.gallery.removePerson(organizationId, employeeId);
-    await this.photos.discard(files);
+    await this.photos.discard(erased.files);
+    await Promise.all(erased.stagedKeys.map((key) => this.storage.remove(key)));
   }
 
   private async deleteTemplates(manager: EntityManager, templates: FaceTemplate[]): Promise<StoredFile[]> {

@@ -78,10 +78,12 @@ export class TemplateReindex implements OnModuleInit {
         result.failed.push({ template_id: template.id, error: 'no_face_detected' });
         continue;
       }
-      await templates.update(
+      const updated = await templates.update(
         { id: template.id },
         { embedding: embeddingToBytes(face.embedding), modelId: model.id, modelVersion: model.version },
       );
+      // Erased meanwhile (its person deleted): it must not come back into search.
+      if (!updated.affected) continue;
       this.gallery.add(organizationId, template.id, template.employeeId, face.embedding);
       result.reindexed += 1;
     }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
-import { Job } from './job.entity.js';
+import { type EntityManager, In, Repository } from 'typeorm';
+import { FINISHED_JOB_STATUSES, Job, type JobError } from './job.entity.js';
 
 /** A job type's work: gets the payload, returns the result (stored as JSON) or throws. */
 export type JobHandler = (payload: Record<string, unknown>, job: Job) => Promise<unknown>;
@@ -16,6 +16,12 @@ export class JobFailure extends Error {
     super(message);
   }
 }
+
+/**
+ * Thrown by a handler to end the job as `cancelled` instead of `failed`: the work no longer applies (its person
+ * was deleted) and nothing was stored. Same `{ error, message }` shape as a failure.
+ */
+export class JobCancelled extends JobFailure {}
 
 /** Names of the job types, one handler each. */
 export const JobType = {
@@ -73,10 +79,38 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
     return this.jobs.findOneBy({ id, organizationId });
   }
 
-  /** Resolves when the job has completed or failed (or after timeoutMs), with its latest row. */
+  /**
+   * Cancels, in the caller's transaction, the queued (not yet started) jobs of a type whose payload contains
+   * `match`, and returns their payloads so the caller can release what they hold once it commits. A job already
+   * running is left alone: its handler has to notice by itself (see `run`, which never starts a cancelled job).
+   */
+  async cancelQueued(
+    manager: EntityManager,
+    type: string,
+    organizationId: string,
+    match: Record<string, unknown>,
+    reason: JobError,
+  ): Promise<Record<string, unknown>[]> {
+    const cancelled = await manager
+      .createQueryBuilder()
+      .update(Job)
+      .set({ status: 'cancelled', error: () => 'CAST(:reason AS jsonb)', finishedAt: () => 'now()' })
+      .where('type = :type AND organization_id = :organizationId AND status = :queued', {
+        type,
+        organizationId,
+        queued: 'queued',
+        reason: JSON.stringify(reason),
+      })
+      .andWhere('payload @> CAST(:match AS jsonb)', { match: JSON.stringify(match) })
+      .returning(['payload'])
+      .execute();
+    return (cancelled.raw as { payload: Record<string, unknown> }[]).map((row) => row.payload);
+  }
+
+  /** Resolves when the job has finished (or after timeoutMs), with its latest row. */
   async waitFor(id: string, timeoutMs: number): Promise<Job> {
     const current = await this.jobs.findOneByOrFail({ id });
-    if (current.status === 'completed' || current.status === 'failed') return current;
+    if (FINISHED_JOB_STATUSES.includes(current.status)) return current;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, timeoutMs);
       const waiters = this.finished.get(id) ?? [];
@@ -111,13 +145,16 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(id: string): Promise<void> {
-    const job = await this.jobs.findOneBy({ id });
-    if (!job || job.status === 'completed' || job.status === 'failed') return;
-    const handler = this.handlers.get(job.type);
     const started = Date.now();
-    job.status = 'running';
-    job.startedAt = new Date();
-    await this.jobs.save(job);
+    // Claimed by a conditional update rather than read-then-save: a job cancelled after it was scheduled (see
+    // cancelQueued) must never start, and this row lock orders the claim against the cancelling transaction.
+    const claim = await this.jobs.update(
+      { id, status: In(['queued', 'running']) },
+      { status: 'running', startedAt: new Date() },
+    );
+    if (!claim.affected) return;
+    const job = await this.jobs.findOneByOrFail({ id });
+    const handler = this.handlers.get(job.type);
     try {
       if (!handler) throw new JobFailure('unknown_job_type', `No handler for job type ${job.type}`);
       job.result = ((await handler(job.payload, job)) ?? null) as Record<string, unknown> | null;
@@ -130,7 +167,7 @@ export class JobQueue implements OnApplicationBootstrap, OnModuleDestroy {
         error instanceof JobFailure
           ? { error: error.code, message: error.message, details: error.details }
           : { error: 'internal_error', message: 'The job failed unexpectedly' };
-      job.status = 'failed';
+      job.status = error instanceof JobCancelled ? 'cancelled' : 'failed';
     }
     job.finishedAt = new Date();
     job.processingTimeMs = Date.now() - started;

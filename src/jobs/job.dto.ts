@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Job } from './job.entity.js';
+import { JOB_STATUSES, type Job } from './job.entity.js';
 
 export class JobErrorDto {
   error: string;
@@ -10,11 +10,12 @@ export class JobErrorDto {
 export class JobDto {
   id: string;
   type: string;
-  @ApiProperty({ enum: ['queued', 'running', 'completed', 'failed'], enumName: 'JobStatus' })
+  @ApiProperty({ enum: JOB_STATUSES, enumName: 'JobStatus' })
   status: string;
   /** The outcome when completed (shape depends on the job type). */
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
   result: unknown;
+  /** Why the job failed or was cancelled: `{ error, message, details? }` with a stable `error` code. */
   error: JobErrorDto | null;
   processing_time_ms: number | null;
   created_at: Date;

@@ -7,7 +7,12 @@ export interface JobError {
   message: string;
 }
 
-export type JobStatus = 'queued' | 'running' | 'completed' | 'failed';
+/** `cancelled`: the job was called off before it could store anything (e.g. its person was deleted). */
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** Statuses a job never leaves. */
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
 /** A unit of background work and its outcome; clients poll it with GET /jobs/:id. */
 @Entity('jobs')

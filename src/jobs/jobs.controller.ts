@@ -12,7 +12,7 @@ import { JobsService } from './jobs.service.js';
 export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
-  /** The status of a background job (queued, running, completed, failed) with its result or error. */
+  /** The status of a background job (queued, running, completed, failed, cancelled) with its result or error. */
   @Get(':id')
   @Authenticated({ permission: [Permission.JobsRead, Permission.EmployeesWrite] })
   getJob(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<JobDto> {

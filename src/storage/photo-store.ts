@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ImageDecoder, sniffImageFormat } from '../recognition/engine/image-decoder.js';
+import { ImageDecoder, type ImageFormat, sniffImageFormat } from '../recognition/engine/image-decoder.js';
 import { FileStorage } from './file-storage.js';
+import { stripMetadata } from './photo-metadata.js';
 import { StoredFile } from './stored-file.entity.js';
 
 export interface StoredPhoto {
@@ -12,7 +13,7 @@ export interface StoredPhoto {
 const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 
 /**
- * Keeps a face photo and its thumbnail: files first, then rows in the caller's transaction. If the transaction
+ * Keeps a face photo, without its metadata, and its thumbnail: files first, then rows in the caller's transaction. If the transaction
  * fails, `discard` removes the files, so no orphan file outlives a rolled-back row.
  */
 @Injectable()
@@ -21,8 +22,9 @@ export class PhotoStore {
 
   constructor(private readonly storage: FileStorage) {}
 
-  async save(manager: EntityManager, organizationId: string, bytes: Buffer): Promise<StoredPhoto> {
-    const format = sniffImageFormat(bytes) ?? 'jpeg';
+  async save(manager: EntityManager, organizationId: string, upload: Buffer): Promise<StoredPhoto> {
+    const format = sniffImageFormat(upload) ?? 'jpeg';
+    const bytes = await this.withoutMetadata(upload, format);
     const thumbnailBytes = await this.decoder.thumbnail(bytes);
     const photoKey = await this.storage.write(organizationId, bytes, format === 'jpeg' ? 'jpg' : format);
     let thumbnailKey: string | undefined;
@@ -53,6 +55,19 @@ export class PhotoStore {
       if (thumbnailKey) await this.storage.remove(thumbnailKey);
       throw error;
     }
+  }
+
+  /**
+   * The photo without its EXIF, XMP and IPTC blocks (camera, time, often GPS: none of it is needed to recognise a
+   * face). An upright photo loses only those blocks, byte for byte; one with an EXIF orientation is re-encoded with
+   * the rotation applied, because the orientation would otherwise be lost with the EXIF block.
+   */
+  private async withoutMetadata(bytes: Buffer, format: ImageFormat): Promise<Buffer> {
+    if ((await this.decoder.orientation(bytes)) === 1) {
+      const stripped = stripMetadata(bytes, format);
+      if (stripped) return stripped;
+    }
+    return this.decoder.upright(bytes, format);
   }
 
   /** Removes the files of rows that were not committed, or of rows just deleted. */

@@ -85,6 +85,36 @@ export class ImageDecoder {
     }
   }
 
+  /** The EXIF orientation (1-8; 1 when there is none), from the header only. */
+  async orientation(bytes: Buffer): Promise<number> {
+    try {
+      return (await sharp(bytes, { limitInputPixels: false }).metadata()).orientation ?? 1;
+    } catch (error) {
+      throw invalidImage(sniffImageFormat(bytes) ?? 'jpeg', error);
+    }
+  }
+
+  /**
+   * The image re-encoded upright in its own format, EXIF rotation applied and every metadata block dropped (sharp
+   * keeps none unless asked). JPEG and WebP at quality 95 without chroma subsampling, PNG losslessly: stored
+   * originals are embedded again by later models, so the re-encode must not shift their faces' pixels visibly.
+   */
+  async upright(bytes: Buffer, format: ImageFormat): Promise<Buffer> {
+    const pipeline = sharp(bytes, { limitInputPixels: this.maxPixels }).rotate();
+    try {
+      switch (format) {
+        case 'jpeg':
+          return await pipeline.jpeg({ quality: 95, chromaSubsampling: '4:4:4' }).toBuffer();
+        case 'png':
+          return await pipeline.png().toBuffer();
+        case 'webp':
+          return await pipeline.webp({ quality: 95, smartSubsample: true }).toBuffer();
+      }
+    } catch (error) {
+      throw invalidImage(format, error);
+    }
+  }
+
   /** Width and height after EXIF rotation, from the header only. */
   private async readSize(bytes: Buffer, format: ImageFormat): Promise<{ width: number; height: number }> {
     let metadata: Metadata;

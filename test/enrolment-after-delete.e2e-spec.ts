@@ -1,0 +1,247 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
+import { EmployeeGallery } from '../src/faces/employee-gallery.js';
+import { JobQueue } from '../src/jobs/job-queue.js';
+import { RecognitionEngine } from '../src/recognition/recognition-engine.js';
+import { PhotoStore } from '../src/storage/photo-store.js';
+import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
+import { expectStatus, type Json } from './support/api-calls.js';
+import { createPerson, identify } from './support/people.js';
+import { facePath, sharedModelsDir } from './support/shared-data.js';
+import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
+
+const PHOTO = ['knn', 'train', 'rose_leslie', 'img1.jpg'];
+
+/** A promise the test settles by hand, to hold the app at a known point. */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+
+/**
+ * The biometric data of a deleted person: an enrolment job queued or running when the person is deleted must store
+ * nothing (or, if it saved first, have its templates erased by the deletion). Each test holds the app at one point
+ * of the race with a gate instead of sleeping.
+ */
+describe('enrolment jobs of a deleted person', () => {
+  let sut: TestApp;
+  let admin: Session;
+  const holds = new Map<string, ReturnType<typeof gate>>();
+
+  before(async () => {
+    sut = await startTestApp({ MODELS_DIR: sharedModelsDir });
+    admin = await loginAsAdmin(sut);
+    // The in-process queue runs one job at a time; this type lets a test keep it busy until it says so.
+    sut.app.get(JobQueue).register('test.hold', async ({ hold }) => {
+      await holds.get(hold as string)?.opened;
+    });
+  });
+  after(() => sut.close());
+
+  const db = () => sut.app.get(DataSource);
+  const count = async (sql: string, params: unknown[] = []) => (await db().query<unknown[]>(sql, params)).length;
+  const filesOnDisk = () => {
+    try {
+      return readdirSync(join(sut.config.dataDir, 'files'), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => join(entry.parentPath, entry.name))
+        .sort();
+    } catch {
+      return [];
+    }
+  };
+
+  const enqueue = async (person: string) =>
+    expectStatus(
+      await sut
+        .http()
+        .post(`/api/v1/employees/${person}/faces`)
+        .set(bearer(admin))
+        .attach('front', readFileSync(facePath(...PHOTO)), 'front.jpg'),
+      202,
+      'enrolment',
+    );
+
+  const deletePerson = (person: string, erase: boolean) =>
+    sut
+      .http()
+      .delete(`/api/v1/employees/${person}${erase ? '?erase=true' : ''}`)
+      .set(bearer(admin));
+
+  const finished = async (jobId: string): Promise<Json> => {
+    await sut.app.get(JobQueue).waitFor(jobId, 60_000);
+    return expectStatus(await sut.http().get(`/api/v1/jobs/${jobId}`).set(bearer(admin)), 200, 'job');
+  };
+
+  /** Nothing of the person is left: rows, files (stored and staged), index entries, photo URLs. */
+  const assertNothingStored = async (person: string, job: Json, before: { files: number; disk: string[] }) => {
+    assert.equal(await count('SELECT 1 FROM face_templates WHERE employee_id = $1', [person]), 0, 'templates');
+    assert.equal(await count('SELECT 1 FROM stored_files'), before.files, 'stored_files rows');
+    assert.deepEqual(filesOnDisk(), before.disk, 'files under DATA_DIR (stored photos and staged uploads)');
+    const accepted = ((job.result as Json | null)?.accepted ?? []) as Json[];
+    for (const template of accepted) {
+      assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, String(template.id)), false);
+      for (const id of [template.photo_id, template.thumbnail_id]) {
+        const response = await sut
+          .http()
+          .get(`/api/v1/files/${String(id)}`)
+          .set(bearer(admin));
+        assert.equal(response.status, 404, `photo ${String(id)} of a deleted person is still served`);
+      }
+    }
+  };
+
+  const snapshot = async () => ({ files: await count('SELECT 1 FROM stored_files'), disk: filesOnDisk() });
+
+  for (const erase of [false, true]) {
+    const how = erase ? 'DELETE ?erase=true' : 'DELETE (soft)';
+
+    it(`cancels a queued enrolment of a person deleted before it starts (${how})`, async () => {
+      const person = await createPerson(sut, admin, 'Queued');
+      const before = await snapshot();
+      const hold = gate();
+      holds.set(person, hold);
+      await sut.app.get(JobQueue).enqueue('test.hold', null, { hold: person }, null);
+      const job = await enqueue(person);
+      assert.equal(job.status, 'queued');
+      try {
+        expectStatus(await deletePerson(person, erase), 204, 'delete');
+      } finally {
+        hold.open();
+      }
+      const done = await finished(String(job.job_id));
+      assert.equal(done.status, 'cancelled', JSON.stringify(done));
+      assert.equal((done.error as Json).error, 'person_deleted');
+      assert.equal(done.result, null);
+      await assertNothingStored(person, done, before);
+      const audit = await db().query<{ new_values: Json }[]>(
+        `SELECT new_values FROM audit_logs WHERE entity_id = $1 AND action = $2`,
+        [person, erase ? 'employee.erased' : 'employee.deleted'],
+      );
+      assert.equal(audit[0].new_values.enrolment_jobs_cancelled, 1);
+    });
+
+    it(`stores nothing when the person is deleted while the job computes embeddings (${how})`, async () => {
+      const person = await createPerson(sut, admin, 'Running');
+      const before = await snapshot();
+      const engine = sut.app.get(RecognitionEngine);
+      const analyse = engine.analyse.bind(engine);
+      const entered = gate();
+      const proceed = gate();
+      engine.analyse = async (...args) => {
+        entered.open();
+        await proceed.opened;
+        return analyse(...args);
+      };
+      try {
+        const job = await enqueue(person);
+        await entered.opened;
+        expectStatus(await deletePerson(person, erase), 204, 'delete');
+        proceed.open();
+        const done = await finished(String(job.job_id));
+        assert.equal(done.status, 'cancelled', JSON.stringify(done));
+        assert.equal((done.error as Json).error, 'person_deleted');
+        await assertNothingStored(person, done, before);
+      } finally {
+        proceed.open();
+        engine.analyse = analyse;
+      }
+    });
+
+    it(`erases what a job saved while the deletion waited for its row lock (${how})`, async () => {
+      const person = await createPerson(sut, admin, 'Saving');
+      const before = await snapshot();
+      const photos = sut.app.get(PhotoStore);
+      const save = photos.save.bind(photos);
+      const entered = gate();
+      const proceed = gate();
+      // Holds the enrolment inside its save transaction, after it has locked the person's row.
+      photos.save = async (...args) => {
+        entered.open();
+        await proceed.opened;
+        return save(...args);
+      };
+      try {
+        const job = await enqueue(person);
+        await entered.opened;
+        const deletion = deletePerson(person, erase).then((response) => response);
+        // On PostgreSQL, watch the deletion block on the row lock before letting the save go on. Embedded PGlite
+        // is one session, so there the deletion simply waits for the save's transaction to end.
+        if (testDatabaseUrl) await waitForLockWait(sut);
+        proceed.open();
+        expectStatus(await deletion, 204, 'delete');
+        const done = await finished(String(job.job_id));
+        assert.equal(done.status, 'completed', JSON.stringify(done));
+        assert.equal(((done.result as Json).accepted as Json[]).length, 1);
+        await assertNothingStored(person, done, before);
+      } finally {
+        proceed.open();
+        photos.save = save;
+      }
+    });
+  }
+});
+
+describe('reindex of a deleted person', () => {
+  let sut: TestApp;
+  let admin: Session;
+
+  before(async () => {
+    sut = await startTestApp({ MODELS_DIR: sharedModelsDir });
+    admin = await loginAsAdmin(sut);
+  });
+  after(() => sut.close());
+
+  it('does not put back into search a template erased while it was being re-embedded', async () => {
+    const person = await createPerson(sut, admin, 'Reindexed');
+    const enrolled = expectStatus(
+      await sut
+        .http()
+        .post(`/api/v1/employees/${person}/faces?wait=true`)
+        .set(bearer(admin))
+        .attach('front', readFileSync(facePath(...PHOTO)), 'front.jpg'),
+      201,
+    );
+    const templateId = String((enrolled.accepted as Json[])[0].id);
+    await sut.app.get(DataSource).query(`UPDATE face_templates SET model_version = 'old' WHERE id = $1`, [templateId]);
+    const engine = sut.app.get(RecognitionEngine);
+    const analyse = engine.analyse.bind(engine);
+    const entered = gate();
+    const proceed = gate();
+    engine.analyse = async (...args) => {
+      entered.open();
+      await proceed.opened;
+      return analyse(...args);
+    };
+    try {
+      const job = expectStatus(await sut.http().post('/api/v1/recognition/reindex').set(bearer(admin)), 202);
+      await entered.opened;
+      expectStatus(await sut.http().delete(`/api/v1/employees/${person}`).set(bearer(admin)), 204);
+      proceed.open();
+      await sut.app.get(JobQueue).waitFor(String(job.id), 60_000);
+      assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, templateId), false);
+      const search = await identify(sut, admin, PHOTO);
+      assert.notEqual(search.body.faces[0].person?.id, person, 'a deleted person is never identified');
+    } finally {
+      proceed.open();
+      engine.analyse = analyse;
+    }
+  });
+});
+
+/** Resolves once a session of the app's database waits for a row lock (PostgreSQL only). */
+async function waitForLockWait(sut: TestApp): Promise<void> {
+  const db = sut.app.get(DataSource);
+  for (let i = 0; i < 500; i++) {
+    const waiting = await db.query<unknown[]>(
+      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (waiting.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.fail('the deletion never waited for the enrolment save holding the row lock');
+}
