@@ -2,6 +2,7 @@ import { Foundation1763900000000 } from './1763900000000-foundation.js';
 import { Employees1763900100000 } from './1763900100000-employees.js';
 import { FaceTemplates1763900200000 } from './1763900200000-face-templates.js';
 import { AuthThrottle1763900400000 } from './1763900400000-auth-throttle.js';
+import { EmployeeEnrolmentSummary1763900500000 } from './1763900500000-employee-enrolment-summary.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   Employees1763900100000,
   FaceTemplates1763900200000,
   AuthThrottle1763900400000,
+  EmployeeEnrolmentSummary1763900500000,
 ];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
+import { PasswordResetService } from '../src/auth/password-reset.service.js';
 import { MailTransport, type MailMessage } from '../src/mail/mail-transport.js';
 import {
   bearer,
@@ -193,6 +194,7 @@ describe('auth', () => {
     const user = await createUserAndLogin(sut, admin, 'forgetful', 'employee');
     const unknown = await sut.http().post('/api/v1/auth/forgot-password').send({ email: 'nobody@example.com' });
     const known = await sut.http().post('/api/v1/auth/forgot-password').send({ email: 'forgetful@example.com' });
+    await sut.app.get(PasswordResetService).settled();
     assert.equal(unknown.status, 200);
     assert.deepEqual(known.body, unknown.body);
     const mail = mails.find((message) => message.to === 'forgetful@example.com');

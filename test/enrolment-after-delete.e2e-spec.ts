@@ -120,7 +120,7 @@ describe('enrolment jobs of a deleted person', () => {
       await assertNothingStored(person, done, before);
       const audit = await db().query<{ new_values: Json }[]>(
         `SELECT new_values FROM audit_logs WHERE entity_id = $1 AND action = $2`,
-        [person, erase ? 'employee.erased' : 'employee.deleted'],
+        [person, 'employee.faces_erased'],
       );
       assert.equal(audit[0].new_values.enrolment_jobs_cancelled, 1);
     });

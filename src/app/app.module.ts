@@ -11,6 +11,7 @@ import { DatabaseModule } from '../database/database.module.js';
 import { DepartmentsModule } from '../departments/departments.module.js';
 import { FacesModule } from '../faces/faces.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
@@ -29,6 +30,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        EventsModule,
         HealthModule,
         AuditModule,
         RolesModule,

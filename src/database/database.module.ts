@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
+import { TransactionHooks } from './transaction-hooks.js';
 
 /** Any constant shared by every instance: the key of the PostgreSQL advisory lock held while migrating. */
 export const MIGRATION_LOCK_KEY = 7_246_381_905;
@@ -28,6 +29,8 @@ async function openAndMigrate(options: DataSourceOptions, shared: boolean): Prom
   return dataSource;
 }
 
+/** Global: the data source and after-commit hooks serve every feature. */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -42,5 +45,7 @@ async function openAndMigrate(options: DataSourceOptions, shared: boolean): Prom
       },
     }),
   ],
+  providers: [TransactionHooks],
+  exports: [TransactionHooks],
 })
 export class DatabaseModule {}

@@ -51,6 +51,15 @@ export class EnrolmentSummaryDto {
   angles: string[];
 }
 
+/** Who a person is, as answers that name a recognised person show it. */
+export class PersonIdentityDto {
+  id: string;
+  code: string;
+  full_name: string;
+  kind: string;
+  department: DepartmentSummaryDto | null;
+}
+
 /** One person with their enrolment state, as `GET /employees/:id` and `/employees/me` answer. */
 export class EmployeeDetailDto extends EmployeeDto {
   enrolment: EnrolmentSummaryDto;

@@ -79,6 +79,14 @@ export class Employee {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 
+  /** How many face templates the person has, kept by the faces feature (see EmployeesService.recordEnrolment). */
+  @Column({ type: 'integer', default: 0 })
+  faceTemplates: number;
+
+  /** The distinct angles of those templates, sorted. */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  faceAngles: string[];
+
   @DeleteDateColumn({ type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
 

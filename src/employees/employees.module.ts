@@ -1,14 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Department } from '../departments/department.entity.js';
-import { FacesModule } from '../faces/faces.module.js';
+import { ShiftsModule } from '../shifts/shifts.module.js';
+import { UsersModule } from '../users/users.module.js';
 import { Employee } from './employee.entity.js';
 import { EmployeesController } from './employees.controller.js';
 import { EmployeesRepository } from './employees.repository.js';
 import { EmployeesService } from './employees.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Employee, Department]), FacesModule],
+  imports: [TypeOrmModule.forFeature([Employee, Department]), ShiftsModule, UsersModule],
   controllers: [EmployeesController],
   providers: [EmployeesRepository, EmployeesService],
   exports: [EmployeesService],

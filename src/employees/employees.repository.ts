@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type EntityManager, In, Repository, type SelectQueryBuilder } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  type FindOptionsWhere,
+  In,
+  Repository,
+  type SelectQueryBuilder,
+} from 'typeorm';
 import { Department } from '../departments/department.entity.js';
 import { escapeLike } from '../common/escape-like.js';
 import { PageOf } from '../common/pagination.js';
 import type { EmployeeOrdering, EmployeeQuery } from './employee.dto.js';
-import type {
-  DepartmentFacetDto,
-  DepartmentSummaryDto,
-  EmployeeFacetsDto,
-  EnrolmentSummaryDto,
-} from './employee-response.dto.js';
+import type { DepartmentFacetDto, DepartmentSummaryDto, EmployeeFacetsDto } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
 
 type Filters = Pick<EmployeeQuery, 'department' | 'kind' | 'is_active' | 'search'>;
@@ -54,7 +56,7 @@ export class EmployeesRepository {
     const totals = await this.filtered(organizationId, filters)
       .select('count(*)::int', 'total')
       .addSelect('(count(*) FILTER (WHERE employee.is_active))::int', 'active')
-      .addSelect(`(count(*) FILTER (WHERE ${this.enrolledCondition()}))::int`, 'enrolled')
+      .addSelect('(count(*) FILTER (WHERE employee.face_templates > 0))::int', 'enrolled')
       .getRawOne<{ total: number; active: number; enrolled: number }>();
     const byDepartment = await this.filtered(organizationId, filters)
       .leftJoin(Department, 'department', 'department.id = employee.department_id')
@@ -81,17 +83,31 @@ export class EmployeesRepository {
     };
   }
 
-  /** The face templates stored for a person: how many, and at which angles. */
-  async enrolment(organizationId: string, employeeId: string): Promise<EnrolmentSummaryDto> {
-    const rows = await this.dataSource.query<{ angle: string; templates: number }[]>(
-      `SELECT angle, count(*)::int AS templates FROM face_templates
-       WHERE organization_id = $1 AND employee_id = $2 GROUP BY angle ORDER BY angle`,
-      [organizationId, employeeId],
-    );
-    return {
-      templates: rows.reduce((sum, row) => sum + Number(row.templates), 0),
-      angles: rows.map((row) => row.angle),
-    };
+  /** Stores the person's enrolment summary; the faces feature calls it in the transaction that changed it. */
+  async recordEnrolment(
+    manager: EntityManager,
+    organizationId: string,
+    id: string,
+    summary: { templates: number; angles: string[] },
+  ): Promise<void> {
+    await manager
+      .getRepository(Employee)
+      .update({ id, organizationId }, { faceTemplates: summary.templates, faceAngles: summary.angles });
+  }
+
+  /** Ids of the organisation's people in a department and/or of a kind. */
+  async idsMatching(organizationId: string, filter: { departmentId?: string; kind?: string }): Promise<string[]> {
+    const where: FindOptionsWhere<Employee> = { organizationId };
+    if (filter.departmentId) where.departmentId = filter.departmentId;
+    if (filter.kind) where.kind = filter.kind as Employee['kind'];
+    const rows = await this.employees.find({ select: { id: true }, where });
+    return rows.map((row) => row.id);
+  }
+
+  /** The active people of the organisation among `ids`. */
+  findActive(organizationId: string, ids: string[]): Promise<Employee[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.employees.findBy({ organizationId, id: In(ids), isActive: true });
   }
 
   /** `{ id, code, name }` of the organisation's departments among `ids`, by id. */
@@ -143,22 +159,6 @@ export class EmployeesRepository {
     return this.departments.findOneBy({ id, organizationId });
   }
 
-  async shiftInOrganization(organizationId: string, id: string): Promise<boolean> {
-    return this.existsInOrganization('shifts', organizationId, id);
-  }
-
-  async userInOrganization(organizationId: string, id: string): Promise<boolean> {
-    return this.existsInOrganization('users', organizationId, id);
-  }
-
-  private async existsInOrganization(table: 'shifts' | 'users', organizationId: string, id: string): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      `SELECT 1 FROM ${table} WHERE id = $1 AND organization_id = $2`,
-      [id, organizationId],
-    );
-    return rows.length > 0;
-  }
-
   private async isTaken(
     condition: string,
     parameters: Record<string, string>,
@@ -207,11 +207,5 @@ export class EmployeesRepository {
       builder.orderBy('employee.created_at', direction);
     }
     builder.addOrderBy('employee.id', direction);
-  }
-
-  /** SQL true when the person (`employee`) has at least one face template. */
-  private enrolledCondition(): string {
-    return `EXISTS (SELECT 1 FROM face_templates template
-      WHERE template.employee_id = employee.id AND template.organization_id = employee.organization_id)`;
   }
 }

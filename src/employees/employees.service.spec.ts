@@ -9,7 +9,9 @@ import type { CreateEmployeeDto } from './employee.dto.js';
 import type { Employee } from './employee.entity.js';
 import type { EmployeesRepository } from './employees.repository.js';
 import { EmployeesService } from './employees.service.js';
-import type { FaceTemplatesService } from '../faces/face-templates.service.js';
+import type { DomainEventBus } from '../events/domain-event-bus.js';
+import type { ShiftsService } from '../shifts/shifts.service.js';
+import type { UsersService } from '../users/users.service.js';
 
 const caller = { id: 'user-1', organizationId: 'org-1' } as AuthUser;
 const engineering = { id: 'dept-1', organizationId: 'org-1', code: 'ENG', name: 'Engineering' } as Department;
@@ -21,8 +23,6 @@ function fakeRepository(takenCodes: string[] = []) {
   const repository = {
     departmentInOrganization: (organizationId: string, id: string) =>
       Promise.resolve(organizationId === engineering.organizationId && id === engineering.id ? engineering : null),
-    shiftInOrganization: () => Promise.resolve(false),
-    userInOrganization: () => Promise.resolve(true),
     isUserLinked: () => Promise.resolve(false),
     isEmailTaken: () => Promise.resolve(false),
     isCodeTaken: (_organizationId: string, code: string) =>
@@ -59,8 +59,10 @@ function setup(takenCodes: string[] = []) {
       return Promise.resolve();
     },
   } as unknown as AuditService;
-  const faces = {} as FaceTemplatesService; // create never touches face data
-  const sut = new EmployeesService(fakeRepository(takenCodes), dataSource, audit, faces);
+  const events = {} as DomainEventBus; // create publishes nothing
+  const shifts = { existsInOrganization: () => Promise.resolve(false) } as unknown as ShiftsService;
+  const users = { existsInOrganization: () => Promise.resolve(true) } as unknown as UsersService;
+  const sut = new EmployeesService(fakeRepository(takenCodes), dataSource, audit, events, shifts, users);
   return { sut, saved, audits, auditManagers, manager };
 }
 

@@ -2,10 +2,12 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
-import { FaceTemplatesService } from '../faces/face-templates.service.js';
 import { ApiError } from '../common/api-error.js';
 import { PageOf } from '../common/pagination.js';
 import type { Department } from '../departments/department.entity.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { ShiftsService } from '../shifts/shifts.service.js';
+import { UsersService } from '../users/users.service.js';
 import { employeeCodePrefix, employeeCodeYear, formatEmployeeCode } from './employee-code.js';
 import {
   applyEmployeeInput,
@@ -17,6 +19,8 @@ import {
   type DepartmentSummaryDto,
   type EmployeeDetailDto,
   type EmployeeDto,
+  type EnrolmentSummaryDto,
+  type PersonIdentityDto,
   toEmployeeDto,
 } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
@@ -29,7 +33,9 @@ export class EmployeesService {
     private readonly employees: EmployeesRepository,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
-    private readonly faces: FaceTemplatesService,
+    private readonly events: DomainEventBus,
+    private readonly shifts: ShiftsService,
+    private readonly users: UsersService,
   ) {}
 
   /** One page of people, with facet counts over everyone matching the filters. */
@@ -97,19 +103,18 @@ export class EmployeesService {
   }
 
   /**
-   * Deletes the person and erases their biometric data (templates, photos, thumbnails, index entries, enrolment
-   * jobs not yet started) in one transaction; files and index entries go once it has committed. With `erase`, the
-   * row itself is removed too.
+   * Deletes the person; with `erase`, the row too. `employee.deleted` is published inside the transaction, so the
+   * features holding the person's data (faces: templates, photos, pending enrolments) erase it in the same commit.
    */
   async remove(caller: AuthUser, id: string, erase: boolean): Promise<void> {
     const employee = await this.findOwned(caller, id);
     const before = toEmployeeDto(employee, await this.departmentOf(employee));
     const organizationId = caller.organizationId;
-    const erased = await this.dataSource.transaction(async (manager) => {
-      // The row lock orders this deletion against enrolment jobs saving templates for the person (they take
-      // the row FOR SHARE and re-check it), and against a concurrent deletion of the same person.
+    await this.dataSource.transaction(async (manager) => {
+      // The row lock orders this deletion against enrolments saving templates for the person (they lock the row
+      // through `lockPresent` and re-check it), and against a concurrent deletion of the same person.
       if (!(await this.employees.lockInOrganization(manager, organizationId, id))) throw ApiError.notFound('Employee');
-      const faces = await this.faces.eraseInTransaction(manager, organizationId, id);
+      await this.events.publish(manager, 'employee.deleted', { organizationId, employeeId: id, erased: erase });
       if (erase) await manager.getRepository(Employee).delete({ id, organizationId });
       else await manager.getRepository(Employee).softDelete({ id, organizationId });
       await this.audit.record(
@@ -118,13 +123,63 @@ export class EmployeesService {
           entityType: 'employee',
           entityId: id,
           oldValues: erase ? { id, code: employee.code } : before,
-          newValues: { face_files_erased: faces.files.length, enrolment_jobs_cancelled: faces.cancelledJobs },
         },
         manager,
       );
-      return faces;
     });
-    await this.faces.afterErase(organizationId, id, erased);
+  }
+
+  /** 404 unless the person exists (and is not deleted) in the organisation. */
+  async assertExists(organizationId: string, id: string): Promise<void> {
+    if (!(await this.employees.findInOrganization(organizationId, id))) throw ApiError.notFound('Employee');
+  }
+
+  async exists(organizationId: string, id: string): Promise<boolean> {
+    return (await this.employees.findInOrganization(organizationId, id)) !== null;
+  }
+
+  /**
+   * Locks the person's row until `manager`'s transaction ends; false when the person is gone or soft-deleted.
+   * Work that adds data about a person (face templates) takes it, so a deletion either sees that data or wins.
+   */
+  async lockPresent(manager: EntityManager, organizationId: string, id: string): Promise<boolean> {
+    return (await this.employees.lockInOrganization(manager, organizationId, id)) !== null;
+  }
+
+  /** Keeps the person's enrolment summary; called by the faces feature in the transaction that changed it. */
+  recordEnrolment(
+    manager: EntityManager,
+    organizationId: string,
+    id: string,
+    summary: EnrolmentSummaryDto,
+  ): Promise<void> {
+    return this.employees.recordEnrolment(manager, organizationId, id, summary);
+  }
+
+  /** Ids of the organisation's people in a department and/or of a kind. */
+  idsMatching(organizationId: string, filter: { departmentId?: string; kind?: string }): Promise<string[]> {
+    return this.employees.idsMatching(organizationId, filter);
+  }
+
+  /** Who the active people among `ids` are (for answers that name recognised people), by id. */
+  async identities(organizationId: string, ids: string[]): Promise<Map<string, PersonIdentityDto>> {
+    const rows = await this.employees.findActive(organizationId, ids);
+    const departments = await this.employees.departmentSummaries(
+      organizationId,
+      rows.flatMap((row) => (row.departmentId ? [row.departmentId] : [])),
+    );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          id: row.id,
+          code: row.code,
+          full_name: [row.firstName, row.lastName].filter(Boolean).join(' '),
+          kind: row.kind,
+          department: row.departmentId ? (departments.get(row.departmentId) ?? null) : null,
+        },
+      ]),
+    );
   }
 
   private async findOwned(caller: AuthUser, id: string): Promise<Employee> {
@@ -134,7 +189,7 @@ export class EmployeesService {
   }
 
   private async toDetail(employee: Employee): Promise<EmployeeDetailDto> {
-    const enrolment = await this.employees.enrolment(employee.organizationId, employee.id);
+    const enrolment = { templates: employee.faceTemplates, angles: employee.faceAngles };
     return { ...toEmployeeDto(employee, await this.departmentOf(employee)), enrolment };
   }
 
@@ -171,11 +226,11 @@ export class EmployeesService {
       ? await this.employees.departmentInOrganization(organizationId, input.department_id)
       : null;
     if (input.department_id && !department) throw invalidReference('department_id', 'a department');
-    if (input.shift_id && !(await this.employees.shiftInOrganization(organizationId, input.shift_id))) {
+    if (input.shift_id && !(await this.shifts.existsInOrganization(organizationId, input.shift_id))) {
       throw invalidReference('shift_id', 'a shift');
     }
     if (input.user_id) {
-      if (!(await this.employees.userInOrganization(organizationId, input.user_id))) {
+      if (!(await this.users.existsInOrganization(organizationId, input.user_id))) {
         throw invalidReference('user_id', 'a user');
       }
       if (await this.employees.isUserLinked(input.user_id, employeeId)) {

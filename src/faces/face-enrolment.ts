@@ -1,7 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { Employee } from '../employees/employee.entity.js';
+import { EmployeesService } from '../employees/employees.service.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
 import { JobCancelled, JobFailure, JobQueue, JobType } from '../jobs/job-queue.js';
 import { ENROLMENT_QUALITY_THRESHOLDS, type QualityThresholds } from '../recognition/engine/face-quality.js';
 import { ImageError } from '../recognition/engine/image-errors.js';
@@ -9,6 +10,7 @@ import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition
 import { FileStorage } from '../storage/file-storage.js';
 import { PhotoStore, type StoredPhoto } from '../storage/photo-store.js';
 import { EmployeeGallery } from './employee-gallery.js';
+import { EnrolmentSummary } from './enrolment-summary.js';
 import type { EnrolmentResultDto, RejectedPhotoDto } from './face-template.dto.js';
 import { toFaceTemplateDto } from './face-template.dto.js';
 import { embeddingToBytes, type FaceAngle, FaceTemplate } from './face-template.entity.js';
@@ -65,6 +67,9 @@ export class FaceEnrolment implements OnModuleInit {
     private readonly gallery: EmployeeGallery,
     private readonly audit: AuditService,
     private readonly queue: JobQueue,
+    private readonly people: EmployeesService,
+    private readonly summary: EnrolmentSummary,
+    private readonly events: DomainEventBus,
   ) {}
 
   onModuleInit(): void {
@@ -74,10 +79,7 @@ export class FaceEnrolment implements OnModuleInit {
   private async run(payload: EnrolmentPayload): Promise<EnrolmentResultDto> {
     try {
       // Cheap early exit only; what makes it race-free is the row lock in `save`.
-      const present = await this.dataSource
-        .getRepository(Employee)
-        .existsBy({ id: payload.employeeId, organizationId: payload.organizationId });
-      if (!present) throw personDeleted();
+      if (!(await this.people.exists(payload.organizationId, payload.employeeId))) throw personDeleted();
       const accepted: AcceptedFace[] = [];
       const rejected: RejectedPhotoDto[] = [];
       for (const photo of payload.photos) {
@@ -147,7 +149,10 @@ export class FaceEnrolment implements OnModuleInit {
     const stored: StoredPhoto[] = [];
     try {
       const templates = await this.dataSource.transaction(async (manager) => {
-        await lockPresentPerson(manager, organizationId, employeeId);
+        // Deleting a person takes the same row lock before it erases their templates, so the two serialise: a
+        // deletion that committed while this job computed embeddings makes it store nothing, and one that comes
+        // later waits for this commit and then erases what was stored.
+        if (!(await this.people.lockPresent(manager, organizationId, employeeId))) throw personDeleted();
         const repository = manager.getRepository(FaceTemplate);
         const hasPrimary = await repository.existsBy({ employeeId, isPrimary: true });
         const saved: FaceTemplate[] = [];
@@ -182,6 +187,13 @@ export class FaceEnrolment implements OnModuleInit {
           },
           manager,
         );
+        await this.summary.record(manager, organizationId, employeeId);
+        await this.events.publish(manager, 'face.enrolled', {
+          organizationId,
+          employeeId,
+          templateIds: saved.map((template) => template.id),
+          jobId: null,
+        });
         return saved;
       });
       for (const [i, template] of templates.entries()) {
@@ -193,21 +205,6 @@ export class FaceEnrolment implements OnModuleInit {
       throw error;
     }
   }
-}
-
-/**
- * Locks the person's row (FOR SHARE) for the rest of the save transaction and checks that it is still there and
- * not soft-deleted. Deleting a person takes the same row FOR UPDATE before it erases their templates, so the two
- * serialise: a deletion that committed while this job was computing embeddings makes it store nothing, and one
- * that comes later waits for this commit and then erases what was stored.
- */
-async function lockPresentPerson(manager: EntityManager, organizationId: string, employeeId: string): Promise<void> {
-  const person = await manager.getRepository(Employee).findOne({
-    select: { id: true },
-    where: { id: employeeId, organizationId },
-    lock: { mode: 'pessimistic_read' },
-  });
-  if (!person) throw personDeleted();
 }
 
 function personDeleted(): JobCancelled {

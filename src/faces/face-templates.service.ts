@@ -4,7 +4,8 @@ import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
-import { Employee } from '../employees/employee.entity.js';
+import { EmployeesService } from '../employees/employees.service.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
 import { JobQueue, JobType } from '../jobs/job-queue.js';
 import type { UploadedImages } from '../recognition/image-upload.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
@@ -13,6 +14,7 @@ import { PhotoStore } from '../storage/photo-store.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
 import { EmployeeGallery } from './employee-gallery.js';
 import { collectEnrolmentPhotos } from './enrolment-photos.js';
+import { EnrolmentSummary } from './enrolment-summary.js';
 import { type EnrolmentPayload, PERSON_DELETED } from './face-enrolment.js';
 import {
   type EnrolFacesDto,
@@ -49,6 +51,9 @@ export class FaceTemplatesService {
     private readonly gallery: EmployeeGallery,
     private readonly audit: AuditService,
     private readonly engine: RecognitionEngine,
+    private readonly people: EmployeesService,
+    private readonly events: DomainEventBus,
+    private readonly summary: EnrolmentSummary,
   ) {}
 
   /** Stages the photos and queues the enrolment job; with `wait`, answers with its result. */
@@ -117,8 +122,7 @@ export class FaceTemplatesService {
    * exist in the organisation.
    */
   async embeddingsOf(organizationId: string, employeeId: string): Promise<Float32Array[] | null> {
-    const person = await this.dataSource.getRepository(Employee).findOneBy({ id: employeeId, organizationId });
-    if (!person) return null;
+    if (!(await this.people.exists(organizationId, employeeId))) return null;
     const model = this.engine.embeddingModel;
     const rows = await this.templates.find({
       where: { organizationId, employeeId, modelId: model.id, modelVersion: model.version },
@@ -138,7 +142,9 @@ export class FaceTemplatesService {
 
   async remove(caller: AuthUser, employeeId: string, templateId: string): Promise<void> {
     const template = await this.findTemplate(caller, employeeId, templateId);
+    const organizationId = caller.organizationId;
     const files = await this.dataSource.transaction(async (manager) => {
+      if (!(await this.people.lockPresent(manager, organizationId, employeeId))) throw ApiError.notFound('Employee');
       const removed = await this.deleteTemplates(manager, [template]);
       if (template.isPrimary) {
         const next = await manager
@@ -155,6 +161,8 @@ export class FaceTemplatesService {
         },
         manager,
       );
+      await this.summary.record(manager, organizationId, employeeId);
+      await this.events.publish(manager, 'face.removed', { organizationId, employeeId, templateIds: [templateId] });
       return removed;
     });
     this.gallery.removeTemplate(caller.organizationId, templateId);
@@ -177,9 +185,9 @@ export class FaceTemplatesService {
 
   /**
    * Erases every template and photo of a person inside the caller's transaction and cancels their enrolment jobs
-   * that have not started; call `afterErase` with the returned value once it has committed, to drop the files
-   * and the index entries. The caller must already hold the person's row lock (FOR UPDATE): a running enrolment
-   * locks that row before it saves, so its templates are either seen here or never written.
+   * that have not started; `afterErase` drops the files and the index entries once it has committed (the
+   * `employee.deleted` listener runs both). The deletion holds the person's row lock (FOR UPDATE): a running
+   * enrolment locks that row before it saves, so its templates are either seen here or never written.
    */
   async eraseInTransaction(manager: EntityManager, organizationId: string, employeeId: string): Promise<ErasedFaces> {
     const templates = await manager.getRepository(FaceTemplate).findBy({ organizationId, employeeId });
@@ -214,10 +222,8 @@ export class FaceTemplatesService {
     return files;
   }
 
-  private async findPerson(organizationId: string, employeeId: string): Promise<Employee> {
-    const person = await this.dataSource.getRepository(Employee).findOneBy({ id: employeeId, organizationId });
-    if (!person) throw ApiError.notFound('Employee');
-    return person;
+  private findPerson(organizationId: string, employeeId: string): Promise<void> {
+    return this.people.assertExists(organizationId, employeeId);
   }
 
   private async findTemplate(caller: AuthUser, employeeId: string, templateId: string): Promise<FaceTemplate> {

@@ -1,9 +1,12 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmployeesModule } from '../employees/employees.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { ReferenceFaces } from '../recognition/reference-faces.js';
 import { StorageModule } from '../storage/storage.module.js';
+import { EmployeeDeletedListener } from './employee-deleted.listener.js';
 import { EmployeeGallery } from './employee-gallery.js';
+import { EnrolmentSummary } from './enrolment-summary.js';
 import { FaceEnrolment } from './face-enrolment.js';
 import { FaceTemplate } from './face-template.entity.js';
 import { FaceTemplatesService } from './face-templates.service.js';
@@ -15,9 +18,17 @@ import { TemplateReindex } from './template-reindex.js';
 
 /** Enrolled faces of people, the gallery they are searched in, and identification. */
 @Module({
-  imports: [TypeOrmModule.forFeature([FaceTemplate]), RecognitionModule, StorageModule],
+  imports: [TypeOrmModule.forFeature([FaceTemplate]), EmployeesModule, RecognitionModule, StorageModule],
   controllers: [FacesController, IdentificationController, ReindexController],
-  providers: [EmployeeGallery, FaceEnrolment, FaceTemplatesService, IdentificationService, TemplateReindex],
+  providers: [
+    EmployeeDeletedListener,
+    EmployeeGallery,
+    EnrolmentSummary,
+    FaceEnrolment,
+    FaceTemplatesService,
+    IdentificationService,
+    TemplateReindex,
+  ],
   exports: [FaceTemplatesService, EmployeeGallery],
 })
 export class FacesModule implements OnModuleInit {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
+import { EmployeesService } from '../employees/employees.service.js';
 import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
 import { decideMatch, similarityToDistance } from '../recognition/match-decision.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
@@ -14,17 +14,6 @@ import type {
   IdentifyFacesResponseDto,
 } from './identification.dto.js';
 
-interface PersonRow {
-  id: string;
-  code: string;
-  first_name: string;
-  last_name: string;
-  kind: string;
-  department_id: string | null;
-  department_code: string | null;
-  department_name: string | null;
-}
-
 /** More candidates than asked for are searched, so a person taken by a closer face leaves others to choose from. */
 const SEARCH_DEPTH = 5;
 
@@ -34,7 +23,7 @@ export class IdentificationService {
   constructor(
     private readonly engine: RecognitionEngine,
     private readonly gallery: EmployeeGallery,
-    private readonly dataSource: DataSource,
+    private readonly people: EmployeesService,
   ) {}
 
   async identify(
@@ -116,38 +105,14 @@ export class IdentificationService {
     input: IdentifyFacesDto,
   ): Promise<((id: string) => boolean) | undefined> {
     if (!input.department_id && !input.kind) return undefined;
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM employees WHERE organization_id = $1 AND deleted_at IS NULL
-         AND ($2::uuid IS NULL OR department_id = $2::uuid) AND ($3::text IS NULL OR kind = $3::text)`,
-      [organizationId, input.department_id ?? null, input.kind ?? null],
+    const ids = new Set(
+      await this.people.idsMatching(organizationId, { departmentId: input.department_id, kind: input.kind }),
     );
-    const ids = new Set(rows.map((row) => row.id));
     return (id) => ids.has(id);
   }
 
   /** Active, not deleted people of the organisation among the ids. */
-  private async loadPeople(organizationId: string, ids: string[]): Promise<Map<string, IdentifiedPersonDto>> {
-    if (ids.length === 0) return new Map();
-    const rows = await this.dataSource.query<PersonRow[]>(
-      `SELECT e.id, e.code, e.first_name, e.last_name, e.kind, d.id AS department_id, d.code AS department_code,
-              d.name AS department_name
-         FROM employees e LEFT JOIN departments d ON d.id = e.department_id
-        WHERE e.organization_id = $1 AND e.id = ANY($2::uuid[]) AND e.deleted_at IS NULL AND e.is_active`,
-      [organizationId, ids],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          id: row.id,
-          code: row.code,
-          full_name: [row.first_name, row.last_name].filter(Boolean).join(' '),
-          kind: row.kind,
-          department: row.department_id
-            ? { id: row.department_id, code: row.department_code!, name: row.department_name! }
-            : null,
-        },
-      ]),
-    );
+  private loadPeople(organizationId: string, ids: string[]): Promise<Map<string, IdentifiedPersonDto>> {
+    return this.people.identities(organizationId, ids);
   }
 }

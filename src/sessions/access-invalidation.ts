@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
-import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { TransactionHooks } from '../database/transaction-hooks.js';
 import { AccessCache, type AccessChange } from './access-cache.js';
 
 const CHANNEL = 'facegate_access';
@@ -11,7 +12,7 @@ const RECONNECT_MS = 1000;
  * Tells every instance's AccessCache that a user, a login (refresh family) or an organisation changed.
  *
  * `announce` is called inside the transaction that makes the change. This instance drops the entries once the
- * transaction commits (a TypeORM transaction subscriber), so the next request after the change already sees it;
+ * transaction commits, so the next request after the change already sees it;
  * on PostgreSQL the same change is sent with `pg_notify`, which PostgreSQL delivers to every instance's
  * listening connection at commit and never for a rolled-back transaction. While that connection is down an
  * instance caches nothing, and after it reconnects it starts from an empty cache, so no message can be missed.
@@ -19,18 +20,15 @@ const RECONNECT_MS = 1000;
 @Injectable()
 export class AccessInvalidation implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AccessInvalidation.name);
-  private readonly pending = new WeakMap<QueryRunner, AccessChange[]>();
   private listener: pg.Client | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = false;
 
   constructor(
     readonly cache: AccessCache,
-    private readonly dataSource: DataSource,
+    private readonly hooks: TransactionHooks,
     private readonly config: AppConfig,
-  ) {
-    this.dataSource.subscribers.push(this.transactionSubscriber());
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.databaseUrl) await this.listen();
@@ -44,30 +42,8 @@ export class AccessInvalidation implements OnApplicationBootstrap, OnApplication
 
   /** Records a change made in `manager`'s transaction (or, outside one, applies it at once). */
   async announce(manager: EntityManager, change: AccessChange): Promise<void> {
-    const runner = manager.queryRunner;
     if (this.config.databaseUrl) await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(change)]);
-    if (runner?.isTransactionActive) {
-      const changes = this.pending.get(runner) ?? [];
-      changes.push(change);
-      this.pending.set(runner, changes);
-    } else {
-      this.cache.drop(change);
-    }
-  }
-
-  private transactionSubscriber(): EntitySubscriberInterface {
-    const settle = (runner: QueryRunner, apply: boolean) => {
-      // Nested transactions (savepoints) settle with the outermost one.
-      if (runner.isTransactionActive) return;
-      const changes = this.pending.get(runner);
-      if (!changes) return;
-      this.pending.delete(runner);
-      if (apply) for (const change of changes) this.cache.drop(change);
-    };
-    return {
-      afterTransactionCommit: ({ queryRunner }) => settle(queryRunner, true),
-      afterTransactionRollback: ({ queryRunner }) => settle(queryRunner, false),
-    };
+    await this.hooks.afterCommit(manager, () => this.cache.drop(change));
   }
 
   private async listen(): Promise<void> {

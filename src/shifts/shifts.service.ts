@@ -80,6 +80,11 @@ export class ShiftsService {
     });
   }
 
+  /** Whether the shift exists in the organisation (for features that refer to shifts). */
+  existsInOrganization(organizationId: string, id: string): Promise<boolean> {
+    return this.shifts.existsBy({ id, organizationId });
+  }
+
   private async findOwned(caller: AuthUser, id: string): Promise<Shift> {
     const shift = await this.shifts.findOneBy({ id, organizationId: caller.organizationId });
     if (!shift) throw ApiError.notFound('Shift');

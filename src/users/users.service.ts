@@ -136,6 +136,11 @@ export class UsersService {
     await this.update(caller, id, { is_active: false });
   }
 
+  /** Whether the user exists in the organisation (for features that link records to accounts). */
+  existsInOrganization(organizationId: string, id: string): Promise<boolean> {
+    return this.users.existsBy({ id, organizationId });
+  }
+
   private async findInOrganization(organizationId: string, id: string): Promise<User> {
     const user = await this.users.findOneBy({ id, organizationId });
     if (!user) throw ApiError.notFound('User');
