@@ -3,6 +3,7 @@ import { IsDate, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { AuditLog } from './audit-log.entity.js';
 import { Optional } from '../common/optional.js';
+import { IsDateInRange } from '../common/date-range.js';
 
 export class AuditLogQuery extends PageQuery {
   /** e.g. `user.created`, `auth.login`, `auth.login_failed`. */
@@ -29,12 +30,14 @@ export class AuditLogQuery extends PageQuery {
   @Optional()
   @Type(() => Date)
   @IsDate()
+  @IsDateInRange()
   date_from?: Date;
 
   /** ISO 8601 date or date-time, inclusive. */
   @Optional()
   @Type(() => Date)
   @IsDate()
+  @IsDateInRange()
   date_to?: Date;
 }
 
