@@ -77,8 +77,9 @@ function leaves(document: OpenApiDocument, schema: Schema, prefix: string[] = []
   });
 }
 
-function nest(path: string[], value: unknown): Record<string, unknown> {
-  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as never) as never;
+/** `{ a: { b: value } }` for the path `['a', 'b']`. */
+function nest(path: string[], value: unknown): unknown {
+  return path.reduceRight((inner, key) => ({ [key]: inner }), value);
 }
 
 function isDate(schema: Schema): boolean {
@@ -228,9 +229,9 @@ export async function probeRoutes(
       as,
       status: run.response.status,
       ms: run.ms,
-      body: run.response.body as unknown,
+      body: run.response.body,
       contentType: String(run.response.headers['content-type'] ?? ''),
-      requestId: run.response.headers['x-request-id'] as string | undefined,
+      requestId: run.response.headers['x-request-id'],
     });
   for (const [route, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
