@@ -83,7 +83,7 @@ void describe('people API', () => {
         email: 'Ada@Example.com',
         phone: '+44 20 7946 0958',
         shift_id: shift.id,
-        date_of_birth: '1815-12-10',
+        date_of_birth: '1915-12-10',
         emergency_contact: { name: 'Annabella', phone: '+442079460000', relation: 'mother' },
         metadata: { badge: 17, tags: ['math'] },
       });
@@ -94,7 +94,7 @@ void describe('people API', () => {
       assert.deepEqual(people.Ada.department, { id: eng, code: 'ENG', name: 'Engineering' });
       assert.deepEqual(
         [people.Ada.phone, people.Ada.date_of_birth, people.Ada.shift_id, people.Ada.is_active],
-        ['+442079460958', '1815-12-10', shift.id, true],
+        ['+442079460958', '1915-12-10', shift.id, true],
       );
       assert.deepEqual(people.Ada.emergency_contact, { name: 'Annabella', phone: '+442079460000', relation: 'mother' });
       assert.deepEqual(people.Ada.metadata, { badge: 17, tags: ['math'] });

@@ -1,8 +1,12 @@
-import { type INestApplication, type LogLevel, RequestMethod } from '@nestjs/common';
+import { type INestApplication, type LogLevel, NotFoundException, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { GlobalExceptionFilter } from '../common/global-exception.filter.js';
+import { answerMalformedRequestsInJson } from '../common/malformed-request.js';
 import { requestIdMiddleware } from '../common/request-id.middleware.js';
+import { untrustedInputMiddleware } from '../common/untrusted-input.js';
 import type { AppConfig } from '../config/app-config.js';
 import { AppModule } from './app.module.js';
 import { setUpOpenApi } from './openapi.js';
@@ -22,6 +26,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } }));
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
+  app.use(untrustedInputMiddleware);
   app.enableCors({
     origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
     credentials: true,
@@ -35,5 +40,21 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   });
   app.enableShutdownHooks();
   setUpOpenApi(app);
+  await app.init();
+  answerErrorsInJsonEverywhere(app);
   return app;
+}
+
+/**
+ * Nest answers unknown paths in JSON only under the global prefix: `/nope`, or a method no route takes outside
+ * `/api/v1`, fell through to Express's final handler, which answers in HTML. These two handlers come after
+ * every route and middleware (hence after `init`), so whatever is left is answered in the one error shape.
+ */
+function answerErrorsInJsonEverywhere(app: NestExpressApplication): void {
+  const errors = new GlobalExceptionFilter();
+  app.use((request: Request, response: Response) => errors.render(new NotFoundException(), request, response));
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) =>
+    errors.render(error, request, response),
+  );
+  answerMalformedRequestsInJson(app.getHttpServer());
 }

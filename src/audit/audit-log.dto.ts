@@ -4,6 +4,7 @@ import { PageQuery } from '../common/pagination.js';
 import type { AuditLog } from './audit-log.entity.js';
 import { Optional } from '../common/optional.js';
 import { toBoolean } from '../common/transforms.js';
+import { IsDateInRange } from '../common/date-range.js';
 
 export class AuditLogQuery extends PageQuery {
   /** e.g. `user.created`, `auth.login`, `auth.login_failed`. */
@@ -39,12 +40,14 @@ export class AuditLogQuery extends PageQuery {
   @Optional()
   @Type(() => Date)
   @IsDate()
+  @IsDateInRange()
   date_from?: Date;
 
   /** ISO 8601 date or date-time, inclusive. */
   @Optional()
   @Type(() => Date)
   @IsDate()
+  @IsDateInRange()
   date_to?: Date;
 }
 

@@ -26,8 +26,28 @@ const DEFAULT_CODES: Record<number, string> = {
 
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
-const PG_INVALID_TEXT = '22P02';
 const PG_NOT_NULL_VIOLATION = '23502';
+
+/**
+ * PostgreSQL errors caused by a value the caller sent that the validation let through: the caller can fix them,
+ * so they answer 400, never 500. The checks at the edge (page and date ranges, NUL characters) should stop these
+ * first; this is the net behind them.
+ */
+const PG_BAD_VALUE = new Map<string, { error: string; message: string }>(
+  Object.entries({
+    '22P02': { error: 'bad_request', message: 'A value has the wrong format' },
+    '22007': { error: 'bad_request', message: 'A date or time has the wrong format' },
+    '22008': { error: 'value_out_of_range', message: 'A date or time is outside the range the database holds' },
+    '22009': { error: 'value_out_of_range', message: 'A date or time is outside the range the database holds' },
+    '22003': { error: 'value_out_of_range', message: 'A number is outside the range the database holds' },
+    '2201W': { error: 'value_out_of_range', message: 'A page size is outside the range the database holds' },
+    '2201X': { error: 'value_out_of_range', message: 'A page number is outside the range the database holds' },
+    '22001': { error: 'value_too_long', message: 'A text value is longer than the database holds' },
+    '22021': { error: 'bad_request', message: 'A text value contains characters the database cannot hold' },
+    '22P05': { error: 'bad_request', message: 'A text value contains characters the database cannot hold' },
+    '54001': { error: 'request_too_complex', message: 'The request is too complex for the database' },
+  }),
+);
 
 /** Renders every error as `{ error, message, details?, trace_id }`; unexpected errors are logged, never exposed. */
 @Catch()
@@ -36,8 +56,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const response = http.getResponse<Response>();
-    const request = http.getRequest<Request>();
+    this.render(exception, http.getRequest<Request>(), http.getResponse<Response>());
+  }
+
+  /** Answers the request with the error; also called by the Express handlers behind every route (create-app). */
+  render(exception: unknown, request: Request, response: Response): void {
     const traceId = requestContext.current()?.requestId ?? String(response.getHeader('X-Request-Id') ?? 'unknown');
     const { status, body } = this.describe(exception, traceId, request);
     if (status >= 500 && status !== (HttpStatus.SERVICE_UNAVAILABLE as number)) {
@@ -95,9 +118,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
           },
         };
       }
-      if (code === PG_INVALID_TEXT) {
-        return this.plain(HttpStatus.BAD_REQUEST, 'bad_request', 'A value has the wrong format', traceId);
-      }
+      const badValue = code === undefined ? undefined : PG_BAD_VALUE.get(code);
+      if (badValue) return this.plain(HttpStatus.BAD_REQUEST, badValue.error, badValue.message, traceId);
     }
     return this.plain(HttpStatus.INTERNAL_SERVER_ERROR, 'internal_error', 'An unexpected error occurred', traceId);
   }

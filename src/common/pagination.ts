@@ -3,13 +3,21 @@ import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
 import { Optional } from './optional.js';
 
+/**
+ * Last page a list may be asked for. Without it `page=1e20` is an integer whose OFFSET overflows PostgreSQL's
+ * bigint (a 500); with it the OFFSET stays under 1,000,000 rows, deeper than anyone pages by hand (narrow a
+ * list with its filters instead) and shallow enough that the database skips it quickly.
+ */
+export const MAX_PAGE = 10_000;
+
 export class PageQuery {
   /** Page number, from 1. */
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE, default: 1 })
   @Optional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page: number = 1;
 
   /** Results per page, at most 100. */

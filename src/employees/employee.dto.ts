@@ -17,6 +17,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { IsDateInRange } from '../common/date-range.js';
 import { Optional } from '../common/optional.js';
 import { PageQuery } from '../common/pagination.js';
 import type { Employee, EmployeeKind } from './employee.entity.js';
@@ -149,6 +150,7 @@ export class CreateEmployeeDto {
   @ApiProperty({ type: String, format: 'date', required: false, nullable: true })
   @IsOptional()
   @IsDateOnly()
+  @IsDateInRange()
   @IsPastDate()
   date_of_birth?: string | null;
 
@@ -177,6 +179,7 @@ export class CreateEmployeeDto {
   @ApiProperty({ type: String, format: 'date', required: false, nullable: true })
   @IsOptional()
   @IsDateOnly()
+  @IsDateInRange()
   joining_date?: string | null;
 
   @IsOptional()

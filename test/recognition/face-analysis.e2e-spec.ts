@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { DetectedFace } from '../../src/recognition/engine/face.types.js';
@@ -13,6 +12,7 @@ import { ImageError } from '../../src/recognition/engine/image-errors.js';
 import { MiniFasNetLiveness } from '../../src/recognition/engine/minifasnet-liveness.js';
 import { iou } from '../../src/recognition/engine/non-max-suppression.js';
 import { YuNetDetector } from '../../src/recognition/engine/yunet-detector.js';
+import { pngHeader } from '../support/bad-uploads.js';
 import { facePath, sharedModelsDir } from '../support/shared-data.js';
 
 const noSharedData = existsSync(facePath()) ? false : `no shared photos at ${facePath()}`;
@@ -26,29 +26,6 @@ async function rejection(promise: Promise<unknown>): Promise<ImageError> {
     return error;
   }
   assert.fail('expected the decoder to reject');
-}
-
-/** A PNG whose header claims width x height pixels, with one tiny (wrong) image data chunk. */
-function pngHeader(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([
-    signature,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00])),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
 }
 
 function solidPng(width: number, height: number): Promise<Buffer> {

@@ -17,11 +17,33 @@ export interface DecodedImage extends RgbImage {
 export interface ImageDecoderOptions {
   /** Images whose header says more than this many pixels are rejected before decoding (default 40 MP). */
   maxPixels?: number;
+  /** Images whose header gives a side longer than this are rejected before decoding (default 12,000 px). */
+  maxInputSide?: number;
+  /** Images whose longer side is more than this many times the shorter are rejected before decoding (20). */
+  maxAspectRatio?: number;
+  /** Decoding (or making a thumbnail) that takes longer is abandoned (default 5 s). */
+  timeoutSeconds?: number;
   /** Longer side of the output in pixels; larger images are downscaled to it. 0 keeps the full size. */
   maxSide?: number;
 }
 
 export const DEFAULT_MAX_PIXELS = 40_000_000;
+/**
+ * The pixel limit alone lets through shapes that cost far more than their pixel count: a 1 x 39,000,000 PNG is
+ * 76 KB, under 40 MP, and took libvips 7-11 s, one scanline at a time. 12,000 px is above every camera we know of
+ * (a 100 MP medium-format sensor is 11,648 px wide; phones stop near 8,200) and JPEG decodes shrink on load.
+ */
+export const DEFAULT_MAX_INPUT_SIDE = 12_000;
+/**
+ * Sensors are 4:3, 3:2 or 16:9 and phone panoramas stay under about 1:9 (360° ones are longer than the side
+ * limit anyway); 1:20 is reached by no photo of a face, only by strips made to be slow.
+ */
+export const DEFAULT_MAX_ASPECT_RATIO = 20;
+/**
+ * The slowest images the limits above accept (40 MP progressive JPEG, WebP, interlaced PNG) decode in about 1 s on
+ * one core of a small server; 5 s leaves room for a busy machine and still frees the worker soon.
+ */
+export const DEFAULT_DECODE_TIMEOUT_SECONDS = 5;
 export const DEFAULT_MAX_SIDE = 1920;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -41,10 +63,16 @@ function ascii(bytes: Uint8Array, start: number, end: number): string {
 /** Turns uploaded bytes into packed RGB. The only class that touches sharp. */
 export class ImageDecoder {
   readonly maxPixels: number;
+  readonly maxInputSide: number;
+  readonly maxAspectRatio: number;
+  readonly timeoutSeconds: number;
   readonly maxSide: number;
 
   constructor(options: ImageDecoderOptions = {}) {
     this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    this.maxInputSide = options.maxInputSide ?? DEFAULT_MAX_INPUT_SIDE;
+    this.maxAspectRatio = options.maxAspectRatio ?? DEFAULT_MAX_ASPECT_RATIO;
+    this.timeoutSeconds = options.timeoutSeconds ?? DEFAULT_DECODE_TIMEOUT_SECONDS;
     this.maxSide = options.maxSide ?? DEFAULT_MAX_SIDE;
   }
 
@@ -57,7 +85,14 @@ export class ImageDecoder {
       });
     }
     const { width, height } = await this.readSize(bytes, format);
+    this.checkShape(width, height);
+    return this.decodePixels(bytes, format, width, height);
+  }
+
+  /** Refuses, from the header's size alone, images too large or too elongated to be worth decoding. */
+  private checkShape(width: number, height: number): void {
     const pixels = width * height;
+    const longer = Math.max(width, height);
     if (pixels > this.maxPixels) {
       throw new ImageError('image_too_large', `Image has ${pixels} pixels, more than the limit of ${this.maxPixels}`, {
         width,
@@ -66,7 +101,21 @@ export class ImageDecoder {
         max_pixels: this.maxPixels,
       });
     }
-    return this.decodePixels(bytes, format, width, height);
+    if (longer > this.maxInputSide) {
+      throw new ImageError(
+        'image_too_large',
+        `Image is ${width} x ${height} pixels; neither side may exceed ${this.maxInputSide}`,
+        { width, height, pixels, max_side: this.maxInputSide },
+      );
+    }
+    const aspectRatio = longer / Math.min(width, height);
+    if (aspectRatio > this.maxAspectRatio) {
+      throw new ImageError(
+        'unsupported_aspect_ratio',
+        `Image is ${width} x ${height} pixels; its sides may differ by a factor of ${this.maxAspectRatio} at most`,
+        { width, height, aspect_ratio: Math.round(aspectRatio * 100) / 100, max_aspect_ratio: this.maxAspectRatio },
+      );
+    }
   }
 
   /**
@@ -76,12 +125,13 @@ export class ImageDecoder {
   async thumbnail(bytes: Buffer, side = 256): Promise<Buffer> {
     try {
       return await sharp(bytes, { limitInputPixels: this.maxPixels })
+        .timeout({ seconds: this.timeoutSeconds })
         .rotate()
         .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
         .jpeg({ quality: 80 })
         .toBuffer();
     } catch (error) {
-      throw invalidImage(sniffImageFormat(bytes) ?? 'jpeg', error);
+      throw this.decodeFailure(sniffImageFormat(bytes) ?? 'jpeg', error);
     }
   }
 
@@ -138,7 +188,9 @@ export class ImageDecoder {
     originalWidth: number,
     originalHeight: number,
   ): Promise<DecodedImage> {
-    let pipeline = sharp(bytes, { limitInputPixels: this.maxPixels, failOn: 'truncated' }).rotate();
+    let pipeline = sharp(bytes, { limitInputPixels: this.maxPixels, failOn: 'truncated' })
+      .timeout({ seconds: this.timeoutSeconds })
+      .rotate();
     if (this.maxSide > 0 && Math.max(originalWidth, originalHeight) > this.maxSide) {
       pipeline = pipeline.resize({ width: this.maxSide, height: this.maxSide, fit: 'inside' });
     }
@@ -161,11 +213,23 @@ export class ImageDecoder {
         scale: info.width / originalWidth,
       };
     } catch (error) {
-      if (error instanceof Error && /pixel limit/i.test(error.message)) {
-        throw new ImageError('image_too_large', 'Image exceeds the pixel limit', { max_pixels: this.maxPixels });
-      }
-      throw invalidImage(format, error);
+      throw this.decodeFailure(format, error);
     }
+  }
+
+  private decodeFailure(format: ImageFormat, error: unknown): ImageError {
+    if (error instanceof Error && /pixel limit/i.test(error.message)) {
+      return new ImageError('image_too_large', 'Image exceeds the pixel limit', { max_pixels: this.maxPixels });
+    }
+    if (error instanceof Error && /^timeout/i.test(error.message)) {
+      return new ImageError(
+        'image_decode_timeout',
+        `The ${format} image took longer than ${this.timeoutSeconds} s to decode`,
+        { format, timeout_seconds: this.timeoutSeconds },
+        { cause: error },
+      );
+    }
+    return invalidImage(format, error);
   }
 }
 

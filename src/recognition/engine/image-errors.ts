@@ -1,8 +1,11 @@
-export type ImageErrorCode = 'unsupported_media_type' | 'image_too_large' | 'invalid_image';
+export type ImageErrorCode =
+  'unsupported_media_type' | 'image_too_large' | 'unsupported_aspect_ratio' | 'image_decode_timeout' | 'invalid_image';
 
 const STATUS_BY_CODE: Record<ImageErrorCode, number> = {
   unsupported_media_type: 415,
   image_too_large: 413,
+  unsupported_aspect_ratio: 422,
+  image_decode_timeout: 422,
   invalid_image: 400,
 };
 
