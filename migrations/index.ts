@@ -3,6 +3,7 @@ import { Employees1763900100000 } from './1763900100000-employees.js';
 import { FaceTemplates1763900200000 } from './1763900200000-face-templates.js';
 import { AuthThrottle1763900400000 } from './1763900400000-auth-throttle.js';
 import { EmployeeEnrolmentSummary1763900500000 } from './1763900500000-employee-enrolment-summary.js';
+import { JobRetries1763900600000 } from './1763900600000-job-retries.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   FaceTemplates1763900200000,
   AuthThrottle1763900400000,
   EmployeeEnrolmentSummary1763900500000,
+  JobRetries1763900600000,
 ];

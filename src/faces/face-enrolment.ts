@@ -1,9 +1,10 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
-import { JobCancelled, JobFailure, JobQueue, JobType } from '../jobs/job-queue.js';
+import { JobCancelled, JobFailure } from '../jobs/job-queue.js';
+import { OnJob } from '../jobs/on-job.decorator.js';
 import { ENROLMENT_QUALITY_THRESHOLDS, type QualityThresholds } from '../recognition/engine/face-quality.js';
 import { ImageError } from '../recognition/engine/image-errors.js';
 import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
@@ -17,7 +18,6 @@ import { embeddingToBytes, type FaceAngle, FaceTemplate } from './face-template.
 
 /** What an enrolment job carries: staged photo files (under DATA_DIR), not the bytes. */
 export interface EnrolmentPayload {
-  [key: string]: unknown;
   organizationId: string;
   employeeId: string;
   allOrNothing: boolean;
@@ -30,6 +30,12 @@ export const PERSON_DELETED = {
   error: 'person_deleted',
   message: 'The person was deleted before their photos were enrolled; nothing was stored',
 } as const;
+
+declare module '../jobs/job-types.js' {
+  interface JobTypes {
+    'faces.enrol': { payload: EnrolmentPayload; result: EnrolmentResultDto };
+  }
+}
 
 interface AcceptedFace {
   label: string;
@@ -58,7 +64,7 @@ function thresholdsFor(angle: FaceAngle): Readonly<QualityThresholds> {
  * searchable once it commits.
  */
 @Injectable()
-export class FaceEnrolment implements OnModuleInit {
+export class FaceEnrolment {
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: RecognitionEngine,
@@ -66,17 +72,13 @@ export class FaceEnrolment implements OnModuleInit {
     private readonly storage: FileStorage,
     private readonly gallery: EmployeeGallery,
     private readonly audit: AuditService,
-    private readonly queue: JobQueue,
     private readonly people: EmployeesService,
     private readonly summary: EnrolmentSummary,
     private readonly events: DomainEventBus,
   ) {}
 
-  onModuleInit(): void {
-    this.queue.register(JobType.EnrolFaces, (payload) => this.run(payload as EnrolmentPayload));
-  }
-
-  private async run(payload: EnrolmentPayload): Promise<EnrolmentResultDto> {
+  @OnJob('faces.enrol')
+  async run(payload: EnrolmentPayload): Promise<EnrolmentResultDto> {
     try {
       // Cheap early exit only; what makes it race-free is the row lock in `save`.
       if (!(await this.people.exists(payload.organizationId, payload.employeeId))) throw personDeleted();

@@ -6,7 +6,8 @@ import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
-import { JobQueue, JobType } from '../jobs/job-queue.js';
+import type { Job } from '../jobs/job.entity.js';
+import { JobQueue } from '../jobs/job-queue.js';
 import type { UploadedImages } from '../recognition/image-upload.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
 import { FileStorage } from '../storage/file-storage.js';
@@ -66,6 +67,47 @@ export class FaceTemplatesService {
   ): Promise<EnrolmentAnswer> {
     await this.findPerson(caller.organizationId, employeeId);
     const photos = collectEnrolmentPhotos(files);
+    const job = await this.queueEnrolment(caller, employeeId, photos, input);
+    if (!wait) return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: job.status } };
+    // From here on the job owns the staged photos: whatever happens while waiting, they are the job's to remove.
+    const done = await this.queue.waitFor(job.id, WAIT_MS);
+    if (done.status === 'cancelled') {
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        done.error?.error ?? PERSON_DELETED.error,
+        done.error?.message ?? PERSON_DELETED.message,
+        { job_id: job.id },
+      );
+    }
+    if (done.status === 'failed') {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        done.error?.error ?? 'enrolment_failed',
+        done.error?.message ?? 'Enrolment failed',
+      );
+    }
+    if (done.status !== 'completed')
+      return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: done.status } };
+    const result = done.result as unknown as EnrolmentResultDto;
+    if (result.accepted.length === 0) {
+      const first = result.rejected[0];
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        first?.error ?? 'enrolment_failed',
+        first?.message ?? 'No photo was accepted',
+        { job_id: job.id, rejected: result.rejected },
+      );
+    }
+    return { status: HttpStatus.CREATED, body: result };
+  }
+
+  /** Stages the photos under DATA_DIR and queues their enrolment; staged files of a job never queued are removed. */
+  private async queueEnrolment(
+    caller: AuthUser,
+    employeeId: string,
+    photos: ReturnType<typeof collectEnrolmentPhotos>,
+    input: EnrolFacesDto,
+  ): Promise<Job> {
     const staged: string[] = [];
     try {
       for (const photo of photos) staged.push(await this.storage.write(caller.organizationId, photo.bytes, 'staged'));
@@ -76,43 +118,12 @@ export class FaceTemplatesService {
         checkLiveness: input.check_liveness ?? true,
         photos: photos.map((photo, i) => ({ label: photo.label, angle: photo.angle, stagedKey: staged[i] })),
       };
-      const job = await this.queue.enqueue(JobType.EnrolFaces, caller.organizationId, payload, caller.id);
-      if (!wait) return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: job.status } };
-      const done = await this.queue.waitFor(job.id, WAIT_MS);
-      if (done.status === 'cancelled') {
-        throw new ApiError(
-          HttpStatus.NOT_FOUND,
-          done.error?.error ?? PERSON_DELETED.error,
-          done.error?.message ?? PERSON_DELETED.message,
-          { job_id: job.id },
-        );
-      }
-      if (done.status === 'failed') {
-        throw new ApiError(
-          HttpStatus.UNPROCESSABLE_ENTITY,
-          done.error?.error ?? 'enrolment_failed',
-          done.error?.message ?? 'Enrolment failed',
-        );
-      }
-      if (done.status !== 'completed')
-        return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: done.status } };
-      const result = done.result as unknown as EnrolmentResultDto;
-      if (result.accepted.length === 0) {
-        const first = result.rejected[0];
-        throw new ApiError(
-          HttpStatus.UNPROCESSABLE_ENTITY,
-          first?.error ?? 'enrolment_failed',
-          first?.message ?? 'No photo was accepted',
-          {
-            job_id: job.id,
-            rejected: result.rejected,
-          },
-        );
-      }
-      return { status: HttpStatus.CREATED, body: result };
+      return await this.queue.enqueue('faces.enrol', payload, {
+        organizationId: caller.organizationId,
+        createdBy: caller.id,
+      });
     } catch (error) {
-      // Staged files of a job that was never queued would be orphans.
-      if (!(error instanceof ApiError)) await Promise.all(staged.map((key) => this.storage.remove(key)));
+      await Promise.all(staged.map((key) => this.storage.remove(key)));
       throw error;
     }
   }
@@ -194,14 +205,12 @@ export class FaceTemplatesService {
     const files = await this.deleteTemplates(manager, templates);
     const cancelled = await this.queue.cancelQueued(
       manager,
-      JobType.EnrolFaces,
+      'faces.enrol',
       organizationId,
       { employeeId },
       { ...PERSON_DELETED },
     );
-    const stagedKeys = cancelled.flatMap((payload) =>
-      (payload as EnrolmentPayload).photos.map((photo) => photo.stagedKey),
-    );
+    const stagedKeys = cancelled.flatMap((payload) => payload.photos.map((photo) => photo.stagedKey));
     return { files, stagedKeys, cancelledJobs: cancelled.length };
   }
 

@@ -1,9 +1,10 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, Not } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { type JobDto, toJobDto } from '../jobs/job.dto.js';
-import { JobQueue, JobType } from '../jobs/job-queue.js';
+import { JobQueue } from '../jobs/job-queue.js';
+import { OnJob } from '../jobs/on-job.decorator.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
 import { PhotoStore } from '../storage/photo-store.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
@@ -11,8 +12,13 @@ import { EmployeeGallery } from './employee-gallery.js';
 import { embeddingToBytes, FaceTemplate } from './face-template.entity.js';
 
 interface ReindexPayload {
-  [key: string]: unknown;
   organizationId: string;
+}
+
+declare module '../jobs/job-types.js' {
+  interface JobTypes {
+    'faces.reindex': { payload: ReindexPayload; result: ReindexResult };
+  }
 }
 
 export interface ReindexResult {
@@ -28,7 +34,7 @@ export interface ReindexResult {
  * mixes vector spaces: such templates are left out of search until they are redone.
  */
 @Injectable()
-export class TemplateReindex implements OnModuleInit {
+export class TemplateReindex {
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: RecognitionEngine,
@@ -38,22 +44,19 @@ export class TemplateReindex implements OnModuleInit {
     private readonly audit: AuditService,
   ) {}
 
-  onModuleInit(): void {
-    this.queue.register(JobType.ReindexTemplates, (payload) => this.run(payload as ReindexPayload));
-  }
-
   async start(caller: AuthUser): Promise<JobDto> {
+    // One reindex per organisation at a time: asking again while one is queued or running returns that one.
     const job = await this.queue.enqueue(
-      JobType.ReindexTemplates,
-      caller.organizationId,
+      'faces.reindex',
       { organizationId: caller.organizationId },
-      caller.id,
+      { organizationId: caller.organizationId, createdBy: caller.id, idempotencyKey: caller.organizationId },
     );
     await this.audit.record({ action: 'face_template.reindex_started', entityType: 'job', entityId: job.id });
     return toJobDto(job);
   }
 
-  private async run({ organizationId }: ReindexPayload): Promise<ReindexResult> {
+  @OnJob('faces.reindex')
+  async run({ organizationId }: ReindexPayload): Promise<ReindexResult> {
     const model = this.engine.embeddingModel;
     const templates = this.dataSource.getRepository(FaceTemplate);
     const outdated = await templates.find({

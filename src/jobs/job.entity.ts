@@ -52,4 +52,23 @@ export class Job {
 
   @Column({ type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
+
+  /** Runs started so far, and how many are allowed (retries with back-off until then). */
+  @Column({ type: 'integer', default: 0 })
+  attempts: number;
+
+  @Column({ type: 'integer', default: 1 })
+  maxAttempts: number;
+
+  /** Not run before this time (a retry's back-off). */
+  @Column({ type: 'timestamptz', default: () => 'now()' })
+  runAfter: Date;
+
+  /** While running: the runner's lease; a job whose lease ran out is taken over by another runner. */
+  @Column({ type: 'timestamptz', nullable: true })
+  lockedUntil: Date | null;
+
+  /** At most one queued or running job per (type, key). */
+  @Column({ type: 'varchar', nullable: true })
+  idempotencyKey: string | null;
 }

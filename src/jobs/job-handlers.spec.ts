@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { JobHandlers } from './job-handlers.js';
+import { OnJob } from './on-job.decorator.js';
+
+class Enrolment {
+  @OnJob('faces.enrol')
+  run(): Promise<unknown> {
+    return Promise.resolve('enrolled');
+  }
+}
+
+class Reindex {
+  @OnJob('faces.reindex')
+  run(): Promise<unknown> {
+    return Promise.resolve('reindexed');
+  }
+}
+
+function handlersOf(...instances: object[]): JobHandlers {
+  const discovery = {
+    getProviders: () => instances.map((instance) => ({ instance, isNotMetatype: false })),
+  } as unknown as DiscoveryService;
+  return new JobHandlers(discovery, new MetadataScanner(), new Reflector());
+}
+
+describe(JobHandlers.name, () => {
+  it('finds one handler per declared job', async () => {
+    const sut = handlersOf(new Enrolment(), new Reindex());
+    sut.discover();
+    assert.equal(await sut.get('faces.enrol')?.({}, 'id'), 'enrolled');
+    assert.equal(await sut.get('faces.reindex')?.({}, 'id'), 'reindexed');
+  });
+
+  it('fails start-up on a job without a handler', () => {
+    assert.throws(() => handlersOf(new Enrolment()).discover(), /faces\.reindex has no @OnJob handler/);
+  });
+
+  it('fails start-up on a job with two handlers', () => {
+    assert.throws(
+      () => handlersOf(new Enrolment(), new Reindex(), new Enrolment()).discover(),
+      /faces\.enrol has more than one handler/,
+    );
+  });
+});

@@ -1,0 +1,34 @@
+/** How a job is retried. Kept with its name here, so every job's options are in one place. */
+export interface JobOptions {
+  /** Runs at most this many times; a run that throws anything but a JobFailure is tried again. */
+  attempts: number;
+  /** Wait before the second run; doubled for each later one. */
+  backoffMs: number;
+}
+
+/** Every job the service runs, with its retry options. Start-up fails unless each has exactly one handler. */
+export const JOB_OPTIONS = {
+  'faces.enrol': { attempts: 3, backoffMs: 2_000 },
+  'faces.reindex': { attempts: 3, backoffMs: 30_000 },
+} as const satisfies Record<string, JobOptions>;
+
+export type JobName = keyof typeof JOB_OPTIONS;
+
+/**
+ * Payload and result type of each job, declared by the feature that owns it through module augmentation (e.g.
+ * `declare module '../jobs/job-types.js' { interface JobTypes { 'faces.enrol': { payload: …; result: … } } }`),
+ * so the queue is typed without importing features. Payloads are stored as JSON: plain data only.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobTypes {}
+
+export type JobPayload<N extends JobName> = N extends keyof JobTypes
+  ? JobTypes[N] extends { payload: infer P }
+    ? P
+    : never
+  : never;
+export type JobResult<N extends JobName> = N extends keyof JobTypes
+  ? JobTypes[N] extends { result: infer R }
+    ? R
+    : never
+  : never;
