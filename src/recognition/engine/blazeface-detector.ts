@@ -34,9 +34,7 @@ export class BlazeFaceDetector implements FaceDetector {
 
   /** Opens `<modelsDir>/blazeface-back.onnx`. */
   static async create(modelsDir: string, options: OnnxSessionOptions = {}): Promise<BlazeFaceDetector> {
-    return new BlazeFaceDetector(
-      await openOnnxSession(join(modelsDir, 'blazeface-back.onnx'), { threads: 2, ...options }),
-    );
+    return new BlazeFaceDetector(await openOnnxSession(join(modelsDir, 'blazeface-back.onnx'), options));
   }
 
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {

@@ -49,7 +49,7 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     if (!entry || entry.default_threshold === undefined)
       throw new Error(`${MODEL_ID} is not in ${modelsDir}/manifest.json`);
     const template = pointTemplateFromManifest(entry.input.template_points);
-    const session = await openOnnxSession(join(modelsDir, entry.file), { threads: 2, ...options });
+    const session = await openOnnxSession(join(modelsDir, entry.file), options);
     return new DlibFaceEmbedder(session, entry.version, entry.default_threshold, template, options.flip ?? true);
   }
 
