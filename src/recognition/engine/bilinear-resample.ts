@@ -139,22 +139,16 @@ export function resampleRgb(
  * `resampleRgb` without sub-samples, its four taps written out: the same sums in the same order, about twice as fast
  * as the loops for large outputs (the detector input of every image).
  */
-function resampleTwoByTwo(
-  image: RgbImage,
-  columns: AxisTaps,
-  rows: AxisTaps,
-  out: Float32Array,
-  layout: RgbLayout,
-): void {
+function resampleTwoByTwo(image: RgbImage, columns: AxisTaps, rows: AxisTaps, out: Float32Array, to: RgbLayout): void {
   const { data } = image;
   const stride = image.width * 3;
-  const { red, green, blue, pixelStride } = layout;
+  const { red, green, blue, pixelStride } = to;
   for (let v = 0; v < rows.count; v += 1) {
     const row0 = rows.index[2 * v] * stride;
     const row1 = rows.index[2 * v + 1] * stride;
     const wy0 = rows.weight[2 * v];
     const wy1 = rows.weight[2 * v + 1];
-    const outRow = layout.offset + v * layout.rowStride;
+    const outRow = to.offset + v * to.rowStride;
     for (let u = 0; u < columns.count; u += 1) {
       const col0 = columns.index[2 * u] * 3;
       const col1 = columns.index[2 * u + 1] * 3;

@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type AffineMap, mirrorMap } from './affine-warp.js';
-import {
-  DLIB_CHIP_SIZE,
-  extractChip,
-  pointTemplateFromManifest,
-  type PointTemplate,
-  similarityChipMap,
-} from './face-chip.js';
+import { DLIB_CHIP_SIZE, extractChip, pointTemplateFromManifest, similarityChipMap } from './face-chip.js';
 import type { FaceLandmarks, Point } from './face.types.js';
 
 /** Applies a chip → image map to a chip point. */
@@ -25,7 +19,7 @@ function landmarksFrom(eyeL: Point, eyeR: Point, nose: Point, mouth: Point): Fac
 }
 
 /** A made-up template (the embedder's comes from the model manifest). */
-const TEMPLATE: PointTemplate = {
+const TEMPLATE = {
   left_eye: { x: 45, y: 46 },
   right_eye: { x: 101, y: 48 },
   nose: { x: 73, y: 77 },
