@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { BlazeFaceDetector } from './engine/blazeface-detector.js';
 import { DlibFaceEmbedder } from './engine/dlib-face-embedder.js';
 import type { FaceDetector, FaceEmbedder, LivenessChecker } from './engine/face.types.js';
 import { MiniFasNetLiveness } from './engine/minifasnet-liveness.js';
+import { type ManifestModel, type ModelTask, readModelManifest } from './engine/model-manifest.js';
 import { YuNetDetector } from './engine/yunet-detector.js';
-import { describeModel, type ManifestModel, type ModelInfo, type ModelTask } from './model-catalog.js';
+import { describeModel, type ModelInfo } from './model-catalog.js';
 
 /** Running average of one model's inference time. */
 class InferenceTimer {
@@ -43,8 +42,7 @@ export class FaceModels implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     try {
       const builtIn = this.config.builtInModelsDir;
-      const raw = JSON.parse(await readFile(join(builtIn, 'manifest.json'), 'utf8')) as { models: ManifestModel[] };
-      this.manifest = raw.models;
+      this.manifest = await readModelManifest(builtIn);
       this.detector = (await YuNetDetector.create(this.config.modelsDir)) ?? (await BlazeFaceDetector.create(builtIn));
       this.embedder = await DlibFaceEmbedder.create(builtIn);
       this.liveness = await MiniFasNetLiveness.create(this.config.modelsDir);

@@ -1,21 +1,5 @@
 /** What GET /models says of each model: the built-in pack from its manifest, the optional pack from here. */
-
-export type ModelTask = 'face_detection' | 'face_embedding' | 'liveness';
-
-/** The fields of models/manifest.json this service reads (written by scripts/models/build.mjs). */
-export interface ManifestModel {
-  id: string;
-  task: ModelTask;
-  version: string;
-  file: string;
-  input: { shape: (number | string)[]; layout?: string };
-  outputs?: { name: string; shape: (number | string)[] }[];
-  source: { package: string; version?: string; files?: string[] };
-  licence?: string;
-  license?: string;
-  default_threshold?: number;
-  metric?: string;
-}
+import type { ManifestModel, ModelTask } from './engine/model-manifest.js';
 
 export interface ModelInfo {
   id: string;

@@ -49,10 +49,6 @@ export class RecognitionEngine {
     return { id: embedder.modelId, version: embedder.modelVersion, threshold: embedder.defaultThreshold };
   }
 
-  get livenessAvailable(): boolean {
-    return this.models.liveness !== null;
-  }
-
   /** Throws ImageError for bad bytes; otherwise the faces found, largest first. */
   analyse(bytes: Buffer, options: AnalyseOptions = {}): Promise<ImageAnalysis> {
     return this.limit.run(() => this.run(bytes, options));

@@ -2,14 +2,9 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { BLAZEFACE_SIZE, blazeFaceAnchors, decodeBlazeFace, weightedNonMaxSuppression } from './blazeface-decode.js';
 import type { RawDetection } from './blazeface-decode.js';
-import { sourcePixelsPerOutputPixel, warpAffine } from './face-chip.js';
-import type { AffineMap } from './face-chip.js';
+import { type AffineMap, sourcePixelsPerOutputPixel, warpAffine } from './affine-warp.js';
 import type { DetectedFace, DetectOptions, FaceDetector, FaceLandmarks, RgbImage } from './face.types.js';
-
-export interface BlazeFaceOptions {
-  /** Threads onnxruntime may use inside one operator (default 2). */
-  intraOpNumThreads?: number;
-}
+import { openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
 
 /** Default score threshold; MediaPipe's back-camera graph uses 0.65. */
 export const BLAZEFACE_MIN_CONFIDENCE = 0.65;
@@ -38,13 +33,8 @@ export class BlazeFaceDetector implements FaceDetector {
   constructor(private readonly session: ort.InferenceSession) {}
 
   /** Opens `<modelsDir>/blazeface-back.onnx`. */
-  static async create(modelsDir: string, options: BlazeFaceOptions = {}): Promise<BlazeFaceDetector> {
-    const session = await ort.InferenceSession.create(join(modelsDir, 'blazeface-back.onnx'), {
-      intraOpNumThreads: options.intraOpNumThreads ?? 2,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-    return new BlazeFaceDetector(session);
+  static async create(modelsDir: string, options: OnnxSessionOptions = {}): Promise<BlazeFaceDetector> {
+    return new BlazeFaceDetector(await openOnnxSession(join(modelsDir, 'blazeface-back.onnx'), options));
   }
 
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {

@@ -1,12 +1,18 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { DLIB_CHIP_SIZE, dlibChipMapFor, extractChip, mirrorMap } from './face-chip.js';
+import { mirrorMap } from './affine-warp.js';
+import {
+  DLIB_CHIP_SIZE,
+  extractChip,
+  pointTemplateFromManifest,
+  type PointTemplate,
+  similarityChipMap,
+} from './face-chip.js';
 import type { DetectedFace, FaceEmbedder, RgbImage } from './face.types.js';
+import { readModelManifest } from './model-manifest.js';
+import { openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
 
-export interface DlibEmbedderOptions {
-  /** Threads onnxruntime may use inside one operator (default 2). */
-  intraOpNumThreads?: number;
+export interface DlibEmbedderOptions extends OnnxSessionOptions {
   /**
    * Also embed the mirrored chip and sum both descriptors before normalising (default true). Twice the network time;
    * +0.2-0.3 points on LFW. The manifest threshold was calibrated with it on.
@@ -17,17 +23,9 @@ export interface DlibEmbedderOptions {
 const MODEL_ID = 'dlib-resnet-v1';
 const CHIP_VALUES = DLIB_CHIP_SIZE * DLIB_CHIP_SIZE * 3;
 
-/** The part of models/manifest.json the embedder reads. */
-interface ManifestEntry {
-  id: string;
-  file: string;
-  version: string;
-  default_threshold?: number;
-}
-
 /**
- * The dlib ResNet-29 face descriptor through onnxruntime. Each face is warped into a 150x150 dlib-style chip from its
- * landmarks (see face-chip.ts), all faces of an image (and their mirror images) run in one batch, and each 128-d
+ * The dlib ResNet-29 face descriptor through onnxruntime. Each face is warped into a 150x150 dlib-style chip by the
+ * similarity fit of its landmarks onto the manifest's template points (see face-chip.ts), all faces of an image (and their mirror images) run in one batch, and each 128-d
  * descriptor is L2-normalised: compare them by Euclidean distance (threshold `defaultThreshold`) or cosine
  * similarity (1 - d²/2).
  */
@@ -40,23 +38,19 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     readonly modelVersion: string,
     /** Distance between normalised descriptors below which two faces are the same person. */
     readonly defaultThreshold: number,
+    /** Where the eyes, nose tip and mouth centre go in the chip. */
+    private readonly template: PointTemplate,
     private readonly flip = true,
   ) {}
 
-  /** Opens the embedder listed in `<modelsDir>/manifest.json`. */
+  /** Opens the embedder listed in `<modelsDir>/manifest.json`, with its threshold and chip template. */
   static async create(modelsDir: string, options: DlibEmbedderOptions = {}): Promise<DlibFaceEmbedder> {
-    const manifest = JSON.parse(await readFile(join(modelsDir, 'manifest.json'), 'utf8')) as {
-      models: ManifestEntry[];
-    };
-    const entry = manifest.models.find((m) => m.id === MODEL_ID);
+    const entry = (await readModelManifest(modelsDir)).find((m) => m.id === MODEL_ID);
     if (!entry || entry.default_threshold === undefined)
       throw new Error(`${MODEL_ID} is not in ${modelsDir}/manifest.json`);
-    const session = await ort.InferenceSession.create(join(modelsDir, entry.file), {
-      intraOpNumThreads: options.intraOpNumThreads ?? 2,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-    });
-    return new DlibFaceEmbedder(session, entry.version, entry.default_threshold, options.flip ?? true);
+    const template = pointTemplateFromManifest(entry.input.template_points);
+    const session = await openOnnxSession(join(modelsDir, entry.file), options);
+    return new DlibFaceEmbedder(session, entry.version, entry.default_threshold, template, options.flip ?? true);
   }
 
   async embed(image: RgbImage, faces: DetectedFace[]): Promise<Float32Array[]> {
@@ -64,9 +58,9 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     const views = this.flip ? 2 : 1;
     const batch = new Float32Array(faces.length * views * CHIP_VALUES);
     faces.forEach((face, i) => {
-      const map = dlibChipMapFor(face.landmarks);
+      const map = similarityChipMap(face.landmarks, this.template);
       extractChip(image, map, batch, i * views * CHIP_VALUES);
-      if (this.flip) extractChip(image, mirrorMap(map), batch, (i * views + 1) * CHIP_VALUES);
+      if (this.flip) extractChip(image, mirrorMap(map, DLIB_CHIP_SIZE), batch, (i * views + 1) * CHIP_VALUES);
     });
     const input = new ort.Tensor('float32', batch, [faces.length * views, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, 3]);
     const output = (await this.session.run({ input })).descriptor.data as Float32Array;

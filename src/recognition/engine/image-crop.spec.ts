@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RgbImage } from './face.types.js';
-import { axisSamples, cropResizeToBgrPlanes, cropResizeToGrey } from './image-crop.js';
+import { cropResizeToBgrPlanes, cropResizeToGrey } from './image-crop.js';
 
 /** A width x height image whose pixel (x, y) is RGB (x, y, 7). */
 function coordinateImage(width: number, height: number): RgbImage {
@@ -17,33 +17,6 @@ function solidImage(width: number, height: number, rgb: [number, number, number]
   for (let i = 0; i < width * height; i++) data.set(rgb, i * 3);
   return { width, height, data };
 }
-
-void describe(axisSamples.name, () => {
-  void it('maps an unscaled crop onto whole source pixels', () => {
-    const sut = axisSamples(2, 4, 4, 10);
-
-    assert.deepEqual([...sut.index0], [2, 3, 4, 5]);
-    assert.deepEqual([...sut.weight], [0, 0, 0, 0]);
-  });
-
-  void it('aligns pixel centres when halving', () => {
-    // Output pixel i covers source pixels 2i and 2i+1: its centre is at 2i + 0.5.
-    const sut = axisSamples(0, 8, 4, 8);
-
-    assert.deepEqual([...sut.index0], [0, 2, 4, 6]);
-    assert.deepEqual([...sut.index1], [1, 3, 5, 7]);
-    assert.deepEqual([...sut.weight], [0.5, 0.5, 0.5, 0.5]);
-  });
-
-  void it('clamps positions outside the image to the edge pixels', () => {
-    const sut = axisSamples(-5, 20, 4, 10);
-
-    assert.equal(sut.index0[0], 0);
-    assert.equal(sut.weight[0], 0);
-    assert.equal(sut.index0[3], 9);
-    assert.equal(sut.index1[3], 9);
-  });
-});
 
 void describe(cropResizeToBgrPlanes.name, () => {
   void it('writes B, G, R planes of the crop into the top-left of the target', () => {
@@ -72,6 +45,27 @@ void describe(cropResizeToBgrPlanes.name, () => {
     assert.equal(red(1), 0.25);
     assert.equal(red(2), 0.75);
     assert.equal(red(7), 3);
+  });
+
+  void it('aligns pixel centres when halving', () => {
+    const image = coordinateImage(8, 8);
+    const target = { data: new Float32Array(3 * 4 * 4), offset: 0, planeWidth: 4, planeHeight: 4 };
+
+    cropResizeToBgrPlanes(image, { x: 0, y: 0, width: 8, height: 8 }, 4, 4, target);
+
+    // Output pixel i covers source pixels 2i and 2i+1: its centre is at 2i + 0.5.
+    assert.deepEqual([...target.data.subarray(2 * 16, 2 * 16 + 4)], [0.5, 2.5, 4.5, 6.5]);
+  });
+
+  void it('reads the edge pixels for a crop reaching outside the image', () => {
+    const image = coordinateImage(10, 10);
+    const target = { data: new Float32Array(3 * 4 * 4), offset: 0, planeWidth: 4, planeHeight: 4 };
+
+    cropResizeToBgrPlanes(image, { x: -5, y: 0, width: 20, height: 10 }, 4, 4, target);
+
+    const red = (x: number) => target.data[2 * 16 + x];
+    assert.equal(red(0), 0);
+    assert.equal(red(3), 9);
   });
 });
 

@@ -3,14 +3,15 @@ import * as ort from 'onnxruntime-node';
 
 export interface OnnxSessionOptions {
   /**
-   * Threads onnxruntime may use inside one operator (default 1). On the 2-core machines one thread per run was
-   * faster under load (concurrent requests, the two liveness models running side by side): with 2 threads the
-   * runs fight for the cores (bench/pipeline-stages.bench.ts --threads=2).
+   * Threads onnxruntime may use inside one operator (default 1, for every model). On the shared 2-core machines one
+   * thread per run was faster, alone and more so with two images in the models at once (the engine allows two, and
+   * the two liveness models run side by side): with 2 threads the runs fight for the cores. Measured with
+   * bench/pipeline-stages.bench.ts --threads=1|2, both packs (docs/benchmarks.md).
    */
   threads?: number;
 }
 
-/** Opens an ONNX model for CPU inference with all graph optimisations. */
+/** Opens an ONNX model for CPU inference with all graph optimisations: every session of the engine goes through here. */
 export function openOnnxSession(path: string, options: OnnxSessionOptions = {}): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(path, {
     intraOpNumThreads: options.threads ?? 1,

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type TemplateVector, VectorIndex, type VectorSearchHit } from './vector-index.js';
+import { VectorIndex, type VectorSearchHit } from './vector-index.js';
+
+interface TemplateVector {
+  templateId: string;
+  ownerId: string;
+  vector: Float32Array;
+}
 
 /** Small seeded generator (mulberry32) so a failure can be replayed with the same data. */
 function seededRandom(seed: number): () => number {
@@ -31,11 +37,11 @@ function dot(a: Float32Array, b: Float32Array): number {
   return sum;
 }
 
-function randomTemplates(count: number, dimensions: number, random: () => number): TemplateVector[] {
+/** Owners drawn at random, about `perOwner` templates each scattered over the rows (1: one owner per template). */
+function randomTemplates(count: number, dimensions: number, random: () => number, perOwner = 4): TemplateVector[] {
   const templates: TemplateVector[] = [];
   for (let index = 0; index < count; index += 1) {
-    // Owners drawn at random: about four templates each, scattered over the rows.
-    const ownerNumber = Math.floor((random() * count) / 4);
+    const ownerNumber = perOwner === 1 ? index : Math.floor((random() * count) / perOwner);
     templates.push({
       templateId: `t${index}`,
       ownerId: `p${ownerNumber}`,
@@ -80,7 +86,8 @@ function assertSameHits(
 
 function loadedIndex(templates: TemplateVector[], dimensions: number): VectorIndex {
   const sut = new VectorIndex(dimensions);
-  sut.load(templates);
+  sut.reserve(templates.length);
+  for (const { templateId, ownerId, vector } of templates) sut.add(templateId, ownerId, vector);
   return sut;
 }
 
@@ -88,24 +95,25 @@ void describe(VectorIndex.name, () => {
   void it('returns nothing from an empty index', () => {
     const sut = new VectorIndex(8);
     const query = randomUnitVector(8, seededRandom(1));
-    assert.deepEqual(sut.search(query, 5), []);
     assert.deepEqual(sut.searchOwners(query, 5), []);
     assert.equal(sut.size, 0);
   });
 
   for (const dimensions of [128, 20]) {
     for (const size of [1, 7, 300, 4097, 9000]) {
-      void it(`matches a naive scan over ${size} random ${dimensions}-d templates`, () => {
-        const random = seededRandom(size * 31 + dimensions);
-        const templates = randomTemplates(size, dimensions, random);
-        const sut = loadedIndex(templates, dimensions);
-        assert.equal(sut.size, size);
-        for (const k of [1, 5, 50, size + 3]) {
-          const query = randomUnitVector(dimensions, random);
-          assertSameHits(sut.search(query, k), naiveSearch(templates, query, k), templates);
-          assertSameHits(sut.searchOwners(query, k), naiveSearchOwners(templates, query, k), templates);
-        }
-      });
+      // One template per owner makes the owner search a search over every row, so each row's score is checked.
+      for (const perOwner of [1, 4]) {
+        void it(`matches a naive scan over ${size} random ${dimensions}-d templates, ${perOwner} per owner`, () => {
+          const random = seededRandom(size * 31 + dimensions + perOwner);
+          const templates = randomTemplates(size, dimensions, random, perOwner);
+          const sut = loadedIndex(templates, dimensions);
+          assert.equal(sut.size, size);
+          for (const k of [1, 5, 50, size + 3]) {
+            const query = randomUnitVector(dimensions, random);
+            assertSameHits(sut.searchOwners(query, k), naiveSearchOwners(templates, query, k), templates);
+          }
+        });
+      }
     }
   }
 
@@ -114,7 +122,7 @@ void describe(VectorIndex.name, () => {
     const templates = randomTemplates(2000, 128, random);
     const sut = loadedIndex(templates, 128);
     const target = templates[1234];
-    const [best] = sut.search(target.vector, 1);
+    const [best] = sut.searchOwners(target.vector, 1);
     assert.equal(best.templateId, target.templateId);
     assert.ok(Math.abs(best.similarity - 1) < 1e-5);
   });
@@ -138,10 +146,6 @@ void describe(VectorIndex.name, () => {
       }
       const sut = loadedIndex(templates, 128);
       assert.deepEqual(
-        sut.search(base, 10).map((hit) => hit.templateId),
-        naiveSearch(templates, base, 10).map((hit) => hit.templateId),
-      );
-      assert.deepEqual(
         sut.searchOwners(base, 10).map((hit) => hit.ownerId),
         naiveSearchOwners(templates, base, 10).map((hit) => hit.ownerId),
       );
@@ -156,7 +160,6 @@ void describe(VectorIndex.name, () => {
     }));
     const sut = loadedIndex(templates, 64);
     const query = randomUnitVector(64, random).map((value) => value * 3);
-    assertSameHits(sut.search(query, 15), naiveSearch(templates, query, 15), templates, 1e-4);
     assertSameHits(sut.searchOwners(query, 15), naiveSearchOwners(templates, query, 15), templates, 1e-4);
   });
 
@@ -169,30 +172,28 @@ void describe(VectorIndex.name, () => {
       kept.push(template);
       if (added % 700 === 699) {
         const query = randomUnitVector(128, random);
-        assertSameHits(sut.search(query, 5), naiveSearch(kept, query, 5), kept);
+        assertSameHits(sut.searchOwners(query, 5), naiveSearchOwners(kept, query, 5), kept);
         const [removed] = kept.splice(Math.floor(random() * kept.length), 1);
         assert.equal(sut.removeTemplate(removed.templateId), true);
       }
     }
     for (const probe of [kept[0], kept[kept.length - 1], kept[2500]]) {
-      const [best] = sut.search(probe.vector, 1);
+      const [best] = sut.searchOwners(probe.vector, 1);
       assert.equal(best.templateId, probe.templateId);
     }
     const query = randomUnitVector(128, random);
-    assertSameHits(sut.search(query, 40), naiveSearch(kept, query, 40), kept);
+    assertSameHits(sut.searchOwners(query, 40), naiveSearchOwners(kept, query, 40), kept);
   });
 
-  void it('returns every tied template when identical vectors are stored', () => {
+  void it('returns every tied owner when identical vectors are stored', () => {
     const random = seededRandom(11);
     const shared = randomUnitVector(16, random);
     const sut = new VectorIndex(16);
-    for (let index = 0; index < 6; index += 1) sut.add(`twin${index}`, `p${index % 2}`, shared);
-    for (let index = 0; index < 50; index += 1) sut.add(`other${index}`, 'p9', randomUnitVector(16, random));
-    const hits = sut.search(shared, 6);
-    assert.deepEqual(hits.map((hit) => hit.templateId).sort(), ['twin0', 'twin1', 'twin2', 'twin3', 'twin4', 'twin5']);
+    for (let index = 0; index < 6; index += 1) sut.add(`twin${index}`, `p${index % 3}`, shared);
+    for (let index = 0; index < 50; index += 1) sut.add(`other${index}`, `o${index}`, randomUnitVector(16, random));
+    const hits = sut.searchOwners(shared, 3);
+    assert.deepEqual(hits.map((hit) => hit.ownerId).sort(), ['p0', 'p1', 'p2']);
     assert.equal(new Set(hits.map((hit) => hit.similarity)).size, 1);
-    const owners = sut.searchOwners(shared, 2);
-    assert.deepEqual(owners.map((hit) => hit.ownerId).sort(), ['p0', 'p1']);
   });
 
   void it('matches a naive scan after removing random templates', () => {
@@ -208,7 +209,6 @@ void describe(VectorIndex.name, () => {
     for (const template of removed) assert.equal(sut.has(template.templateId), false);
     for (let round = 0; round < 5; round += 1) {
       const query = randomUnitVector(128, random);
-      assertSameHits(sut.search(query, 20), naiveSearch(kept, query, 20), kept);
       assertSameHits(sut.searchOwners(query, 20), naiveSearchOwners(kept, query, 20), kept);
     }
   });
@@ -225,10 +225,10 @@ void describe(VectorIndex.name, () => {
     assert.equal(sut.size, templates.length - owned.length);
     assert.equal(sut.ownerCount, ownersBefore - 1);
     const kept = templates.filter((template) => template.ownerId !== ownerId);
-    const hits = sut.search(owned[0].vector, sut.size);
-    assert.equal(hits.length, kept.length);
+    const hits = sut.searchOwners(owned[0].vector, sut.ownerCount);
+    assert.equal(hits.length, new Set(kept.map((template) => template.ownerId)).size);
     assert.ok(hits.every((hit) => hit.ownerId !== ownerId));
-    assertSameHits(hits.slice(0, 30), naiveSearch(kept, owned[0].vector, 30), kept);
+    assertSameHits(hits.slice(0, 30), naiveSearchOwners(kept, owned[0].vector, 30), kept);
   });
 
   void it('returns only owners the filter accepts, asking once per owner', () => {
@@ -243,13 +243,10 @@ void describe(VectorIndex.name, () => {
       asked.push(ownerId);
       return allowed(ownerId);
     };
-    assertSameHits(sut.search(query, 25, { ownerFilter }), naiveSearch(filtered, query, 25), filtered);
-    assert.equal(new Set(asked).size, asked.length, 'filter called twice for one owner');
-    asked.length = 0;
     const owners = sut.searchOwners(query, 25, { ownerFilter });
     assertSameHits(owners, naiveSearchOwners(filtered, query, 25), filtered);
     assert.equal(new Set(asked).size, asked.length, 'filter called twice for one owner');
-    assert.deepEqual(sut.search(query, 5, { ownerFilter: () => false }), []);
+    assert.deepEqual(sut.searchOwners(query, 5, { ownerFilter: () => false }), []);
   });
 
   void it('still answers correctly after an owner filter threw', () => {
@@ -279,7 +276,7 @@ void describe(VectorIndex.name, () => {
     sut.add('t1', 'bob', second);
     assert.equal(sut.size, 1);
     assert.equal(sut.ownerCount, 1);
-    const [hit] = sut.search(second, 1);
+    const [hit] = sut.searchOwners(second, 1);
     assert.equal(hit.ownerId, 'bob');
     assert.ok(Math.abs(hit.similarity - 1) < 1e-5);
     assert.equal(sut.removeOwner('alice'), 0);
@@ -290,27 +287,32 @@ void describe(VectorIndex.name, () => {
     const vector = new Float32Array([1, 0, 0, 0]);
     sut.add('t1', 'p1', vector);
     vector.set([0, 1, 0, 0]);
-    assert.equal(sut.search(new Float32Array([1, 0, 0, 0]), 1)[0].similarity, 1);
+    assert.equal(sut.searchOwners(new Float32Array([1, 0, 0, 0]), 1)[0].similarity, 1);
   });
 
-  void it('replaces its content on load', () => {
+  void it('answers exactly after every template was removed and others added', () => {
     const random = seededRandom(61);
-    const sut = loadedIndex(randomTemplates(100, 16, random), 16);
-    const next = randomTemplates(10, 16, random).map((template) => ({
+    const first = randomTemplates(500, 16, random).map((template) => ({
+      ...template,
+      vector: template.vector.map((value) => value * 40),
+    }));
+    const sut = loadedIndex(first, 16);
+    for (const template of first) sut.removeTemplate(template.templateId);
+    assert.equal(sut.size, 0);
+    const next = randomTemplates(300, 16, random, 1).map((template) => ({
       ...template,
       templateId: `n${template.templateId}`,
     }));
-    sut.load(next);
-    assert.equal(sut.size, 10);
+    for (const { templateId, ownerId, vector } of next) sut.add(templateId, ownerId, vector);
     const query = randomUnitVector(16, random);
-    assertSameHits(sut.search(query, 100), naiveSearch(next, query, 100), next);
+    assertSameHits(sut.searchOwners(query, 100), naiveSearchOwners(next, query, 100), next);
   });
 
   void it('rejects vectors and queries of the wrong dimension', () => {
     const sut = new VectorIndex(128);
     assert.throws(() => sut.add('t1', 'p1', new Float32Array(127)), RangeError);
     assert.throws(() => sut.add('t1', 'p1', new Float32Array(129)), RangeError);
-    assert.throws(() => sut.search(new Float32Array(64), 1), RangeError);
+    assert.throws(() => sut.searchOwners(new Float32Array(64), 1), RangeError);
     assert.throws(() => sut.searchOwners(new Float32Array(256), 1), RangeError);
     assert.equal(sut.size, 0);
   });
@@ -318,9 +320,9 @@ void describe(VectorIndex.name, () => {
   void it('rejects non-finite values, a bad k and a bad dimension', () => {
     const sut = new VectorIndex(4);
     assert.throws(() => sut.add('t1', 'p1', new Float32Array([0, Number.NaN, 0, 0])), RangeError);
-    assert.throws(() => sut.search(new Float32Array([Infinity, 0, 0, 0]), 1), RangeError);
-    assert.throws(() => sut.search(new Float32Array(4), -1), RangeError);
-    assert.throws(() => sut.search(new Float32Array(4), 1.5), RangeError);
+    assert.throws(() => sut.searchOwners(new Float32Array([Infinity, 0, 0, 0]), 1), RangeError);
+    assert.throws(() => sut.searchOwners(new Float32Array(4), -1), RangeError);
+    assert.throws(() => sut.searchOwners(new Float32Array(4), 1.5), RangeError);
     assert.throws(() => new VectorIndex(0), RangeError);
     assert.throws(() => new VectorIndex(2.5), RangeError);
   });

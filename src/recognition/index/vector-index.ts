@@ -3,14 +3,6 @@ import { OwnerSlots } from './owner-slots.js';
 import { TopScores } from './top-scores.js';
 import { VectorRows } from './vector-rows.js';
 
-export interface TemplateVector {
-  templateId: string;
-  /** The person the template belongs to. */
-  ownerId: string;
-  /** L2-normalised embedding; similarity is the plain dot product. */
-  vector: Float32Array;
-}
-
 export interface VectorSearchHit {
   templateId: string;
   ownerId: string;
@@ -115,13 +107,6 @@ export class VectorIndex {
     this.rowCount += 1;
   }
 
-  /** Replaces the whole content (start-up rebuild). */
-  load(templates: Iterable<TemplateVector>): void {
-    this.clear();
-    if (Array.isArray(templates)) this.reserve(templates.length);
-    for (const template of templates) this.add(template.templateId, template.ownerId, template.vector);
-  }
-
   /** Removes one template; false when it was not there. */
   removeTemplate(templateId: string): boolean {
     const row = this.rowByTemplate.get(templateId);
@@ -143,38 +128,6 @@ export class VectorIndex {
       remaining -= 1;
     }
     return removed;
-  }
-
-  clear(): void {
-    this.rowCount = 0;
-    this.templateIds.length = 0;
-    this.rowByTemplate.clear();
-    this.owners.clear();
-    this.rows.resetErrorBounds();
-  }
-
-  /** The k most similar templates, best first (ties in any order). */
-  search(query: Float32Array, k: number, options: VectorSearchOptions = {}): VectorSearchHit[] {
-    const limit = this.limitFor(query, k, this.rowCount);
-    if (limit === 0) return [];
-    const bound = this.rows.scoreApproximately(query, this.rowCount);
-    const approximate = this.rows.scores;
-    const allowed = this.rowFilter(options.ownerFilter);
-    // A lower bound of the k-th best approximate score, from a sample of the rows: no row more than two error
-    // bounds below it can reach the exact top k.
-    const sampleTop = new TopScores(limit);
-    let threshold = sampleTop.threshold;
-    const stride = this.sampleStride(limit);
-    for (let row = 0; row < this.rowCount; row += stride) {
-      if (!(approximate[row] > threshold) || !allowed(row)) continue;
-      sampleTop.offer(approximate[row], row);
-      threshold = sampleTop.threshold;
-    }
-    const top = new TopScores(limit);
-    for (const row of this.rows.rowsScoringAtLeast(sampleTop.threshold - 2 * bound, this.rowCount)) {
-      if (allowed(row)) top.offer(this.rows.exactScore(row, query), row);
-    }
-    return top.sorted().map(({ id: row, score }) => this.hit(row, score));
   }
 
   /**
@@ -204,7 +157,8 @@ export class VectorIndex {
   ): VectorSearchHit[] {
     const approximate = this.rows.scores;
     const ownerOfRow = this.ownerOfRow;
-    // As in search, from a sample; an owner scores as their best row, so the same floor holds for owners.
+    // A lower bound of the k-th best approximate score, from a sample of the rows: no row more than two error bounds
+    // below it can reach the exact top k. An owner scores as their best row, so the same floor holds for owners.
     const sampleTop = new TopScores(limit, keyPositions);
     let threshold = sampleTop.threshold;
     const stride = this.sampleStride(limit);
@@ -266,5 +220,7 @@ export class VectorIndex {
     }
     this.templateIds.length = last;
     this.rowCount = last;
+    // The error bound keeps the worst rows ever written; an emptied index can start afresh with a tight one.
+    if (last === 0) this.rows.resetErrorBounds();
   }
 }

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export type ModelTask = 'face_detection' | 'face_embedding' | 'liveness';
+
+/** The fields of models/manifest.json this service reads (written by scripts/models/build.mjs). */
+export interface ManifestModel {
+  id: string;
+  task: ModelTask;
+  version: string;
+  file: string;
+  input: {
+    shape: (number | string)[];
+    layout?: string;
+    /** The embedder's alignment: [x, y] chip pixels per landmark (see face-chip.ts). */
+    template_points?: unknown;
+  };
+  outputs?: { name: string; shape: (number | string)[] }[];
+  source: { package: string; version?: string; files?: string[] };
+  licence?: string;
+  license?: string;
+  default_threshold?: number;
+  metric?: string;
+}
+
+/** The models listed in `<modelsDir>/manifest.json`, the one description of the built-in pack. */
+export async function readModelManifest(modelsDir: string): Promise<ManifestModel[]> {
+  const manifest = JSON.parse(await readFile(join(modelsDir, 'manifest.json'), 'utf8')) as { models?: unknown };
+  if (!Array.isArray(manifest.models)) throw new Error(`${modelsDir}/manifest.json lists no models`);
+  return manifest.models as ManifestModel[];
+}
