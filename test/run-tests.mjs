@@ -36,6 +36,16 @@ if (specs.length === 0) {
 }
 
 const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+// Ctrl-C reaches the runner too: wait for it to stop, then drop the template.
+let child;
+let stopped;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopped = signal;
+    child?.kill(signal);
+  });
+}
+
 // Unit specs need no database: make a template only when an integration or HTTP test runs.
 const needsDatabase = specs.some((path) => path.startsWith(join('dist', 'test')));
 let templates;
@@ -48,12 +58,13 @@ if (needsDatabase) {
   console.log(`# migrated the template database once in ${Date.now() - started} ms`);
 }
 
-const child = spawn(process.execPath, ['--import', 'reflect-metadata', '--test', '--test-concurrency=2', ...specs], {
-  stdio: 'inherit',
-  env: template ? { ...process.env, [templates.TEMPLATE_ENV]: template } : process.env,
-});
-// Ctrl-C reaches the runner too; wait for it to stop, then drop the template.
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
-const status = await new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+let status = 130;
+if (!stopped) {
+  child = spawn(process.execPath, ['--import', 'reflect-metadata', '--test', '--test-concurrency=2', ...specs], {
+    stdio: 'inherit',
+    env: template ? { ...process.env, [templates.TEMPLATE_ENV]: template } : process.env,
+  });
+  status = await new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+}
 if (template) await templates.dropTemplate(serverUrl, template);
 process.exit(status);
