@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../src/app/create-app.js';
 import { AppConfig } from '../../src/config/app-config.js';
+import { MailTransport, type MailMessage } from '../../src/mail/mail-transport.js';
 import {
   cloneDatabase,
   copyEmbeddedTemplate,
@@ -82,4 +83,26 @@ async function boot(config: AppConfig): Promise<INestApplication> {
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   return app;
+}
+
+/** Keeps the mails the app sends (instead of sending them) in the returned list, until the app restarts. */
+export function captureMails(sut: TestApp): MailMessage[] {
+  const mails: MailMessage[] = [];
+  sut.app.get(MailTransport).send = (message: MailMessage) => {
+    mails.push(message);
+    return Promise.resolve();
+  };
+  return mails;
+}
+
+/** Every file the app's file storage holds on disk (DATA_DIR/files), as sorted paths. */
+export function filesOnDisk(sut: TestApp): string[] {
+  try {
+    return readdirSync(join(sut.config.dataDir, 'files'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
+  } catch {
+    return [];
+  }
 }
