@@ -1,29 +1,22 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createDepartment, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
+import { describe, it } from 'node:test';
+import { createDepartment, createOrganizationWithAdmin } from './support/api-client.js';
 import { apiCalls, expectError, expectStatus } from './support/api-calls.js';
 import { createPersonRecord, listPeople } from './support/people.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const YEAR = new Date().getUTCFullYear();
 
 /** Person codes: `<department code or GEN>-<joining year>-<counter>`, unique per organisation in any case. */
 void describe('people codes', () => {
-  let app: TestApp;
-  const { send } = apiCalls(() => app);
-  let root: Session; // the super admin
-
-  before(async () => {
-    app = await startTestApp();
-    root = await loginAsAdmin(app);
-  });
-  after(() => app.close());
+  const context = useTestApp();
+  const { send } = apiCalls(() => context.sut);
 
   it("generates codes from the department's code, the year and a counter per prefix", async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const eng = await createDepartment(app, admin, { code: 'ENG' });
-    const fin = await createDepartment(app, admin, { code: 'FIN' });
-    const person = (fields: object) => createPersonRecord(app, admin, fields);
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const eng = await createDepartment(context.sut, admin, { code: 'ENG' });
+    const fin = await createDepartment(context.sut, admin, { code: 'FIN' });
+    const person = (fields: object) => createPersonRecord(context.sut, admin, fields);
 
     assert.equal((await person({ department_id: eng.id })).code, `ENG-${YEAR}-0001`);
     assert.equal((await person({ department_id: eng.id })).code, `ENG-${YEAR}-0002`);
@@ -38,10 +31,10 @@ void describe('people codes', () => {
   });
 
   it('hands out distinct numbers to concurrent creates', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const ops = await createDepartment(app, admin, { code: 'OPS' });
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const ops = await createDepartment(context.sut, admin, { code: 'OPS' });
     const created = await Promise.all(
-      [1, 2, 3, 4, 5].map(() => createPersonRecord(app, admin, { department_id: ops.id })),
+      [1, 2, 3, 4, 5].map(() => createPersonRecord(context.sut, admin, { department_id: ops.id })),
     );
     assert.deepEqual(
       created.map((person) => person.code).sort(),
@@ -50,10 +43,10 @@ void describe('people codes', () => {
   });
 
   it('refuses a taken code in any case, on create and on patch, but not the own code in another case', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const eng = await createDepartment(app, admin, { code: 'ENG' });
-    const first = await createPersonRecord(app, admin, { department_id: eng.id });
-    const second = await createPersonRecord(app, admin, { department_id: eng.id });
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const eng = await createDepartment(context.sut, admin, { code: 'ENG' });
+    const first = await createPersonRecord(context.sut, admin, { department_id: eng.id });
+    const second = await createPersonRecord(context.sut, admin, { department_id: eng.id });
     const taken = await send(admin, 'post', '/employees', { first_name: 'X', code: `eng-${YEAR}-0001` });
     assert.deepEqual(expectError(taken, 409, 'conflict'), ['code']);
     const path = `/employees/${String(second.id)}`;
@@ -63,25 +56,31 @@ void describe('people codes', () => {
   });
 
   it('frees the code of a deleted person', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const gone = await createPersonRecord(app, admin, { code: 'TMP-1' });
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const gone = await createPersonRecord(context.sut, admin, { code: 'TMP-1' });
     expectStatus(await send(admin, 'delete', `/employees/${String(gone.id)}`), 204);
-    assert.equal((await createPersonRecord(app, admin, { code: 'tmp-1' })).code, 'tmp-1');
+    assert.equal((await createPersonRecord(context.sut, admin, { code: 'tmp-1' })).code, 'tmp-1');
   });
 
   it('keeps codes, emails and counters per organisation', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const { admin: other } = await createOrganizationWithAdmin(app, root);
-    const eng = await createDepartment(app, admin, { code: 'ENG' });
-    const ada = await createPersonRecord(app, admin, { department_id: eng.id, email: 'ada@example.com' });
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const { admin: other } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const eng = await createDepartment(context.sut, admin, { code: 'ENG' });
+    const ada = await createPersonRecord(context.sut, admin, { department_id: eng.id, email: 'ada@example.com' });
     assert.equal(ada.code, `ENG-${YEAR}-0001`);
 
-    const twin = await createPersonRecord(app, other, { code: `ENG-${YEAR}-0001`, email: 'ada@example.com' });
+    const twin = await createPersonRecord(context.sut, other, { code: `ENG-${YEAR}-0001`, email: 'ada@example.com' });
     assert.equal(twin.code, `ENG-${YEAR}-0001`);
-    const theirs = await createDepartment(app, other, { code: 'GENG' });
-    assert.equal((await createPersonRecord(app, other, { department_id: theirs.id })).code, `GENG-${YEAR}-0001`);
-    assert.equal((await createPersonRecord(app, other, {})).code, `GEN-${YEAR}-0001`);
-    assert.equal((await createPersonRecord(app, admin, {})).code, `GEN-${YEAR}-0001`, 'its own GEN counter');
-    assert.deepEqual([(await listPeople(app, other)).count, (await listPeople(app, admin)).count], [3, 2]);
+    const theirs = await createDepartment(context.sut, other, { code: 'GENG' });
+    assert.equal(
+      (await createPersonRecord(context.sut, other, { department_id: theirs.id })).code,
+      `GENG-${YEAR}-0001`,
+    );
+    assert.equal((await createPersonRecord(context.sut, other, {})).code, `GEN-${YEAR}-0001`);
+    assert.equal((await createPersonRecord(context.sut, admin, {})).code, `GEN-${YEAR}-0001`, 'its own GEN counter');
+    assert.deepEqual(
+      [(await listPeople(context.sut, other)).count, (await listPeople(context.sut, admin)).count],
+      [3, 2],
+    );
   });
 });

@@ -1,31 +1,24 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { createDepartment, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
+import { describe, it } from 'node:test';
+import { createDepartment, createOrganizationWithAdmin } from './support/api-client.js';
 import { apiCalls, expectError, expectInvalidFields, expectStatus, type Json } from './support/api-calls.js';
 import { createPersonRecord, listPeople } from './support/people.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /** Creating, reading, changing and deleting people (employees and students) through /employees. */
 void describe('people API: create, read, update, delete', () => {
-  let app: TestApp;
-  const { send } = apiCalls(() => app);
-  let root: Session; // the super admin
-
-  before(async () => {
-    app = await startTestApp();
-    root = await loginAsAdmin(app);
-  });
-  after(() => app.close());
+  const context = useTestApp();
+  const { send } = apiCalls(() => context.sut);
 
   it('creates a person with every field, normalised, and never shows internal columns', async () => {
-    const { organizationId, admin } = await createOrganizationWithAdmin(app, root);
-    const eng = await createDepartment(app, admin, { name: 'Engineering', code: 'ENG' });
+    const { organizationId, admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const eng = await createDepartment(context.sut, admin, { name: 'Engineering', code: 'ENG' });
     const shift = expectStatus(
       await send(admin, 'post', '/shifts', { name: 'Day', start_time: '09:00', end_time: '17:00' }),
       201,
     );
-    const ada = await createPersonRecord(app, admin, {
+    const ada = await createPersonRecord(context.sut, admin, {
       first_name: ' Ada ',
       last_name: 'Lovelace',
       department_id: eng.id,
@@ -52,20 +45,20 @@ void describe('people API: create, read, update, delete', () => {
   });
 
   it('needs only a first name: no last name, department or metadata', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const cher = await createPersonRecord(app, admin, { first_name: 'Cher', last_name: undefined });
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const cher = await createPersonRecord(context.sut, admin, { first_name: 'Cher', last_name: undefined });
     assert.deepEqual(
       [cher.last_name, cher.full_name, cher.kind, cher.department, cher.metadata],
       ['', 'Cher', 'employee', null, {}],
     );
-    const student = await createPersonRecord(app, admin, { first_name: 'Barbara', kind: 'student' });
+    const student = await createPersonRecord(context.sut, admin, { first_name: 'Barbara', kind: 'student' });
     assert.equal(student.kind, 'student');
   });
 
   it('refuses a taken email in any case with 409 naming the field, on create and on patch', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    await createPersonRecord(app, admin, { email: 'ada@example.com' });
-    const other = await createPersonRecord(app, admin);
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    await createPersonRecord(context.sut, admin, { email: 'ada@example.com' });
+    const other = await createPersonRecord(context.sut, admin);
     const create = await send(admin, 'post', '/employees', { first_name: 'X', email: 'ADA@example.COM' });
     assert.deepEqual(expectError(create, 409, 'conflict'), ['email']);
     const patch = await send(admin, 'patch', `/employees/${String(other.id)}`, { email: 'ada@example.com' });
@@ -73,7 +66,7 @@ void describe('people API: create, read, update, delete', () => {
   });
 
   it('lists every invalid field', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
     const invalidFields = async (body: object) => expectInvalidFields(await send(admin, 'post', '/employees', body));
     const body = {
       first_name: '',
@@ -105,21 +98,21 @@ void describe('people API: create, read, update, delete', () => {
     assert.deepEqual(await invalidFields({ first_name: 'X', phone: 'abcdefghijk' }), ['phone']);
     assert.deepEqual(await invalidFields({ first_name: 'X', date_of_birth: '10/12/1815' }), ['date_of_birth']);
     assert.deepEqual(await invalidFields({ last_name: 'Nameless' }), ['first_name']);
-    assert.equal((await listPeople(app, admin)).count, 0, 'nothing was created');
+    assert.equal((await listPeople(context.sut, admin)).count, 0, 'nothing was created');
   });
 
   it('rejects a department, shift or user of another organisation as 400 naming the field', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const { admin: otherAdmin } = await createOrganizationWithAdmin(app, root);
-    const foreignDepartment = await createDepartment(app, otherAdmin);
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const { admin: otherAdmin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const foreignDepartment = await createDepartment(context.sut, otherAdmin);
     const invalidFields = async (body: object) => expectInvalidFields(await send(admin, 'post', '/employees', body));
     assert.deepEqual(await invalidFields({ first_name: 'X', department_id: foreignDepartment.id }), ['department_id']);
     assert.deepEqual(await invalidFields({ first_name: 'X', department_id: randomUUID() }), ['department_id']);
     assert.deepEqual(await invalidFields({ first_name: 'X', shift_id: randomUUID() }), ['shift_id']);
     assert.deepEqual(await invalidFields({ first_name: 'X', user_id: otherAdmin.user.id }), ['user_id']);
-    assert.equal((await listPeople(app, admin)).count, 0, 'nothing was created');
+    assert.equal((await listPeople(context.sut, admin)).count, 0, 'nothing was created');
 
-    const person = await createPersonRecord(app, admin);
+    const person = await createPersonRecord(context.sut, admin);
     const patch = await send(admin, 'patch', `/employees/${String(person.id)}`, {
       department_id: foreignDepartment.id,
     });
@@ -127,9 +120,9 @@ void describe('people API: create, read, update, delete', () => {
   });
 
   it('reads one person with their department and an enrolment summary', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const department = await createDepartment(app, admin);
-    const person = await createPersonRecord(app, admin, { department_id: department.id, metadata: { a: 1 } });
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const department = await createDepartment(context.sut, admin);
+    const person = await createPersonRecord(context.sut, admin, { department_id: department.id, metadata: { a: 1 } });
     const read = expectStatus(await send(admin, 'get', `/employees/${String(person.id)}`), 200);
     const { enrolment, ...rest } = read;
     assert.deepEqual(enrolment, { templates: 0, angles: [] });
@@ -139,10 +132,10 @@ void describe('people API: create, read, update, delete', () => {
   });
 
   it('patches fields, clears nullable ones with null and keeps the rest', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const eng = await createDepartment(app, admin, { code: 'ENG' });
-    const fin = await createDepartment(app, admin, { name: 'Finance', code: 'FIN' });
-    const alan = await createPersonRecord(app, admin, {
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const eng = await createDepartment(context.sut, admin, { code: 'ENG' });
+    const fin = await createDepartment(context.sut, admin, { name: 'Finance', code: 'FIN' });
+    const alan = await createPersonRecord(context.sut, admin, {
       first_name: 'Alan',
       last_name: 'Turing',
       department_id: eng.id,
@@ -176,8 +169,8 @@ void describe('people API: create, read, update, delete', () => {
   });
 
   it('refuses to clear required fields or set a future birth date on patch', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    const path = `/employees/${String((await createPersonRecord(app, admin)).id)}`;
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const path = `/employees/${String((await createPersonRecord(context.sut, admin)).id)}`;
     const invalidFields = async (body: object) => expectInvalidFields(await send(admin, 'patch', path, body));
     assert.deepEqual(await invalidFields({ first_name: null, kind: null, is_active: null }), [
       'first_name',
@@ -188,19 +181,23 @@ void describe('people API: create, read, update, delete', () => {
   });
 
   it('soft-deletes: the person leaves reads and lists, and their code and email become free', async () => {
-    const { admin } = await createOrganizationWithAdmin(app, root);
-    await createPersonRecord(app, admin, { first_name: 'Stays' });
-    const temp = await createPersonRecord(app, admin, { first_name: 'Temp', code: 'TMP-1', email: 'temp@example.com' });
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    await createPersonRecord(context.sut, admin, { first_name: 'Stays' });
+    const temp = await createPersonRecord(context.sut, admin, {
+      first_name: 'Temp',
+      code: 'TMP-1',
+      email: 'temp@example.com',
+    });
     const path = `/employees/${String(temp.id)}`;
-    assert.equal((await listPeople(app, admin)).count, 2);
+    assert.equal((await listPeople(context.sut, admin)).count, 2);
     expectStatus(await send(admin, 'delete', path), 204);
     expectError(await send(admin, 'get', path), 404, 'not_found');
     expectError(await send(admin, 'patch', path, { first_name: 'Back' }), 404, 'not_found');
     expectError(await send(admin, 'delete', path), 404, 'not_found');
-    const after = await listPeople(app, admin, '?search=temp');
+    const after = await listPeople(context.sut, admin, '?search=temp');
     assert.deepEqual([after.count, after.facets.total], [0, 0]);
-    assert.equal((await listPeople(app, admin)).count, 1);
-    const again = await createPersonRecord(app, admin, {
+    assert.equal((await listPeople(context.sut, admin)).count, 1);
+    const again = await createPersonRecord(context.sut, admin, {
       first_name: 'Temp',
       code: 'tmp-1',
       email: 'TEMP@example.com',
@@ -209,8 +206,8 @@ void describe('people API: create, read, update, delete', () => {
   });
 
   it('audits every write in the organisation', async () => {
-    const { organizationId, admin } = await createOrganizationWithAdmin(app, root);
-    const temp = await createPersonRecord(app, admin, { first_name: 'Audited' });
+    const { organizationId, admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const temp = await createPersonRecord(context.sut, admin, { first_name: 'Audited' });
     const path = `/employees/${String(temp.id)}`;
     expectStatus(await send(admin, 'patch', path, { designation: 'Tester' }), 200);
     expectStatus(await send(admin, 'delete', path), 204);

@@ -1,33 +1,26 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
-import { createDepartment, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
+import { createDepartment, createOrganizationWithAdmin } from './support/api-client.js';
 import { apiCalls, expectInvalidFields } from './support/api-calls.js';
 import { createPersonRecord, listPeople } from './support/people.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const YEAR = new Date().getUTCFullYear();
 
 /** Listing people: ordering, filters, search, pages with links, and facets over every match. */
 void describe('people API: list', () => {
-  let app: TestApp;
-  const { send } = apiCalls(() => app);
-  let root: Session; // the super admin
-
-  before(async () => {
-    app = await startTestApp();
-    root = await loginAsAdmin(app);
-  });
-  after(() => app.close());
+  const context = useTestApp();
+  const { send } = apiCalls(() => context.sut);
 
   /**
    * A new organisation with six people, created in this order: four in Engineering (Grace a student with a
    * manual code, Edsger inactive), Barbara a student in no department, Donald in Finance since 2019.
    */
   async function organizationWithPeople() {
-    const { organizationId, admin } = await createOrganizationWithAdmin(app, root);
-    const engineering = await createDepartment(app, admin, { name: 'Engineering', code: 'ENG' });
-    const finance = await createDepartment(app, admin, { name: 'Finance', code: 'FIN' });
+    const { organizationId, admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const engineering = await createDepartment(context.sut, admin, { name: 'Engineering', code: 'ENG' });
+    const finance = await createDepartment(context.sut, admin, { name: 'Finance', code: 'FIN' });
     const people: Record<string, string> = {};
     for (const fields of [
       { first_name: 'Ada', last_name: 'Lovelace', department_id: engineering.id, email: 'ada@example.com' },
@@ -43,9 +36,10 @@ void describe('people API: list', () => {
       { first_name: 'Barbara', last_name: 'Liskov', kind: 'student' },
       { first_name: 'Donald', last_name: 'Knuth', department_id: finance.id, joining_date: '2019-06-01' },
     ]) {
-      people[fields.first_name] = String((await createPersonRecord(app, admin, fields)).id);
+      people[fields.first_name] = String((await createPersonRecord(context.sut, admin, fields)).id);
     }
-    const names = async (query: string) => (await listPeople(app, admin, query)).results.map((row) => row.first_name);
+    const names = async (query: string) =>
+      (await listPeople(context.sut, admin, query)).results.map((row) => row.first_name);
     return { organizationId, admin, engineering, finance, people, names };
   }
 
@@ -82,14 +76,14 @@ void describe('people API: list', () => {
 
   it('pages with links that keep the filters', async () => {
     const { admin } = await organizationWithPeople();
-    const first = await listPeople(app, admin, '?kind=employee&page_size=2');
+    const first = await listPeople(context.sut, admin, '?kind=employee&page_size=2');
     assert.equal(first.count, 4);
     assert.deepEqual(
       first.results.map((row) => row.first_name),
       ['Ada', 'Alan'],
     );
     assert.deepEqual([first.next, first.previous], ['/api/v1/employees?kind=employee&page_size=2&page=2', null]);
-    const second = await listPeople(app, admin, '?kind=employee&page_size=2&page=2');
+    const second = await listPeople(context.sut, admin, '?kind=employee&page_size=2&page=2');
     assert.deepEqual(
       second.results.map((row) => row.first_name),
       ['Donald', 'Edsger'],
@@ -101,7 +95,7 @@ void describe('people API: list', () => {
 
   it('counts facets over every match of the filters, not only the page', async () => {
     const { admin, engineering, finance } = await organizationWithPeople();
-    const all = await listPeople(app, admin, '?page_size=1');
+    const all = await listPeople(context.sut, admin, '?page_size=1');
     assert.equal(all.results.length, 1);
     assert.deepEqual(all.facets, {
       total: 6,
@@ -115,7 +109,7 @@ void describe('people API: list', () => {
       enrolled: 0,
       not_enrolled: 6,
     });
-    const engineers = await listPeople(app, admin, `?department=${engineering.id}&is_active=true&page_size=1`);
+    const engineers = await listPeople(context.sut, admin, `?department=${engineering.id}&is_active=true&page_size=1`);
     assert.equal(engineers.count, 3);
     assert.deepEqual(engineers.facets, {
       total: 3,
@@ -125,7 +119,7 @@ void describe('people API: list', () => {
       enrolled: 0,
       not_enrolled: 3,
     });
-    const none = await listPeople(app, admin, '?search=nobody');
+    const none = await listPeople(context.sut, admin, '?search=nobody');
     assert.deepEqual(none.facets, {
       total: 0,
       active: 0,
@@ -138,10 +132,10 @@ void describe('people API: list', () => {
 
   it('counts people with face templates in the facets and summarises them on read', async () => {
     const { organizationId, admin, people } = await organizationWithPeople();
-    const { admin: otherAdmin } = await createOrganizationWithAdmin(app, root);
-    await createPersonRecord(app, otherAdmin);
+    const { admin: otherAdmin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    await createPersonRecord(context.sut, otherAdmin);
     // Templates written directly: what is counted, not how enrolment makes them (faces.e2e-spec enrols photos).
-    const db = app.app.get(DataSource);
+    const db = context.sut.app.get(DataSource);
     for (const angle of ['left', 'front', 'front']) {
       await db.query(
         `INSERT INTO face_templates (organization_id, employee_id, angle, embedding, model_id, model_version,
@@ -152,13 +146,13 @@ void describe('people API: list', () => {
     }
     const read = await send(admin, 'get', `/employees/${people.Ada}`);
     assert.deepEqual(read.body.enrolment, { templates: 3, angles: ['front', 'left'] });
-    const all = await listPeople(app, admin);
+    const all = await listPeople(context.sut, admin);
     assert.deepEqual([all.facets.enrolled, all.facets.not_enrolled], [1, 5]);
-    const enrolledOnly = await listPeople(app, admin, '?search=lovelace');
+    const enrolledOnly = await listPeople(context.sut, admin, '?search=lovelace');
     assert.deepEqual([enrolledOnly.facets.enrolled, enrolledOnly.facets.not_enrolled], [1, 0]);
-    const students = await listPeople(app, admin, '?kind=student');
+    const students = await listPeople(context.sut, admin, '?kind=student');
     assert.deepEqual([students.facets.enrolled, students.facets.not_enrolled], [0, 2]);
-    const theirs = await listPeople(app, otherAdmin);
+    const theirs = await listPeople(context.sut, otherAdmin);
     assert.deepEqual([theirs.facets.enrolled, theirs.facets.not_enrolled], [0, 1]);
   });
 });
