@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { EmployeeGallery } from '../src/faces/employee-gallery.js';
@@ -10,9 +9,9 @@ import { RecognitionEngine } from '../src/recognition/recognition-engine.js';
 import { PhotoStore } from '../src/storage/photo-store.js';
 import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
 import { expectStatus, type Json } from './support/api-calls.js';
-import { createPerson, identify } from './support/people.js';
+import { createPerson, enrolFaces, identify } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
-import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
+import { filesOnDisk, startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
 const PHOTO = ['knn', 'train', 'rose_leslie', 'img1.jpg'];
 
@@ -40,16 +39,6 @@ describe('enrolment jobs of a deleted person', () => {
 
   const db = () => sut.app.get(DataSource);
   const count = async (sql: string, params: unknown[] = []) => (await db().query<unknown[]>(sql, params)).length;
-  const filesOnDisk = () => {
-    try {
-      return readdirSync(join(sut.config.dataDir, 'files'), { recursive: true, withFileTypes: true })
-        .filter((entry) => entry.isFile())
-        .map((entry) => join(entry.parentPath, entry.name))
-        .sort();
-    } catch {
-      return [];
-    }
-  };
 
   const enqueue = async (person: string) =>
     expectStatus(
@@ -77,7 +66,7 @@ describe('enrolment jobs of a deleted person', () => {
   const assertNothingStored = async (person: string, job: Json, before: { files: number; disk: string[] }) => {
     assert.equal(await count('SELECT 1 FROM face_templates WHERE employee_id = $1', [person]), 0, 'templates');
     assert.equal(await count('SELECT 1 FROM stored_files'), before.files, 'stored_files rows');
-    assert.deepEqual(filesOnDisk(), before.disk, 'files under DATA_DIR (stored photos and staged uploads)');
+    assert.deepEqual(filesOnDisk(sut), before.disk, 'files under DATA_DIR (stored photos and staged uploads)');
     const accepted = ((job.result as Json | null)?.accepted ?? []) as Json[];
     for (const template of accepted) {
       assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, String(template.id)), false);
@@ -120,7 +109,7 @@ describe('enrolment jobs of a deleted person', () => {
     return { open: proceed.open };
   };
 
-  const snapshot = async () => ({ files: await count('SELECT 1 FROM stored_files'), disk: filesOnDisk() });
+  const snapshot = async () => ({ files: await count('SELECT 1 FROM stored_files'), disk: filesOnDisk(sut) });
 
   for (const erase of [false, true]) {
     const how = erase ? 'DELETE ?erase=true' : 'DELETE (soft)';
@@ -221,15 +210,10 @@ describe('reindex of a deleted person', () => {
 
   it('does not put back into search a template erased while it was being re-embedded', async () => {
     const person = await createPerson(sut, admin, 'Reindexed');
-    const enrolled = expectStatus(
-      await sut
-        .http()
-        .post(`/api/v1/employees/${person}/faces?wait=true`)
-        .set(bearer(admin))
-        .attach('front', readFileSync(facePath(...PHOTO)), 'front.jpg'),
-      201,
-    );
-    const templateId = String((enrolled.accepted as Json[])[0].id);
+    const enrolled = await enrolFaces(sut, admin, person, [
+      { field: 'front', bytes: readFileSync(facePath(...PHOTO)) },
+    ]);
+    const templateId = enrolled.accepted[0].id;
     await sut.app.get(DataSource).query(`UPDATE face_templates SET model_version = 'old' WHERE id = $1`, [templateId]);
     const engine = sut.app.get(RecognitionEngine);
     const analyse = engine.analyse.bind(engine);

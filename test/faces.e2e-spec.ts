@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { EmployeeGallery } from '../src/faces/employee-gallery.js';
 import { bearer, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
-import { createPerson, enrolPhotos, identify, photosOf } from './support/people.js';
+import { createPerson, enrolFaces, enrolPhotos, identify, photosOf } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { filesOnDisk, startTestApp, type TestApp } from './support/test-app.js';
 
 const KNN_PEOPLE = ['alex_lacamoire', 'biden', 'kit_harington', 'obama', 'rose_leslie'];
-
-function filesUnder(folder: string): string[] {
-  try {
-    return readdirSync(folder, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => join(entry.parentPath, entry.name));
-  } catch {
-    return [];
-  }
-}
 
 describe('face enrolment and identification', () => {
   let sut: TestApp;
@@ -59,16 +48,21 @@ describe('face enrolment and identification', () => {
     assert.equal(await count('stored_files'), 18);
   });
 
-  it('identifies both people in obama_and_biden.jpg and in kit_with_rose.jpg', async () => {
+  it('identifies both people in obama_and_biden.jpg and in kit_with_rose.jpg, and not the girl beside them', async () => {
     const pair = await identify(sut, admin, ['knn', 'test', 'obama_and_biden.jpg']);
     assert.equal(pair.status, 200, JSON.stringify(pair.body));
-    const names = pair.body.faces
-      .filter((face: { recognized: boolean }) => face.recognized)
-      .map((face: { person: { id: string } }) => face.person.id);
-    assert.deepEqual(new Set(names), new Set([people.get('obama'), people.get('biden')]));
-    const stranger = pair.body.faces.find((face: { recognized: boolean }) => !face.recognized);
-    if (stranger) assert.ok(['below_threshold', 'matched_another_face'].includes(stranger.reason));
-    assert.equal(pair.body.summary.recognized, 2);
+    type Face = { recognized: boolean; person: { id: string } | null; reason: string | null; bbox: number[] };
+    // Left to right: Biden, Obama, and a girl at the bottom right corner, who is enrolled nowhere.
+    const [left, middle, stranger, ...more] = [...(pair.body.faces as Face[])].sort((a, b) => a.bbox[0] - b.bbox[0]);
+    assert.deepEqual(more, [], 'three faces');
+    assert.deepEqual(
+      [left.person?.id, middle.person?.id],
+      [people.get('biden'), people.get('obama')],
+      JSON.stringify(pair.body.faces),
+    );
+    assert.deepEqual([stranger.recognized, stranger.person], [false, null]);
+    assert.equal(stranger.reason, 'below_threshold', 'her nearest enrolled face (Obama) is too far');
+    assert.deepEqual([pair.body.faces_detected, pair.body.summary.recognized], [3, 2]);
 
     const couple = await identify(sut, admin, ['knn', 'test', 'kit_with_rose.jpg']);
     const coupleNames = couple.body.faces
@@ -126,8 +120,7 @@ describe('face enrolment and identification', () => {
   it('refuses bad uploads with the documented errors and keeps no rows or files', async () => {
     const person = await createPerson(sut, admin, 'Failing');
     const before = { templates: await count('face_templates'), files: await count('stored_files') };
-    const folder = join(sut.config.dataDir, 'files');
-    const filesBefore = filesUnder(folder).length;
+    const filesBefore = filesOnDisk(sut).length;
     const text = await sut
       .http()
       .post(`/api/v1/employees/${person}/faces?wait=true`)
@@ -158,7 +151,7 @@ describe('face enrolment and identification', () => {
     );
     assert.equal(tooMany.status, 400);
     assert.deepEqual({ templates: await count('face_templates'), files: await count('stored_files') }, before);
-    assert.equal(filesUnder(folder).length, filesBefore, 'no staged or stored file is left behind');
+    assert.equal(filesOnDisk(sut).length, filesBefore, 'no staged or stored file is left behind');
   });
 
   it('answers 202 with a job, and the job reports the result', async () => {
@@ -247,20 +240,18 @@ describe('face enrolment and identification', () => {
   for (const erase of [false, true]) {
     it(`erases every photo, template and index entry of a deleted person${erase ? ' (erase=true: the row too)' : ''}`, async () => {
       const person = await createPerson(sut, admin, erase ? 'Erased' : 'Deleted');
-      const enrolled = await enrolPhotos(sut, admin, person, [['knn', 'train', 'rose_leslie', 'img1.jpg']]);
-      assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
-      const [template] = enrolled.body.accepted;
+      const {
+        accepted: [template],
+      } = await enrolFaces(sut, admin, person, [['knn', 'train', 'rose_leslie', 'img1.jpg']]);
       const files = await sut.app
         .get(DataSource)
         .query<{ storage_key: string }[]>('SELECT storage_key FROM stored_files WHERE id = ANY($1::uuid[])', [
           [template.photo_id, template.thumbnail_id],
         ]);
       assert.equal(files.length, 2);
-      const folder = join(sut.config.dataDir, 'files');
-      assert.equal(
-        filesUnder(folder).filter((path) => files.some((file) => path.endsWith(file.storage_key))).length,
-        2,
-      );
+      const storedOnDisk = () =>
+        filesOnDisk(sut).filter((path) => files.some((file) => path.endsWith(file.storage_key))).length;
+      assert.equal(storedOnDisk(), 2);
 
       const deleted = await sut
         .http()
@@ -278,10 +269,7 @@ describe('face enrolment and identification', () => {
         ).length,
         0,
       );
-      assert.equal(
-        filesUnder(folder).filter((path) => files.some((file) => path.endsWith(file.storage_key))).length,
-        0,
-      );
+      assert.equal(storedOnDisk(), 0);
       assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, template.id), false);
       assert.equal(await rows('SELECT 1 FROM employees WHERE id = $1'), erase ? 0 : 1);
       assert.equal((await sut.http().get(`/api/v1/employees/${person}`).set(bearer(admin))).status, 404);

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
-import { expectStatus, type Json } from './support/api-calls.js';
-import { createPerson, identify } from './support/people.js';
+import { createPerson, enrolFaces, identify } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -39,19 +38,12 @@ describe('metadata of stored face photos', () => {
   /** Enrols the upload and returns the stored original, fetched through the API. */
   async function enrolAndFetch(name: string, upload: Buffer): Promise<{ person: string; stored: Buffer }> {
     const person = await createPerson(sut, admin, name);
-    const enrolled = expectStatus(
-      await sut
-        .http()
-        .post(`/api/v1/employees/${person}/faces?wait=true`)
-        .set(bearer(admin))
-        .attach('front', upload, 'front.jpg'),
-      201,
-      'enrolment',
-    );
-    const [template] = enrolled.accepted as Json[];
+    const {
+      accepted: [template],
+    } = await enrolFaces(sut, admin, person, [{ field: 'front', bytes: upload }]);
     const response = await sut
       .http()
-      .get(`/api/v1/files/${String(template.photo_id)}`)
+      .get(`/api/v1/files/${template.photo_id}`)
       .set(bearer(admin))
       .buffer(true)
       .parse((res, callback) => {

@@ -1,8 +1,12 @@
 // Runs every compiled spec under dist/ with Node's own test runner.
 // Unit specs sit beside the code (src/**/*.spec.ts); integration and HTTP tests live in test/ (*.e2e-spec.ts).
-import { spawnSync } from 'node:child_process';
+// Before the runner starts, the migrations run once into a template database (PostgreSQL when TEST_DATABASE_URL
+// or DATABASE_URL is set, else an embedded PGlite folder); every test app starts on a copy of it
+// (test/support/database-template.ts). The template is dropped when the run ends.
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 function findSpecs(dir) {
   const found = [];
@@ -30,9 +34,37 @@ if (specs.length === 0) {
   console.error('No compiled specs found under dist/: run "npm run build:test" first.');
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'reflect-metadata', '--test', '--test-concurrency=2', ...specs],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+
+const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+// Ctrl-C reaches the runner too: wait for it to stop, then drop the template.
+let child;
+let stopped;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    stopped = signal;
+    child?.kill(signal);
+  });
+}
+
+// Unit specs need no database: make a template only when an integration or HTTP test runs.
+const needsDatabase = specs.some((path) => path.startsWith(join('dist', 'test')));
+let templates;
+let template;
+if (needsDatabase) {
+  await import('reflect-metadata');
+  templates = await import(pathToFileURL(resolve('dist/test/support/database-template.js')).href);
+  const started = Date.now();
+  template = await templates.createTemplate(serverUrl);
+  console.log(`# migrated the template database once in ${Date.now() - started} ms`);
+}
+
+let status = 130;
+if (!stopped) {
+  child = spawn(process.execPath, ['--import', 'reflect-metadata', '--test', '--test-concurrency=2', ...specs], {
+    stdio: 'inherit',
+    env: template ? { ...process.env, [templates.TEMPLATE_ENV]: template } : process.env,
+  });
+  status = await new Promise((done) => child.on('exit', (code) => done(code ?? 1)));
+}
+if (template) await templates.dropTemplate(serverUrl, template);
+process.exit(status);

@@ -11,7 +11,9 @@ import { createApp } from '../src/app/create-app.js';
 import { AppConfig } from '../src/config/app-config.js';
 import { MIGRATION_LOCK_KEY } from '../src/database/database.module.js';
 import { buildDataSourceOptions } from '../src/database/data-source-options.js';
-import { testDatabaseUrl } from './support/test-app.js';
+import { loginAsAdmin } from './support/api-client.js';
+import { createEmptyDatabase, dropDatabase } from './support/database-template.js';
+import { startTestApp, testDatabaseUrl } from './support/test-app.js';
 
 /**
  * Indexes (some on expressions such as lower(email)) and foreign keys are declared in the migrations only;
@@ -59,13 +61,32 @@ describe('schema', () => {
     'migrates an empty PostgreSQL database to exactly the entities',
     { skip: !testDatabaseUrl && 'set TEST_DATABASE_URL' },
     async () => {
-      const { startTestApp } = await import('./support/test-app.js');
-      const app = await startTestApp();
+      const databaseUrl = await createEmptyDatabase(testDatabaseUrl!);
       try {
-        // The app migrated its fresh database at boot; compare from there.
+        await migrateAndCompare({ databaseUrl, dataDir: tmpdir() });
+      } finally {
+        await dropDatabase(testDatabaseUrl!, databaseUrl);
+      }
+    },
+  );
+
+  it(
+    'boots the app on an empty embedded database, migrating it before it serves',
+    // On PostgreSQL the advisory-lock test below boots the app on an empty database.
+    { skip: Boolean(testDatabaseUrl) && 'covered on PostgreSQL by the advisory-lock test' },
+    async () => {
+      // Test apps start on a copy of the run's migrated template; this one starts like a first installation.
+      const app = await startTestApp({}, { database: 'empty' });
+      try {
         const dataSource = app.app.get(DataSource);
+        const applied = await dataSource.query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
+        assert.deepEqual(
+          applied.map((row) => row.name),
+          migrations.map((migration) => migration.name),
+        );
         const pending = await dataSource.driver.createSchemaBuilder().log();
         assert.deepEqual(columnDrift(pending.upQueries), []);
+        await loginAsAdmin(app); // the first run seeded the super admin into the new tables
       } finally {
         await app.close();
       }
@@ -76,19 +97,14 @@ describe('schema', () => {
     'migrates PostgreSQL under an advisory lock, so instances starting together wait for each other',
     { skip: !testDatabaseUrl && 'set TEST_DATABASE_URL' },
     async () => {
-      const name = `facegate_lock_${Date.now()}`;
-      const admin = new pg.Client({ connectionString: testDatabaseUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${name}`);
-      const url = new URL(testDatabaseUrl!);
-      url.pathname = `/${name}`;
-      const holder = new pg.Client({ connectionString: url.toString() });
+      const databaseUrl = await createEmptyDatabase(testDatabaseUrl!, 'facegate_lock');
+      const holder = new pg.Client({ connectionString: databaseUrl });
       await holder.connect();
       const dataDir = mkdtempSync(join(tmpdir(), 'facegate-lock-'));
       const config = AppConfig.fromEnvironment({
         NODE_ENV: 'test',
         DATA_DIR: dataDir,
-        DATABASE_URL: url.toString(),
+        DATABASE_URL: databaseUrl,
         ADMIN_PASSWORD: 'Lock-Pass-1',
         LOG_LEVEL: 'error',
       });
@@ -111,8 +127,7 @@ describe('schema', () => {
         await app.close();
       } finally {
         await holder.end();
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
+        await dropDatabase(testDatabaseUrl!, databaseUrl);
         rmSync(dataDir, { recursive: true, force: true });
       }
     },

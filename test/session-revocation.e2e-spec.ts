@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../src/app/create-app.js';
 import { PasswordResetService } from '../src/auth/password-reset.service.js';
-import { MailTransport, type MailMessage } from '../src/mail/mail-transport.js';
+import type { MailMessage } from '../src/mail/mail-transport.js';
 import {
   bearer,
   createOrganizationWithAdmin,
@@ -14,19 +14,16 @@ import {
   loginAsAdmin,
   type Session,
 } from './support/api-client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { captureMails, startTestApp, type TestApp } from './support/test-app.js';
 
 describe('access tokens end with their session', () => {
   let sut: TestApp;
   let admin: Session;
-  const mails: MailMessage[] = [];
+  let mails: MailMessage[];
 
   before(async () => {
     sut = await startTestApp();
-    sut.app.get(MailTransport).send = (message: MailMessage) => {
-      mails.push(message);
-      return Promise.resolve();
-    };
+    mails = captureMails(sut);
     admin = await loginAsAdmin(sut);
   });
   after(() => sut.close());

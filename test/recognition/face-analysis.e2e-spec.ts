@@ -15,8 +15,20 @@ import { YuNetDetector } from '../../src/recognition/engine/yunet-detector.js';
 import { pngHeader } from '../support/bad-uploads.js';
 import { facePath, sharedModelsDir } from '../support/shared-data.js';
 
-const noSharedData = existsSync(facePath()) ? false : `no shared photos at ${facePath()}`;
-const noModels = existsSync(sharedModelsDir) ? noSharedData : `no model pack at ${sharedModelsDir}`;
+const missingPhotos = existsSync(facePath()) ? false : `no shared photos at ${facePath()} (set SHARED_DIR)`;
+const missingModels = existsSync(sharedModelsDir) ? false : `no model pack at ${sharedModelsDir} (set MODELS_DIR)`;
+/** In CI the photos and the model pack must be there: missing, these tests fail instead of skipping. */
+const required = process.env.CI === 'true';
+const noSharedData = required ? false : missingPhotos;
+const noModels = required ? false : missingModels || missingPhotos;
+
+void describe('shared test data', () => {
+  void it('holds the photos and the model pack these tests need', { skip: !required && 'CI is not true' }, () => {
+    assert.deepEqual([missingPhotos, missingModels].filter(Boolean), []);
+  });
+  // Outside CI a missing folder skips the tests below with the reason; say it where it is seen, too.
+  for (const missing of [missingPhotos, missingModels]) if (missing && !required) console.log(`# skipping: ${missing}`);
+});
 
 async function rejection(promise: Promise<unknown>): Promise<ImageError> {
   try {

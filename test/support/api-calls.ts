@@ -31,3 +31,8 @@ export function expectError(response: Response, status: number, error: string, w
     .map((detail) => detail.field)
     .sort();
 }
+
+/** Asserts a 400 validation error and returns the sorted fields it names. */
+export function expectInvalidFields(response: Response, what = ''): string[] {
+  return expectError(response, 400, 'validation_error', what);
+}

@@ -1,16 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app/create-app.js';
 import { AppConfig } from '../../src/config/app-config.js';
+import { MailTransport, type MailMessage } from '../../src/mail/mail-transport.js';
+import {
+  cloneDatabase,
+  copyEmbeddedTemplate,
+  createEmptyDatabase,
+  dropDatabase,
+  isDatabaseUrl,
+  TEMPLATE_ENV,
+} from './database-template.js';
 
 export const ADMIN_PASSWORD = 'Admin-Pass-1';
 
-/** PostgreSQL server URL for tests (a fresh database is created per app); unset → embedded PGlite. */
+/** PostgreSQL server URL for tests (a database is created per app); unset → embedded PGlite. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
 export interface TestApp {
@@ -22,13 +29,31 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /**
+   * `template` (the default): a copy of the database the test run migrated once (see database-template.ts);
+   * `empty`: a new, empty database that the app migrates as it boots, like a first installation.
+   */
+  database?: 'template' | 'empty';
+}
+
 /**
- * Starts the whole application on a fresh, empty database: a new PostgreSQL database when
- * TEST_DATABASE_URL/DATABASE_URL is set, otherwise a new embedded PGlite in a temporary folder.
+ * Starts the whole application on a database of its own: a new PostgreSQL database when
+ * TEST_DATABASE_URL/DATABASE_URL is set, otherwise an embedded PGlite in a new temporary folder. The database is
+ * a copy of the run's migrated template when there is one, else empty (the app migrates it at boot).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'facegate-test-'));
-  const databaseUrl = testDatabaseUrl ? await createDatabase(testDatabaseUrl) : undefined;
+  const template = options.database === 'empty' ? undefined : process.env[TEMPLATE_ENV];
+  let databaseUrl: string | undefined;
+  if (testDatabaseUrl) {
+    databaseUrl =
+      template && isDatabaseUrl(template)
+        ? await cloneDatabase(testDatabaseUrl, template)
+        : await createEmptyDatabase(testDatabaseUrl);
+  } else if (template && !isDatabaseUrl(template)) {
+    copyEmbeddedTemplate(template, dataDir);
+  }
   const config = AppConfig.fromEnvironment({
     NODE_ENV: 'test',
     DATA_DIR: dataDir,
@@ -60,27 +85,24 @@ async function boot(config: AppConfig): Promise<INestApplication> {
   return app;
 }
 
-async function createDatabase(serverUrl: string): Promise<string> {
-  const name = `facegate_test_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+/** Keeps the mails the app sends (instead of sending them) in the returned list, until the app restarts. */
+export function captureMails(sut: TestApp): MailMessage[] {
+  const mails: MailMessage[] = [];
+  sut.app.get(MailTransport).send = (message: MailMessage) => {
+    mails.push(message);
+    return Promise.resolve();
+  };
+  return mails;
 }
 
-async function dropDatabase(serverUrl: string, databaseUrl: string): Promise<void> {
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
+/** Every file the app's file storage holds on disk (DATA_DIR/files), as sorted paths. */
+export function filesOnDisk(sut: TestApp): string[] {
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
+    return readdirSync(join(sut.config.dataDir, 'files'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name))
+      .sort();
+  } catch {
+    return [];
   }
 }
