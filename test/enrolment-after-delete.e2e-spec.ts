@@ -104,9 +104,9 @@ describe('enrolment jobs of a deleted person', () => {
       .post(`/api/v1/employees/${blocker}/faces`)
       .set(bearer(admin))
       .attach('front', blank, 'blank.jpg');
-    expectStatus(response, 202, 'blocker');
+    const blockerJob = String(expectStatus(response, 202, 'blocker').job_id);
     await entered.opened;
-    return { open: proceed.open };
+    return { open: proceed.open, finished: () => sut.app.get(JobQueue).waitFor(blockerJob, 60_000) };
   };
 
   const snapshot = async () => ({ files: await count('SELECT 1 FROM stored_files'), disk: filesOnDisk(sut) });
@@ -129,6 +129,7 @@ describe('enrolment jobs of a deleted person', () => {
       assert.equal(done.status, 'cancelled', JSON.stringify(done));
       assert.equal((done.error as Json).error, 'person_deleted');
       assert.equal(done.result, null);
+      await hold.finished(); // its staged upload goes when it ends
       await assertNothingStored(person, done, before);
       const audit = await db().query<{ new_values: Json }[]>(
         `SELECT new_values FROM audit_logs WHERE entity_id = $1 AND action = $2`,

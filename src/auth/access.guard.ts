@@ -9,7 +9,8 @@ import { requestContext } from '../common/request-context.js';
 
 /**
  * The one global guard. A route is open only if it says so (`@Public()`); `@Authenticated()` routes need a
- * valid access token and one of their permissions; a route that declares neither is refused.
+ * valid access token and one of their permissions; a route that declares neither is refused, and so is every
+ * handler outside HTTP (Socket.IO, RPC) until it has its own authentication.
  */
 @Injectable()
 export class AccessGuard extends AuthGuard('jwt') {
@@ -20,7 +21,8 @@ export class AccessGuard extends AuthGuard('jwt') {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (context.getType() !== 'http') return true;
+    // No socket or RPC entry point exists yet: until one authenticates its own way, every other context is refused.
+    if (context.getType() !== 'http') return false;
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [
       context.getHandler(),
       context.getClass(),
