@@ -115,6 +115,20 @@ describe('access tokens end with their session', () => {
       .send({ old_password: 'User-Pass-1', new_password: 'Changed-Pass-4' });
     assert.equal(changed.status, 200);
     assert.equal((await reset(pending, 'Reset-Pass-5')).status, 400, 'a password change voids pending reset tokens');
+
+    const managed = await createUserAndLogin(sut, admin, 'adminset', 'employee');
+    const sent = mails.length;
+    await sut.http().post('/api/v1/auth/forgot-password').send({ email: 'adminset@example.com' });
+    await sut.app.get(PasswordResetService).settled();
+    const outstanding = /\n\n(\S+)\n\n/.exec(mails[sent].text)![1];
+    const set = await sut
+      .http()
+      .patch(`/api/v1/users/${managed.user.id}`)
+      .set(bearer(admin))
+      .send({ password: 'Admin-Set-6x' });
+    assert.equal(set.status, 200);
+    assert.equal((await me(managed)).status, 401, 'an admin-set password ends the sessions');
+    assert.equal((await reset(outstanding, 'Reset-Pass-7')).status, 400, 'and voids pending reset tokens');
   });
 
   it("records session events under the user's organisation, and installation-wide ones for super admins", async () => {

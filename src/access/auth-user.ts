@@ -12,7 +12,3 @@ export interface AuthUser {
   permissions: ReadonlySet<Permission>;
   isSuperAdmin: boolean;
 }
-
-export function can(user: AuthUser, permission: Permission): boolean {
-  return user.permissions.has(permission);
-}

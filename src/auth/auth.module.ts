@@ -18,6 +18,7 @@ import { PasswordResetService } from './password-reset.service.js';
 import { PasswordResetToken } from './password-reset-token.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { SessionTokens } from './session-tokens.js';
+import { UserAccessRevokedListener } from './user-access-revoked.listener.js';
 
 @Module({
   imports: [
@@ -42,6 +43,7 @@ import { SessionTokens } from './session-tokens.js';
     SessionTokens,
     AttemptThrottle,
     PasswordResetService,
+    UserAccessRevokedListener,
     AuthUserResolver,
     AccessTokenStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },

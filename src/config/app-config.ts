@@ -29,11 +29,6 @@ class EnvironmentVariables {
 
   @Transform(emptyToUndefined)
   @IsOptional()
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
-  REDIS_URL?: string;
-
-  @Transform(emptyToUndefined)
-  @IsOptional()
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET?: string;
@@ -103,7 +98,6 @@ export class AppConfig {
   readonly port: number;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
-  readonly redisUrl: string | undefined;
   readonly jwtSecret: string;
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
@@ -124,7 +118,6 @@ export class AppConfig {
     this.port = vars.PORT;
     this.dataDir = resolve(vars.DATA_DIR);
     this.databaseUrl = vars.DATABASE_URL;
-    this.redisUrl = vars.REDIS_URL;
     this.accessTokenTtl = vars.ACCESS_TOKEN_TTL;
     this.refreshTokenTtl = vars.REFRESH_TOKEN_TTL;
     this.adminUsername = vars.ADMIN_USERNAME;

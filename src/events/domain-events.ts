@@ -3,6 +3,8 @@
  * so that the same names and shapes can go to Socket.IO clients and webhooks. Documented in docs/events.md.
  */
 export interface DomainEvents {
+  /** Every session of the user must end (role change, deactivation, a password set by an admin). In transaction. */
+  'user.access_revoked': { organizationId: string; userId: string };
   /** A person was deleted (soft) or erased (`erased`: the row is gone too). Published inside the deletion. */
   'employee.deleted': { organizationId: string; employeeId: string; erased: boolean };
   /** Face templates were stored for a person and are searchable. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 
@@ -36,10 +36,5 @@ export class FileStorage {
     const path = resolve(this.root, key);
     if (!path.startsWith(this.root + sep)) throw new Error(`Storage key escapes the storage root: ${key}`);
     return path;
-  }
-
-  /** For tests and operations: where the files of an organisation live. */
-  folderOf(organizationId: string): string {
-    return join(this.root, organizationId);
   }
 }

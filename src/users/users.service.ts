@@ -5,6 +5,7 @@ import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { escapeLike } from '../common/escape-like.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
 import { PageOf } from '../common/pagination.js';
 import { RolesService } from '../roles/roles.service.js';
 import { AccessInvalidation } from '../sessions/access-invalidation.js';
@@ -23,6 +24,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly audit: AuditService,
     private readonly invalidation: AccessInvalidation,
+    private readonly events: DomainEventBus,
   ) {}
 
   async list(caller: AuthUser, query: UserQuery): Promise<PageOf<UserDto>> {
