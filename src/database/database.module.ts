@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { buildDataSourceOptions } from './data-source-options.js';
-import { TransactionHooks } from './transaction-hooks.js';
+import { TransactionHooks } from '../transactions/transaction-hooks.js';
 
 /** Any constant shared by every instance: the key of the PostgreSQL advisory lock held while migrating. */
 export const MIGRATION_LOCK_KEY = 7_246_381_905;

@@ -1,7 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { EntityManager } from 'typeorm';
-import { TransactionHooks } from '../database/transaction-hooks.js';
+import { TransactionHooks } from '../transactions/transaction-hooks.js';
 import type { DomainEventName, DomainEvents } from './domain-events.js';
 import { DOMAIN_EVENT_LISTENER, type ListenerMetadata, type ListenerPhase } from './on-domain-event.decorator.js';
 

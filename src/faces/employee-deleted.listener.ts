@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
-import { TransactionHooks } from '../database/transaction-hooks.js';
+import { TransactionHooks } from '../transactions/transaction-hooks.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { OnDomainEvent } from '../events/on-domain-event.decorator.js';
 import { FaceTemplatesService } from './face-templates.service.js';

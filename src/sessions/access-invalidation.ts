@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { TransactionHooks } from '../database/transaction-hooks.js';
+import { TransactionHooks } from '../transactions/transaction-hooks.js';
 import { AccessCache, type AccessChange } from './access-cache.js';
 
 const CHANNEL = 'facegate_access';
