@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { DatabaseJobQueue } from '../src/jobs/database-job-queue.js';
@@ -29,10 +29,11 @@ describe('the database job queue', () => {
     await sut.app.get<JobQueue, DatabaseJobQueue>(JobQueue).onApplicationShutdown();
     jobs = sut.app.get<Repository<Job>>(getRepositoryToken(Job));
   });
-  after(async () => {
-    for (const queue of queues) await queue.onApplicationShutdown();
-    await sut.close();
+  // Each test's runners stop when it ends: a runner left over would take the next test's jobs.
+  afterEach(async () => {
+    for (const queue of queues.splice(0)) await queue.onApplicationShutdown();
   });
+  after(() => sut.close());
 
   it('runs each job exactly once when two runners share the database', async () => {
     const runs: string[] = [];
