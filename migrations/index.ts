@@ -4,6 +4,7 @@ import { FaceTemplates1763900200000 } from './1763900200000-face-templates.js';
 import { AuthThrottle1763900400000 } from './1763900400000-auth-throttle.js';
 import { EmployeeEnrolmentSummary1763900500000 } from './1763900500000-employee-enrolment-summary.js';
 import { JobRetries1763900600000 } from './1763900600000-job-retries.js';
+import { Cameras1763900700000 } from './1763900700000-cameras.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   AuthThrottle1763900400000,
   EmployeeEnrolmentSummary1763900500000,
   JobRetries1763900600000,
+  Cameras1763900700000,
 ];

@@ -7,6 +7,7 @@ import { PaginationInterceptor } from '../common/pagination.interceptor.js';
 import { createValidationPipe } from '../common/validation.js';
 import type { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
+import { CamerasModule } from '../cameras/cameras.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DepartmentsModule } from '../departments/departments.module.js';
 import { FacesModule } from '../faces/faces.module.js';
@@ -44,6 +45,7 @@ export class AppModule {
         RecognitionModule,
         JobsModule,
         FacesModule,
+        CamerasModule,
       ],
       providers: [
         FirstRunService,

@@ -2,6 +2,8 @@ import { AuditLog } from '../audit/audit-log.entity.js';
 import { ThrottleCounter } from '../auth/throttle-counter.entity.js';
 import { PasswordResetToken } from '../auth/password-reset-token.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
+import { Camera } from '../cameras/camera.entity.js';
+import { CameraKey } from '../cameras/camera-key.entity.js';
 import { Department } from '../departments/department.entity.js';
 import { CodeSequence } from '../employees/code-sequence.entity.js';
 import { Employee } from '../employees/employee.entity.js';
@@ -17,6 +19,8 @@ import { User } from '../users/user.entity.js';
 /** Every TypeORM entity of the service, for the application and the migration CLI. */
 export const entities = [
   AuditLog,
+  Camera,
+  CameraKey,
   CodeSequence,
   Department,
   Employee,

@@ -1,3 +1,25 @@
+/** One face of a processed frame, as presence recorded it. */
+export interface PresenceDetection {
+  /** The presence event this face became (a debounced face updates an earlier one). */
+  eventId: string;
+  /** Pixels of the frame: x, y, width, height. */
+  bbox: { x: number; y: number; width: number; height: number };
+  matched: boolean;
+  personId: string | null;
+  personName: string | null;
+  personCode: string | null;
+  /** `employee` or `student` when matched, `unknown` otherwise. */
+  kind: string;
+  /** Similarity of the best match, 0..1 (null when the gallery was empty). */
+  matchConfidence: number | null;
+  liveness: { passed: boolean; score: number } | null;
+  isAnomaly: boolean;
+  anomalyReason: string | null;
+  /** API path of the stored face snapshot. */
+  thumbnailUrl: string | null;
+  modelsUsed: string[];
+}
+
 /**
  * Every domain event: its name and what it carries. Payloads are plain data (ids, names, times), never entities,
  * so that the same names and shapes can go to Socket.IO clients and webhooks. Documented in docs/events.md.
@@ -11,6 +33,44 @@ export interface DomainEvents {
   'face.enrolled': { organizationId: string; employeeId: string; templateIds: string[]; jobId: string | null };
   /** Face templates of a person were removed (one by one, or all at the person's deletion). */
   'face.removed': { organizationId: string; employeeId: string; templateIds: string[] };
+  /** A camera went online or offline (heartbeat or frame within the window, or none). After commit. */
+  'camera.status': {
+    organizationId: string;
+    cameraId: string;
+    locationId: string | null;
+    status: 'online' | 'offline';
+    at: string;
+  };
+  /** A camera's frame was processed: every face in it (recognised or not), as stored presence events. */
+  'presence.recognized': {
+    organizationId: string;
+    cameraId: string;
+    locationId: string | null;
+    /** The stream URL without credentials. */
+    streamUrl: string | null;
+    /** ISO time the frame was taken (as the device said) or received. */
+    frameTime: string;
+    detections: PresenceDetection[];
+  };
+  /** A face matched nobody (a new unknown-face event, not a debounced repeat). */
+  'presence.unknown': {
+    organizationId: string;
+    cameraId: string;
+    locationId: string | null;
+    eventId: string;
+    frameTime: string;
+    thumbnailUrl: string | null;
+  };
+  /** A presence event was flagged: spoof suspected, outside the person's shift, or at two places at once. */
+  'presence.anomaly': {
+    organizationId: string;
+    cameraId: string;
+    locationId: string | null;
+    eventId: string;
+    employeeId: string | null;
+    reason: string;
+    frameTime: string;
+  };
 }
 
 export type DomainEventName = keyof DomainEvents;
