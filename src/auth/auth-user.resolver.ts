@@ -8,6 +8,7 @@ import { RolesService } from '../roles/roles.service.js';
 import { AccessCache } from '../sessions/access-cache.js';
 import { User } from '../users/user.entity.js';
 import type { AccessTokenPayload } from './auth.dto.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -34,6 +35,7 @@ export class AuthUserResolver {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly roles: RolesService,
     private readonly cache: AccessCache,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   async resolve(payload: AccessTokenPayload, requestedOrganizationId?: string): Promise<AuthUser> {
@@ -106,11 +108,8 @@ export class AuthUserResolver {
 
   private organization(id: string): Promise<{ isActive: boolean } | null> {
     return this.cache.get(`organization:${id}`, async () => {
-      const rows = await this.users.query<{ is_active: boolean }[]>(
-        'SELECT is_active FROM organizations WHERE id = $1',
-        [id],
-      );
-      return rows.length > 0 ? { isActive: rows[0].is_active } : null;
+      const isActive = await this.organizations.activeState(id);
+      return isActive === null ? null : { isActive };
     });
   }
 }

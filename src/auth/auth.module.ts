@@ -19,6 +19,7 @@ import { PasswordResetToken } from './password-reset-token.entity.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { SessionTokens } from './session-tokens.js';
 import { UserAccessRevokedListener } from './user-access-revoked.listener.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 
 @Module({
   imports: [
@@ -35,6 +36,7 @@ import { UserAccessRevokedListener } from './user-access-revoked.listener.js';
     UsersModule,
     RolesModule,
     MailModule,
+    OrganizationsModule,
     SessionsModule,
   ],
   controllers: [AuthController],

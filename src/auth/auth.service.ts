@@ -18,6 +18,7 @@ import type { ChangePasswordDto, LoginDto, StatusDto, TokenPairDto } from './aut
 import { PasswordResetService } from './password-reset.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { parseRefreshToken, SessionTokens, sha256 } from './session-tokens.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 
 type RefreshOutcome = { error: ApiError } | { pair: TokenPairDto };
 
@@ -37,6 +38,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly resolver: AuthUserResolver,
     private readonly resets: PasswordResetService,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   /**
@@ -198,10 +200,7 @@ export class AuthService {
   }
 
   private async organizationIsActive(manager: EntityManager, organizationId: string): Promise<boolean> {
-    const rows = await manager.query<{ is_active: boolean }[]>('SELECT is_active FROM organizations WHERE id = $1', [
-      organizationId,
-    ]);
-    return rows[0]?.is_active === true;
+    return (await this.organizations.activeState(organizationId, manager)) === true;
   }
 
   private async findRefreshToken(

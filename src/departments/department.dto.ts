@@ -86,3 +86,10 @@ export function toDepartmentDto(department: Department): DepartmentDto {
     updated_at: department.updatedAt,
   };
 }
+
+/** What other features show of a department. */
+export interface DepartmentSummary {
+  id: string;
+  code: string;
+  name: string;
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
@@ -9,11 +9,14 @@ import { PageOf } from '../common/pagination.js';
 import {
   type CreateDepartmentDto,
   type DepartmentDto,
+  type DepartmentSummary,
   type DepartmentQuery,
   toDepartmentDto,
   type UpdateDepartmentDto,
 } from './department.dto.js';
+import { UsersService } from '../users/users.service.js';
 import { Department } from './department.entity.js';
+import { findInOrganization } from '../common/find-in-organization.js';
 
 @Injectable()
 export class DepartmentsService {
@@ -21,7 +24,24 @@ export class DepartmentsService {
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
   ) {}
+
+  /** `{id, code, name}` of the organisation's departments among `ids`, by id (for features that show them). */
+  async summaries(organizationId: string, ids: string[]): Promise<Map<string, DepartmentSummary>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.departments.find({
+      select: { id: true, code: true, name: true },
+      where: { id: In(unique), organizationId },
+    });
+    return new Map(rows.map((row) => [row.id, { id: row.id, code: row.code, name: row.name }]));
+  }
+
+  /** `{id, code, name}` of the department `id` if it belongs to the organisation, else null. */
+  async summaryOf(organizationId: string, id: string): Promise<DepartmentSummary | null> {
+    return (await this.summaries(organizationId, [id])).get(id) ?? null;
+  }
 
   async list(caller: AuthUser, query: DepartmentQuery): Promise<PageOf<DepartmentDto>> {
     const builder = this.departments
@@ -40,7 +60,7 @@ export class DepartmentsService {
   }
 
   async get(caller: AuthUser, id: string): Promise<DepartmentDto> {
-    return toDepartmentDto(await this.findOwned(caller, id));
+    return toDepartmentDto(await findInOrganization(this.departments, caller.organizationId, id, 'Department'));
   }
 
   async create(caller: AuthUser, input: CreateDepartmentDto): Promise<DepartmentDto> {
@@ -64,7 +84,7 @@ export class DepartmentsService {
   }
 
   async update(caller: AuthUser, id: string, input: UpdateDepartmentDto): Promise<DepartmentDto> {
-    const department = await this.findOwned(caller, id);
+    const department = await findInOrganization(this.departments, caller.organizationId, id, 'Department');
     const before = toDepartmentDto(department);
     if (input.code !== undefined && input.code !== department.code) {
       await this.assertCodeFree(caller.organizationId, input.code);
@@ -85,7 +105,7 @@ export class DepartmentsService {
   }
 
   async remove(caller: AuthUser, id: string): Promise<void> {
-    const department = await this.findOwned(caller, id);
+    const department = await findInOrganization(this.departments, caller.organizationId, id, 'Department');
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Department).delete({ id, organizationId: caller.organizationId });
       await this.audit.record(
@@ -100,12 +120,6 @@ export class DepartmentsService {
     });
   }
 
-  private async findOwned(caller: AuthUser, id: string): Promise<Department> {
-    const department = await this.departments.findOneBy({ id, organizationId: caller.organizationId });
-    if (!department) throw ApiError.notFound('Department');
-    return department;
-  }
-
   private async assertCodeFree(organizationId: string, code: string): Promise<void> {
     if (await this.departments.existsBy({ organizationId, code })) {
       throw ApiError.conflict('A department with this code already exists', [
@@ -115,11 +129,7 @@ export class DepartmentsService {
   }
 
   private async assertManagerInOrganization(organizationId: string, userId: string): Promise<void> {
-    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM users WHERE id = $1 AND organization_id = $2', [
-      userId,
-      organizationId,
-    ]);
-    if (rows.length === 0) {
+    if (!(await this.users.existsInOrganization(organizationId, userId))) {
       throw ApiError.badRequest('validation_error', 'The manager is not a user of this organisation', [
         { field: 'manager_id', errors: ['manager_id must be a user of the organisation'] },
       ]);

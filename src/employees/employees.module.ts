@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { Department } from '../departments/department.entity.js';
+import { DepartmentsModule } from '../departments/departments.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { Employee } from './employee.entity.js';
@@ -9,7 +9,7 @@ import { EmployeesRepository } from './employees.repository.js';
 import { EmployeesService } from './employees.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Employee, Department]), ShiftsModule, UsersModule],
+  imports: [TypeOrmModule.forFeature([Employee]), DepartmentsModule, ShiftsModule, UsersModule],
   controllers: [EmployeesController],
   providers: [EmployeesRepository, EmployeesService],
   exports: [EmployeesService],

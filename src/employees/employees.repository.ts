@@ -8,26 +8,34 @@ import {
   Repository,
   type SelectQueryBuilder,
 } from 'typeorm';
-import { Department } from '../departments/department.entity.js';
 import { escapeLike } from '../common/escape-like.js';
+import { findInOrganization } from '../common/find-in-organization.js';
 import { PageOf } from '../common/pagination.js';
 import type { EmployeeOrdering, EmployeeQuery } from './employee.dto.js';
-import type { DepartmentFacetDto, DepartmentSummaryDto, EmployeeFacetsDto } from './employee-response.dto.js';
+import type { EmployeeFacetsDto } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
 
 type Filters = Pick<EmployeeQuery, 'department' | 'kind' | 'is_active' | 'search'>;
+
+export type FacetCounts = Omit<EmployeeFacetsDto, 'by_department'> & {
+  by_department: { department_id: string | null; count: number }[];
+};
 
 /** SQL of the people module. Every method is scoped to one organisation; soft-deleted people are never returned. */
 @Injectable()
 export class EmployeesRepository {
   constructor(
     @InjectRepository(Employee) private readonly employees: Repository<Employee>,
-    @InjectRepository(Department) private readonly departments: Repository<Department>,
     private readonly dataSource: DataSource,
   ) {}
 
-  findInOrganization(organizationId: string, id: string): Promise<Employee | null> {
-    return this.employees.findOneBy({ id, organizationId });
+  /** The person `id` of the organisation; 404 otherwise (also when soft-deleted). */
+  findInOrganization(organizationId: string, id: string): Promise<Employee> {
+    return findInOrganization(this.employees, organizationId, id, 'Employee');
+  }
+
+  exists(organizationId: string, id: string): Promise<boolean> {
+    return this.employees.existsBy({ id, organizationId });
   }
 
   /** Locks the person's row FOR UPDATE until the caller's transaction ends; null when it is gone (or soft-deleted). */
@@ -52,24 +60,18 @@ export class EmployeesRepository {
   }
 
   /** Counts over every person matching the filters (not only one page). */
-  async facets(organizationId: string, filters: Filters): Promise<EmployeeFacetsDto> {
+  /** The list's facets; `by_department` holds ids and counts only (the service names them). */
+  async facets(organizationId: string, filters: Filters): Promise<FacetCounts> {
     const totals = await this.filtered(organizationId, filters)
       .select('count(*)::int', 'total')
       .addSelect('(count(*) FILTER (WHERE employee.is_active))::int', 'active')
       .addSelect('(count(*) FILTER (WHERE employee.face_templates > 0))::int', 'enrolled')
       .getRawOne<{ total: number; active: number; enrolled: number }>();
     const byDepartment = await this.filtered(organizationId, filters)
-      .leftJoin(Department, 'department', 'department.id = employee.department_id')
       .select('employee.department_id', 'department_id')
-      .addSelect('department.code', 'code')
-      .addSelect('department.name', 'name')
       .addSelect('count(*)::int', 'count')
       .groupBy('employee.department_id')
-      .addGroupBy('department.code')
-      .addGroupBy('department.name')
-      .orderBy('department.name', 'ASC', 'NULLS LAST')
-      .addOrderBy('employee.department_id')
-      .getRawMany<DepartmentFacetDto>();
+      .getRawMany<{ department_id: string | null; count: number }>();
     const total = Number(totals?.total ?? 0);
     const active = Number(totals?.active ?? 0);
     const enrolled = Number(totals?.enrolled ?? 0);
@@ -77,7 +79,7 @@ export class EmployeesRepository {
       total,
       active,
       inactive: total - active,
-      by_department: byDepartment.map((row) => ({ ...row, count: Number(row.count) })),
+      by_department: byDepartment.map((row) => ({ department_id: row.department_id, count: Number(row.count) })),
       enrolled,
       not_enrolled: total - enrolled,
     };
@@ -108,17 +110,6 @@ export class EmployeesRepository {
   findActive(organizationId: string, ids: string[]): Promise<Employee[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.employees.findBy({ organizationId, id: In(ids), isActive: true });
-  }
-
-  /** `{ id, code, name }` of the organisation's departments among `ids`, by id. */
-  async departmentSummaries(organizationId: string, ids: string[]): Promise<Map<string, DepartmentSummaryDto>> {
-    const unique = [...new Set(ids)];
-    if (unique.length === 0) return new Map();
-    const rows = await this.departments.find({
-      select: { id: true, code: true, name: true },
-      where: { id: In(unique), organizationId },
-    });
-    return new Map(rows.map((row) => [row.id, { id: row.id, code: row.code, name: row.name }]));
   }
 
   async isCodeTaken(
@@ -153,10 +144,6 @@ export class EmployeesRepository {
       [organizationId, prefix],
     );
     return Number(rows[0]?.last_value);
-  }
-
-  async departmentInOrganization(organizationId: string, id: string): Promise<Department | null> {
-    return this.departments.findOneBy({ id, organizationId });
   }
 
   private async isTaken(

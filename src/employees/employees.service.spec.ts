@@ -4,7 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import type { AuditEntry, AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
-import type { Department } from '../departments/department.entity.js';
+import type { DepartmentSummary } from '../departments/department.dto.js';
+import type { DepartmentsService } from '../departments/departments.service.js';
 import type { CreateEmployeeDto } from './employee.dto.js';
 import type { Employee } from './employee.entity.js';
 import type { EmployeesRepository } from './employees.repository.js';
@@ -14,15 +15,19 @@ import type { ShiftsService } from '../shifts/shifts.service.js';
 import type { UsersService } from '../users/users.service.js';
 
 const caller = { id: 'user-1', organizationId: 'org-1' } as AuthUser;
-const engineering = { id: 'dept-1', organizationId: 'org-1', code: 'ENG', name: 'Engineering' } as Department;
+const organizationId = 'org-1';
+const engineering: DepartmentSummary & { organizationId: string } = {
+  id: 'dept-1',
+  organizationId,
+  code: 'ENG',
+  name: 'Engineering',
+};
 const year = new Date().getUTCFullYear();
 
 /** A repository over in-memory codes and counters; only what create() touches. */
 function fakeRepository(takenCodes: string[] = []) {
   const counters = new Map<string, number>();
   const repository = {
-    departmentInOrganization: (organizationId: string, id: string) =>
-      Promise.resolve(organizationId === engineering.organizationId && id === engineering.id ? engineering : null),
     isUserLinked: () => Promise.resolve(false),
     isEmailTaken: () => Promise.resolve(false),
     isCodeTaken: (_organizationId: string, code: string) =>
@@ -62,7 +67,11 @@ function setup(takenCodes: string[] = []) {
   const events = {} as DomainEventBus; // create publishes nothing
   const shifts = { existsInOrganization: () => Promise.resolve(false) } as unknown as ShiftsService;
   const users = { existsInOrganization: () => Promise.resolve(true) } as unknown as UsersService;
-  const sut = new EmployeesService(fakeRepository(takenCodes), dataSource, audit, events, shifts, users);
+  const departments = {
+    summaryOf: (organizationId: string, id: string) =>
+      Promise.resolve(organizationId === engineering.organizationId && id === engineering.id ? engineering : null),
+  } as unknown as DepartmentsService;
+  const sut = new EmployeesService(fakeRepository(takenCodes), dataSource, audit, events, shifts, users, departments);
   return { sut, saved, audits, auditManagers, manager };
 }
 

@@ -4,7 +4,8 @@ import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { PageOf } from '../common/pagination.js';
-import type { Department } from '../departments/department.entity.js';
+import type { DepartmentSummary } from '../departments/department.dto.js';
+import { DepartmentsService } from '../departments/departments.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { ShiftsService } from '../shifts/shifts.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -19,12 +20,13 @@ import {
   type DepartmentSummaryDto,
   type EmployeeDetailDto,
   type EmployeeDto,
+  type EmployeeFacetsDto,
   type EnrolmentSummaryDto,
   type PersonIdentityDto,
   toEmployeeDto,
 } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
-import { EmployeesRepository } from './employees.repository.js';
+import { EmployeesRepository, type FacetCounts } from './employees.repository.js';
 
 /** The people (employees and students) of an organisation. Every query is scoped to the caller's organisation. */
 @Injectable()
@@ -36,13 +38,17 @@ export class EmployeesService {
     private readonly events: DomainEventBus,
     private readonly shifts: ShiftsService,
     private readonly users: UsersService,
+    private readonly departments: DepartmentsService,
   ) {}
 
   /** One page of people, with facet counts over everyone matching the filters. */
   async list(caller: AuthUser, query: EmployeeQuery): Promise<PageOf<EmployeeDto>> {
     const [rows, count] = await this.employees.findPage(caller.organizationId, query);
-    const facets = await this.employees.facets(caller.organizationId, query);
-    const departments = await this.employees.departmentSummaries(
+    const facets = await this.namedFacets(
+      caller.organizationId,
+      await this.employees.facets(caller.organizationId, query),
+    );
+    const departments = await this.departments.summaries(
       caller.organizationId,
       rows.flatMap((row) => (row.departmentId ? [row.departmentId] : [])),
     );
@@ -53,7 +59,7 @@ export class EmployeesService {
   }
 
   async get(caller: AuthUser, id: string): Promise<EmployeeDetailDto> {
-    return this.toDetail(await this.findOwned(caller, id));
+    return this.toDetail(await this.employees.findInOrganization(caller.organizationId, id));
   }
 
   /** The person linked to the caller's own account; 404 when there is none. */
@@ -72,7 +78,7 @@ export class EmployeesService {
       const employee = applyEmployeeInput(Object.assign(new Employee(), { organizationId }), input);
       employee.code = input.code ?? (await this.generateCode(manager, organizationId, department, input.joining_date));
       const saved = await manager.getRepository(Employee).save(employee);
-      const dto = toEmployeeDto(saved, summary(department));
+      const dto = toEmployeeDto(saved, department);
       await this.audit.record(
         { action: 'employee.created', entityType: 'employee', entityId: saved.id, newValues: dto },
         manager,
@@ -83,7 +89,7 @@ export class EmployeesService {
 
   async update(caller: AuthUser, id: string, input: UpdateEmployeeDto): Promise<EmployeeDto> {
     const organizationId = caller.organizationId;
-    const employee = await this.findOwned(caller, id);
+    const employee = await this.employees.findInOrganization(caller.organizationId, id);
     const before = toEmployeeDto(employee, await this.departmentOf(employee));
     await this.checkReferences(organizationId, input, id);
     if (input.code !== undefined && input.code.toLowerCase() !== employee.code.toLowerCase()) {
@@ -107,7 +113,7 @@ export class EmployeesService {
    * features holding the person's data (faces: templates, photos, pending enrolments) erase it in the same commit.
    */
   async remove(caller: AuthUser, id: string, erase: boolean): Promise<void> {
-    const employee = await this.findOwned(caller, id);
+    const employee = await this.employees.findInOrganization(caller.organizationId, id);
     const before = toEmployeeDto(employee, await this.departmentOf(employee));
     const organizationId = caller.organizationId;
     await this.dataSource.transaction(async (manager) => {
@@ -131,11 +137,11 @@ export class EmployeesService {
 
   /** 404 unless the person exists (and is not deleted) in the organisation. */
   async assertExists(organizationId: string, id: string): Promise<void> {
-    if (!(await this.employees.findInOrganization(organizationId, id))) throw ApiError.notFound('Employee');
+    await this.employees.findInOrganization(organizationId, id);
   }
 
   async exists(organizationId: string, id: string): Promise<boolean> {
-    return (await this.employees.findInOrganization(organizationId, id)) !== null;
+    return this.employees.exists(organizationId, id);
   }
 
   /**
@@ -164,7 +170,7 @@ export class EmployeesService {
   /** Who the active people among `ids` are (for answers that name recognised people), by id. */
   async identities(organizationId: string, ids: string[]): Promise<Map<string, PersonIdentityDto>> {
     const rows = await this.employees.findActive(organizationId, ids);
-    const departments = await this.employees.departmentSummaries(
+    const departments = await this.departments.summaries(
       organizationId,
       rows.flatMap((row) => (row.departmentId ? [row.departmentId] : [])),
     );
@@ -182,10 +188,26 @@ export class EmployeesService {
     );
   }
 
-  private async findOwned(caller: AuthUser, id: string): Promise<Employee> {
-    const employee = await this.employees.findInOrganization(caller.organizationId, id);
-    if (!employee) throw ApiError.notFound('Employee');
-    return employee;
+  /** Names the department facets, by department name (people without a department last). */
+  private async namedFacets(organizationId: string, counts: FacetCounts): Promise<EmployeeFacetsDto> {
+    const ids = counts.by_department.flatMap((row) => (row.department_id ? [row.department_id] : []));
+    const departments = await this.departments.summaries(organizationId, ids);
+    const byDepartment = counts.by_department.map((row) => {
+      const department = row.department_id ? departments.get(row.department_id) : undefined;
+      return {
+        department_id: row.department_id,
+        code: department?.code ?? null,
+        name: department?.name ?? null,
+        count: row.count,
+      };
+    });
+    byDepartment.sort(
+      (a, b) =>
+        (a.name === null ? 1 : 0) - (b.name === null ? 1 : 0) ||
+        (a.name ?? '').localeCompare(b.name ?? '') ||
+        (a.department_id ?? '').localeCompare(b.department_id ?? ''),
+    );
+    return { ...counts, by_department: byDepartment };
   }
 
   private async toDetail(employee: Employee): Promise<EmployeeDetailDto> {
@@ -195,8 +217,7 @@ export class EmployeesService {
 
   private async departmentOf(employee: Employee): Promise<DepartmentSummaryDto | null> {
     if (!employee.departmentId) return null;
-    const departments = await this.employees.departmentSummaries(employee.organizationId, [employee.departmentId]);
-    return departments.get(employee.departmentId) ?? null;
+    return this.departments.summaryOf(employee.organizationId, employee.departmentId);
   }
 
   /**
@@ -206,7 +227,7 @@ export class EmployeesService {
   private async generateCode(
     manager: EntityManager,
     organizationId: string,
-    department: Department | null,
+    department: DepartmentSummary | null,
     joiningDate: string | null | undefined,
   ): Promise<string> {
     const prefix = employeeCodePrefix(department?.code ?? null, employeeCodeYear(joiningDate));
@@ -221,9 +242,9 @@ export class EmployeesService {
     organizationId: string,
     input: UpdateEmployeeDto,
     employeeId?: string,
-  ): Promise<Department | null> {
+  ): Promise<DepartmentSummary | null> {
     const department = input.department_id
-      ? await this.employees.departmentInOrganization(organizationId, input.department_id)
+      ? await this.departments.summaryOf(organizationId, input.department_id)
       : null;
     if (input.department_id && !department) throw invalidReference('department_id', 'a department');
     if (input.shift_id && !(await this.shifts.existsInOrganization(organizationId, input.shift_id))) {
@@ -255,10 +276,6 @@ export class EmployeesService {
       ]);
     }
   }
-}
-
-function summary(department: Department | null): DepartmentSummaryDto | null {
-  return department && { id: department.id, code: department.code, name: department.name };
 }
 
 function invalidReference(field: string, what: string): ApiError {

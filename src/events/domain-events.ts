@@ -27,6 +27,8 @@ export interface PresenceDetection {
 export interface DomainEvents {
   /** Every session of the user must end (role change, deactivation, a password set by an admin). In transaction. */
   'user.access_revoked': { organizationId: string; userId: string };
+  /** A custom role is being deleted; a listener refuses (throws) while something still uses it. In transaction. */
+  'role.deleting': { organizationId: string; roleName: string };
   /** A person was deleted (soft) or erased (`erased`: the row is gone too). Published inside the deletion. */
   'employee.deleted': { organizationId: string; employeeId: string; erased: boolean };
   /** Face templates were stored for a person and are searchable. */

@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
-import { ApiError } from '../common/api-error.js';
 import { escapeLike } from '../common/escape-like.js';
 import { PageOf } from '../common/pagination.js';
 import {
@@ -15,6 +14,7 @@ import {
   type UpdateLocationDto,
 } from './location.dto.js';
 import { Location } from './location.entity.js';
+import { findInOrganization } from '../common/find-in-organization.js';
 
 @Injectable()
 export class LocationsService {
@@ -45,7 +45,7 @@ export class LocationsService {
   }
 
   async get(caller: AuthUser, id: string): Promise<LocationDto> {
-    return toLocationDto(await this.findOwned(caller, id));
+    return toLocationDto(await findInOrganization(this.locations, caller.organizationId, id, 'Location'));
   }
 
   async create(caller: AuthUser, input: CreateLocationDto): Promise<LocationDto> {
@@ -65,7 +65,7 @@ export class LocationsService {
   }
 
   async update(caller: AuthUser, id: string, input: UpdateLocationDto): Promise<LocationDto> {
-    const location = await this.findOwned(caller, id);
+    const location = await findInOrganization(this.locations, caller.organizationId, id, 'Location');
     const before = toLocationDto(location);
     applyLocationInput(location, input);
     return this.dataSource.transaction(async (manager) => {
@@ -79,7 +79,7 @@ export class LocationsService {
   }
 
   async remove(caller: AuthUser, id: string): Promise<void> {
-    const location = await this.findOwned(caller, id);
+    const location = await findInOrganization(this.locations, caller.organizationId, id, 'Location');
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Location).delete({ id, organizationId: caller.organizationId });
       await this.audit.record(
@@ -87,11 +87,5 @@ export class LocationsService {
         manager,
       );
     });
-  }
-
-  private async findOwned(caller: AuthUser, id: string): Promise<Location> {
-    const location = await this.locations.findOneBy({ id, organizationId: caller.organizationId });
-    if (!location) throw ApiError.notFound('Location');
-    return location;
   }
 }

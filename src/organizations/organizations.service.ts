@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
@@ -92,6 +92,16 @@ export class OrganizationsService {
   }
 
   /** Organisations are deactivated, never erased here: their people and records stay for the audit trail. */
+  /**
+   * Whether the organisation `id` is active, for other features' access checks; null when there is no such
+   * organisation. With `manager`, read inside that transaction.
+   */
+  async activeState(id: string, manager?: EntityManager): Promise<boolean | null> {
+    const repository = manager ? manager.getRepository(Organization) : this.organizations;
+    const organization = await repository.findOne({ select: { id: true, isActive: true }, where: { id } });
+    return organization ? organization.isActive : null;
+  }
+
   async deactivate(caller: AuthUser, id: string): Promise<void> {
     await this.update(caller, id, { is_active: false } as UpdateOrganizationDto);
   }

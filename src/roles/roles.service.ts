@@ -5,11 +5,13 @@ import type { AuthUser } from '../access/auth-user.js';
 import { BUILT_IN_ROLES, BUILT_IN_ROLE_NAMES, isBuiltInRole } from '../access/built-in-roles.js';
 import { isPermission, type Permission } from '../access/permissions.js';
 import { AuditService } from '../audit/audit.service.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
 import { ApiError } from '../common/api-error.js';
 import { PageOf, type PageQuery } from '../common/pagination.js';
 import { AccessInvalidation } from '../sessions/access-invalidation.js';
 import type { CreateRoleDto, RoleDto, UpdateRoleDto } from './role.dto.js';
 import { Role } from './role.entity.js';
+import { findInOrganization } from '../common/find-in-organization.js';
 
 /** Built-in roles (from code) and the custom roles of each organisation. */
 @Injectable()
@@ -19,6 +21,7 @@ export class RolesService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly invalidation: AccessInvalidation,
+    private readonly events: DomainEventBus,
   ) {}
 
   /** The permissions of a role name in an organisation; empty when the role does not exist (any more). */
@@ -63,7 +66,7 @@ export class RolesService {
   }
 
   async get(caller: AuthUser, id: string): Promise<RoleDto> {
-    return toRoleDto(await this.findOwned(caller, id));
+    return toRoleDto(await findInOrganization(this.roles, caller.organizationId, id, 'Role'));
   }
 
   async create(caller: AuthUser, input: CreateRoleDto): Promise<RoleDto> {
@@ -88,7 +91,7 @@ export class RolesService {
   }
 
   async update(caller: AuthUser, id: string, input: UpdateRoleDto): Promise<RoleDto> {
-    const role = await this.findOwned(caller, id);
+    const role = await findInOrganization(this.roles, caller.organizationId, id, 'Role');
     if (input.permissions) this.assertWithinCaller(caller, input.permissions);
     const before = toRoleDto(role);
     if (input.description !== undefined) role.description = input.description;
@@ -105,13 +108,13 @@ export class RolesService {
   }
 
   async remove(caller: AuthUser, id: string): Promise<void> {
-    const role = await this.findOwned(caller, id);
-    const [{ holders }] = await this.dataSource.query<{ holders: number }[]>(
-      'SELECT count(*)::int AS holders FROM users WHERE organization_id = $1 AND role = $2',
-      [caller.organizationId, role.name],
-    );
-    if (holders > 0) throw ApiError.conflict(`The role is assigned to ${holders} user(s); reassign them first`);
+    const role = await findInOrganization(this.roles, caller.organizationId, id, 'Role');
     await this.dataSource.transaction(async (manager) => {
+      // The users feature refuses (409) while users hold the role; it knows its holders, roles does not.
+      await this.events.publish(manager, 'role.deleting', {
+        organizationId: caller.organizationId,
+        roleName: role.name,
+      });
       await manager.getRepository(Role).delete({ id });
       await this.invalidation.announce(manager, { organizationId: role.organizationId });
       await this.audit.record(
@@ -127,12 +130,6 @@ export class RolesService {
       .createQueryBuilder('role')
       .where('role.organization_id = :organizationId AND lower(role.name) = lower(:name)', { organizationId, name })
       .getOne();
-  }
-
-  private async findOwned(caller: AuthUser, id: string): Promise<Role> {
-    const role = await this.roles.findOneBy({ id, organizationId: caller.organizationId });
-    if (!role) throw ApiError.notFound('Role');
-    return role;
   }
 
   private assertWithinCaller(caller: AuthUser, permissions: Permission[]): void {

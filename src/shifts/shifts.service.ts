@@ -14,6 +14,7 @@ import {
   type UpdateShiftDto,
 } from './shift.dto.js';
 import { Shift } from './shift.entity.js';
+import { findInOrganization } from '../common/find-in-organization.js';
 
 @Injectable()
 export class ShiftsService {
@@ -35,7 +36,7 @@ export class ShiftsService {
   }
 
   async get(caller: AuthUser, id: string): Promise<ShiftDto> {
-    return toShiftDto(await this.findOwned(caller, id));
+    return toShiftDto(await findInOrganization(this.shifts, caller.organizationId, id, 'Shift'));
   }
 
   async create(caller: AuthUser, input: CreateShiftDto): Promise<ShiftDto> {
@@ -53,7 +54,7 @@ export class ShiftsService {
   }
 
   async update(caller: AuthUser, id: string, input: UpdateShiftDto): Promise<ShiftDto> {
-    const shift = await this.findOwned(caller, id);
+    const shift = await findInOrganization(this.shifts, caller.organizationId, id, 'Shift');
     const before = toShiftDto(shift);
     if (input.name !== undefined && input.name.toLowerCase() !== shift.name.toLowerCase()) {
       await this.assertNameFree(caller.organizationId, input.name);
@@ -70,7 +71,7 @@ export class ShiftsService {
   }
 
   async remove(caller: AuthUser, id: string): Promise<void> {
-    const shift = await this.findOwned(caller, id);
+    const shift = await findInOrganization(this.shifts, caller.organizationId, id, 'Shift');
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Shift).delete({ id, organizationId: caller.organizationId });
       await this.audit.record(
@@ -83,12 +84,6 @@ export class ShiftsService {
   /** Whether the shift exists in the organisation (for features that refer to shifts). */
   existsInOrganization(organizationId: string, id: string): Promise<boolean> {
     return this.shifts.existsBy({ id, organizationId });
-  }
-
-  private async findOwned(caller: AuthUser, id: string): Promise<Shift> {
-    const shift = await this.shifts.findOneBy({ id, organizationId: caller.organizationId });
-    if (!shift) throw ApiError.notFound('Shift');
-    return shift;
   }
 
   private async assertNameFree(organizationId: string, name: string): Promise<void> {

@@ -5,12 +5,14 @@ import { SessionsModule } from '../sessions/sessions.module.js';
 import { PasswordHasher } from './password-hasher.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
+import { RoleHoldersListener } from './role-holders.listener.js';
 import { UsersService } from './users.service.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([User]), RolesModule, SessionsModule],
+  imports: [TypeOrmModule.forFeature([User]), OrganizationsModule, RolesModule, SessionsModule],
   controllers: [UsersController],
-  providers: [UsersService, PasswordHasher],
+  providers: [UsersService, PasswordHasher, RoleHoldersListener],
   exports: [UsersService, PasswordHasher, TypeOrmModule],
 })
 export class UsersModule {}

@@ -13,6 +13,8 @@ import { PasswordHasher } from './password-hasher.js';
 import { assertPasswordFits } from './password-policy.js';
 import { type CreateUserDto, toUserDto, type UpdateUserDto, type UserDto, type UserQuery } from './user.dto.js';
 import { User } from './user.entity.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
+import { findInOrganization } from '../common/find-in-organization.js';
 
 /** User accounts of an organisation. Every query is scoped to the caller's organisation. */
 @Injectable()
@@ -25,6 +27,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly invalidation: AccessInvalidation,
     private readonly events: DomainEventBus,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   async list(caller: AuthUser, query: UserQuery): Promise<PageOf<UserDto>> {
@@ -46,7 +49,7 @@ export class UsersService {
   }
 
   async get(caller: AuthUser, id: string): Promise<UserDto> {
-    return toUserDto(await this.findInOrganization(caller.organizationId, id));
+    return toUserDto(await findInOrganization(this.users, caller.organizationId, id, 'User'));
   }
 
   async create(caller: AuthUser, input: CreateUserDto): Promise<UserDto> {
@@ -81,7 +84,7 @@ export class UsersService {
    * super admin only by a super admin); the last active super admin keeps their role and active flag.
    */
   async update(caller: AuthUser, id: string, input: UpdateUserDto): Promise<UserDto> {
-    const user = await this.findInOrganization(caller.organizationId, id);
+    const user = await findInOrganization(this.users, caller.organizationId, id, 'User');
     await this.assertMayManage(caller, user);
     const before = toUserDto(user);
     const tokenVersion = user.tokenVersion;
@@ -143,12 +146,6 @@ export class UsersService {
     return this.users.existsBy({ id, organizationId });
   }
 
-  private async findInOrganization(organizationId: string, id: string): Promise<User> {
-    const user = await this.users.findOneBy({ id, organizationId });
-    if (!user) throw ApiError.notFound('User');
-    return user;
-  }
-
   private async assertUnique(username: string | undefined, email: string, exceptId?: string): Promise<void> {
     const builder = this.users.createQueryBuilder('user').where('lower(user.email) = lower(:email)', { email });
     if (username) builder.orWhere('lower(user.username) = lower(:username)', { username });
@@ -160,8 +157,7 @@ export class UsersService {
   }
 
   private async assertOrganizationExists(organizationId: string): Promise<void> {
-    const rows = await this.dataSource.query<unknown[]>('SELECT 1 FROM organizations WHERE id = $1', [organizationId]);
-    if (rows.length === 0) throw ApiError.notFound('Organization');
+    if ((await this.organizations.activeState(organizationId)) === null) throw ApiError.notFound('Organization');
   }
 
   /** The caller may change another user only if the target's permissions are a subset of the caller's. */
