@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import type { Permission } from '../access/permissions.js';
 import { ApiError } from '../common/api-error.js';
 import { RolesService } from '../roles/roles.service.js';
 import { AccessCache } from '../sessions/access-cache.js';
-import { User } from '../users/user.entity.js';
+import type { User } from '../users/user.entity.js';
 import type { AccessTokenPayload } from './auth.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
+import { UserAccounts } from '../users/user-accounts.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,7 +32,8 @@ interface UserAccess {
 @Injectable()
 export class AuthUserResolver {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly accounts: UserAccounts,
+    private readonly dataSource: DataSource,
     private readonly roles: RolesService,
     private readonly cache: AccessCache,
     private readonly organizations: OrganizationsService,
@@ -79,7 +80,7 @@ export class AuthUserResolver {
     return this.cache.get(
       `user:${id}`,
       async () => {
-        const user = await this.users.findOneBy({ id });
+        const user = await this.accounts.findById(id);
         if (!user) return null;
         const permissions = await this.roles.permissionsOf(user.organizationId, user.role);
         return { ...pickAccess(user), permissions };
@@ -93,7 +94,7 @@ export class AuthUserResolver {
     return this.cache.get(
       `family:${familyId}`,
       async () => {
-        const [row] = await this.users.query<{ live: boolean }[]>(
+        const [row] = await this.dataSource.query<{ live: boolean }[]>(
           `SELECT EXISTS (
              SELECT 1 FROM refresh_tokens
              WHERE family_id = $1 AND user_id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()

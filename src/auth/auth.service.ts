@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -10,7 +9,7 @@ import { RolesService } from '../roles/roles.service.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { assertPasswordFits } from '../users/password-policy.js';
 import { toUserDto, type CurrentUserDto } from '../users/user.dto.js';
-import { User } from '../users/user.entity.js';
+import type { User } from '../users/user.entity.js';
 import { AttemptThrottle } from './attempt-throttle.js';
 import { LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS, PASSWORD_CHECKS } from './auth-limits.js';
 import { AuthUserResolver } from './auth-user.resolver.js';
@@ -19,6 +18,7 @@ import { PasswordResetService } from './password-reset.service.js';
 import { RefreshToken } from './refresh-token.entity.js';
 import { parseRefreshToken, SessionTokens, sha256 } from './session-tokens.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
+import { UserAccounts } from '../users/user-accounts.js';
 
 type RefreshOutcome = { error: ApiError } | { pair: TokenPairDto };
 
@@ -29,7 +29,7 @@ export class AuthService {
   private dummyHash: Promise<string> | undefined;
 
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly accounts: UserAccounts,
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly tokens: SessionTokens,
@@ -49,10 +49,7 @@ export class AuthService {
     const login = (input.username ?? input.email ?? '').toLowerCase();
     const addressKey = `login-address:${requestContext.current()?.ip ?? 'unknown'}`;
     await this.throttle.hit(addressKey, LOGIN_PER_ADDRESS);
-    const user = await this.users
-      .createQueryBuilder('user')
-      .where(input.username !== undefined ? 'lower(user.username) = :login' : 'lower(user.email) = :login', { login })
-      .getOne();
+    const user = await this.accounts.findByLogin(input.username !== undefined ? 'username' : 'email', login);
     const accountKey = user ? `login-account:${user.id}` : `login-name:${login}`;
     await this.throttle.hit(accountKey, LOGIN_PER_ACCOUNT);
     this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
@@ -77,7 +74,7 @@ export class AuthService {
       throw new ApiError(HttpStatus.FORBIDDEN, 'organization_inactive', 'The organisation is deactivated');
     }
     return this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(User).update({ id: user.id }, { lastLoginAt: new Date() });
+      await this.accounts.recordLogin(manager, user.id);
       const pair = await this.startSession(manager, user);
       await this.audit.record(
         {
@@ -112,7 +109,7 @@ export class AuthService {
       if (stored.expiresAt.getTime() <= Date.now()) {
         return { error: ApiError.unauthorized('token_expired', 'The refresh token has expired') };
       }
-      const user = await manager.getRepository(User).findOneBy({ id: stored.userId });
+      const user = await this.accounts.findById(stored.userId, manager);
       if (!user?.isActive) return { error: ApiError.unauthorized('account_inactive', 'The account is deactivated') };
       if (user.role !== 'super_admin' && !(await this.organizationIsActive(manager, user.organizationId))) {
         return { error: ApiError.unauthorized('organization_inactive', 'The organisation is deactivated') };
@@ -136,7 +133,8 @@ export class AuthService {
   }
 
   async me(caller: AuthUser): Promise<CurrentUserDto> {
-    const user = await this.users.findOneByOrFail({ id: caller.id });
+    const user = await this.accounts.findById(caller.id);
+    if (!user) throw ApiError.notFound('User');
     return { ...toUserDto(user), permissions: [...caller.permissions].sort() };
   }
 
@@ -145,7 +143,8 @@ export class AuthService {
    * `old_password` guesses are throttled like logins, so a stolen access token cannot be used to find it.
    */
   async changePassword(caller: AuthUser, familyId: string | undefined, input: ChangePasswordDto): Promise<StatusDto> {
-    const user = await this.users.findOneByOrFail({ id: caller.id });
+    const user = await this.accounts.findById(caller.id);
+    if (!user) throw ApiError.notFound('User');
     const checkKey = `password-check:${user.id}`;
     await this.throttle.hit(checkKey, PASSWORD_CHECKS);
     if (!(await this.hasher.verify(user.passwordHash, input.old_password))) {
@@ -157,7 +156,7 @@ export class AuthService {
     assertPasswordFits(input.new_password, user, 'new_password');
     const passwordHash = await this.hasher.hash(input.new_password);
     await this.dataSource.transaction(async (manager) => {
-      await manager.getRepository(User).update({ id: user.id }, { passwordHash });
+      await this.accounts.setPassword(manager, user.id, passwordHash, { revokeTokens: false });
       await this.tokens.revokeAllOfUser(manager, user.id, familyId);
       await this.resets.voidTokensOf(manager, user.id);
       await this.audit.record(
@@ -192,7 +191,7 @@ export class AuthService {
 
   /** An event of a user's session, audited under the user's organisation so its admins see it. */
   private async recordSecurityEvent(manager: EntityManager, action: string, userId: string): Promise<void> {
-    const user = await manager.getRepository(User).findOneBy({ id: userId });
+    const user = await this.accounts.findById(userId, manager);
     await this.audit.record(
       { action, entityType: 'user', entityId: userId, userId, organizationId: user?.organizationId ?? null },
       manager,

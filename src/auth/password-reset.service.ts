@@ -8,12 +8,12 @@ import { requestContext } from '../common/request-context.js';
 import { MailTransport } from '../mail/mail-transport.js';
 import { PasswordHasher } from '../users/password-hasher.js';
 import { assertPasswordFits } from '../users/password-policy.js';
-import { User } from '../users/user.entity.js';
 import { AttemptThrottle } from './attempt-throttle.js';
 import { RESET_PER_ADDRESS, RESET_PER_MAILBOX } from './auth-limits.js';
 import type { ResetPasswordDto, StatusDto } from './auth.dto.js';
 import { PasswordResetToken } from './password-reset-token.entity.js';
 import { SessionTokens, sha256 } from './session-tokens.js';
+import { UserAccounts } from '../users/user-accounts.js';
 
 const RESET_TOKEN_TTL_MS = 3600_000;
 
@@ -26,7 +26,7 @@ export class PasswordResetService implements OnApplicationShutdown {
 
   constructor(
     @InjectRepository(PasswordResetToken) private readonly resetTokens: Repository<PasswordResetToken>,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly accounts: UserAccounts,
     private readonly dataSource: DataSource,
     private readonly hasher: PasswordHasher,
     private readonly tokens: SessionTokens,
@@ -71,7 +71,7 @@ export class PasswordResetService implements OnApplicationShutdown {
       usedAt: IsNull(),
       expiresAt: MoreThan(new Date()),
     });
-    const user = found ? await this.users.findOneBy({ id: found.userId }) : null;
+    const user = found ? await this.accounts.findById(found.userId) : null;
     if (!found || !user?.isActive) throw invalidToken();
     assertPasswordFits(input.new_password, user, 'new_password');
     const passwordHash = await this.hasher.hash(input.new_password);
@@ -82,8 +82,7 @@ export class PasswordResetService implements OnApplicationShutdown {
       });
       if (!reset) throw invalidToken();
       await this.voidTokensOf(manager, user.id);
-      await manager.getRepository(User).increment({ id: user.id }, 'tokenVersion', 1);
-      await manager.getRepository(User).update({ id: user.id }, { passwordHash });
+      await this.accounts.setPassword(manager, user.id, passwordHash, { revokeTokens: true });
       await this.tokens.revokeAllOfUser(manager, user.id);
       await this.audit.record(
         {
@@ -107,10 +106,7 @@ export class PasswordResetService implements OnApplicationShutdown {
   }
 
   private async sendResetToken(mailbox: string): Promise<void> {
-    const user = await this.users
-      .createQueryBuilder('user')
-      .where('lower(user.email) = :mailbox', { mailbox })
-      .getOne();
+    const user = await this.accounts.findByLogin('email', mailbox);
     if (!user?.isActive) return;
     const token = randomBytes(32).toString('base64url');
     await this.dataSource.transaction(async (manager) => {

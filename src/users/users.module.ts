@@ -6,13 +6,14 @@ import { PasswordHasher } from './password-hasher.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';
 import { RoleHoldersListener } from './role-holders.listener.js';
+import { UserAccounts } from './user-accounts.js';
 import { UsersService } from './users.service.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([User]), OrganizationsModule, RolesModule, SessionsModule],
   controllers: [UsersController],
-  providers: [UsersService, PasswordHasher, RoleHoldersListener],
-  exports: [UsersService, PasswordHasher, TypeOrmModule],
+  providers: [UsersService, UserAccounts, PasswordHasher, RoleHoldersListener],
+  exports: [UsersService, PasswordHasher, TypeOrmModule, UserAccounts],
 })
 export class UsersModule {}
