@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
-import { EmployeeGallery } from '../src/faces/employee-gallery.js';
 import { bearer, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
+import { indexedTemplateOf } from './support/gallery.js';
 import { createPerson, enrolFaces, enrolPhotos, identify, photosOf } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { filesOnDisk, startTestApp, type TestApp } from './support/test-app.js';
@@ -176,7 +176,6 @@ describe('face enrolment and identification', () => {
   it('keeps identification working after a restart, without re-enrolling', async () => {
     await sut.restart();
     admin = await loginAsAdmin(sut);
-    assert.ok(sut.app.get(EmployeeGallery).size >= 9);
     const response = await identify(sut, admin, ['knn', 'test', 'obama1.jpg']);
     assert.equal(response.body.faces[0].person.id, people.get('obama'));
   });
@@ -209,7 +208,10 @@ describe('face enrolment and identification', () => {
       .delete(`/api/v1/employees/${people.get('alex_lacamoire')}/faces/${template.id}`)
       .set(bearer(admin));
     assert.equal(removed.status, 204);
-    assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, template.id), false);
+    for (const photo of photosOf('knn', 'train', 'alex_lacamoire')) {
+      const left = await indexedTemplateOf(sut, admin.user.organization_id, people.get('alex_lacamoire')!, photo);
+      assert.notEqual(left?.templateId, template.id, 'the deleted template is still searchable');
+    }
     assert.equal((await sut.http().get(`/api/v1/files/${template.photo_id}`).set(bearer(admin))).status, 404);
     const after = await identify(sut, admin, ['knn', 'test', 'alex_lacamoire1.jpg']);
     assert.equal(after.body.faces[0].recognized, false);
@@ -270,7 +272,8 @@ describe('face enrolment and identification', () => {
         0,
       );
       assert.equal(storedOnDisk(), 0);
-      assert.equal(sut.app.get(EmployeeGallery).has(admin.user.organization_id, template.id), false);
+      const photo = ['knn', 'train', 'rose_leslie', 'img1.jpg'];
+      assert.equal(await indexedTemplateOf(sut, admin.user.organization_id, person, photo), undefined, 'index entry');
       assert.equal(await rows('SELECT 1 FROM employees WHERE id = $1'), erase ? 0 : 1);
       assert.equal((await sut.http().get(`/api/v1/employees/${person}`).set(bearer(admin))).status, 404);
     });
