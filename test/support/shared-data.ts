@@ -25,3 +25,14 @@ export const sharedModelsDir = resolve(process.env.MODELS_DIR ?? join(sharedDir,
 export function facePath(...parts: string[]): string {
   return join(sharedDir, 'faces', ...parts);
 }
+
+const missingPhotos = existsSync(facePath()) ? false : `no shared photos at ${facePath()} (set SHARED_DIR)`;
+const missingModels = existsSync(sharedModelsDir) ? false : `no model pack at ${sharedModelsDir} (set MODELS_DIR)`;
+/** In CI the photos and the model pack must be there: missing, tests that need them fail instead of skipping. */
+export const sharedDataRequired = process.env.CI === 'true';
+/** The `skip` option of tests that read shared photos: a reason outside CI when they are missing, else false. */
+export const skipWithoutPhotos = sharedDataRequired ? false : missingPhotos;
+/** The `skip` option of tests that need the optional model pack and the shared photos. */
+export const skipWithoutModels = sharedDataRequired ? false : missingModels || missingPhotos;
+/** What is missing of the shared data (empty when all is there). */
+export const missingSharedData = [missingPhotos, missingModels].filter((reason): reason is string => Boolean(reason));
