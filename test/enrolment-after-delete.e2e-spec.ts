@@ -9,6 +9,7 @@ import { PhotoStore } from '../src/storage/photo-store.js';
 import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
 import { expectStatus, type Json } from './support/api-calls.js';
 import { indexedTemplateOf } from './support/gallery.js';
+import { pauseMethod } from './support/pause-method.js';
 import { createPerson, enrolFaces, identify } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { filesOnDisk, startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
@@ -16,16 +17,10 @@ import { filesOnDisk, startTestApp, testDatabaseUrl, type TestApp } from './supp
 const PHOTO = ['knn', 'train', 'rose_leslie', 'img1.jpg'];
 
 /** A promise the test settles by hand, to hold the app at a known point. */
-function gate(): { opened: Promise<void>; open: () => void } {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  return { opened, open };
-}
-
 /**
  * The biometric data of a deleted person: an enrolment job queued or running when the person is deleted must store
  * nothing (or, if it saved first, have its templates erased by the deletion). Each test holds the app at one point
- * of the race with a gate instead of sleeping.
+ * of the race with pauseMethod instead of sleeping.
  */
 describe('enrolment jobs of a deleted person', () => {
   let sut: TestApp;
@@ -85,16 +80,7 @@ describe('enrolment jobs of a deleted person', () => {
    * in its analysis, which then stores nothing.
    */
   const holdQueue = async () => {
-    const engine = sut.app.get(RecognitionEngine);
-    const analyse = engine.analyse.bind(engine);
-    const entered = gate();
-    const proceed = gate();
-    engine.analyse = async (...args) => {
-      engine.analyse = analyse;
-      entered.open();
-      await proceed.opened;
-      return analyse(...args);
-    };
+    const paused = pauseMethod(sut.app.get(RecognitionEngine), 'analyse', { once: true });
     const blank = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#808080' } })
       .jpeg()
       .toBuffer();
@@ -105,8 +91,8 @@ describe('enrolment jobs of a deleted person', () => {
       .set(bearer(admin))
       .attach('front', blank, 'blank.jpg');
     const blockerJob = String(expectStatus(response, 202, 'blocker').job_id);
-    await entered.opened;
-    return { open: proceed.open, finished: () => sut.app.get(JobQueue).waitFor(blockerJob, 60_000) };
+    await paused.entered;
+    return { open: paused.release, finished: () => sut.app.get(JobQueue).waitFor(blockerJob, 60_000) };
   };
 
   const snapshot = async () => ({ files: await count('SELECT 1 FROM stored_files'), disk: filesOnDisk(sut) });
@@ -141,59 +127,41 @@ describe('enrolment jobs of a deleted person', () => {
     it(`stores nothing when the person is deleted while the job computes embeddings (${how})`, async () => {
       const person = await createPerson(sut, admin, 'Running');
       const before = await snapshot();
-      const engine = sut.app.get(RecognitionEngine);
-      const analyse = engine.analyse.bind(engine);
-      const entered = gate();
-      const proceed = gate();
-      engine.analyse = async (...args) => {
-        entered.open();
-        await proceed.opened;
-        return analyse(...args);
-      };
+      const paused = pauseMethod(sut.app.get(RecognitionEngine), 'analyse');
       try {
         const job = await enqueue(person);
-        await entered.opened;
+        await paused.entered;
         expectStatus(await deletePerson(person, erase), 204, 'delete');
-        proceed.open();
+        paused.release();
         const done = await finished(String(job.job_id));
         assert.equal(done.status, 'cancelled', JSON.stringify(done));
         assert.equal((done.error as Json).error, 'person_deleted');
         await assertNothingStored(person, done, before);
       } finally {
-        proceed.open();
-        engine.analyse = analyse;
+        paused.restore();
       }
     });
 
     it(`erases what a job saved while the deletion waited for its row lock (${how})`, async () => {
       const person = await createPerson(sut, admin, 'Saving');
       const before = await snapshot();
-      const photos = sut.app.get(PhotoStore);
-      const save = photos.save.bind(photos);
-      const entered = gate();
-      const proceed = gate();
       // Holds the enrolment inside its save transaction, after it has locked the person's row.
-      photos.save = async (...args) => {
-        entered.open();
-        await proceed.opened;
-        return save(...args);
-      };
+      const paused = pauseMethod(sut.app.get(PhotoStore), 'save');
       try {
         const job = await enqueue(person);
-        await entered.opened;
+        await paused.entered;
         const deletion = deletePerson(person, erase).then((response) => response);
         // On PostgreSQL, watch the deletion block on the row lock before letting the save go on. Embedded PGlite
         // is one session, so there the deletion simply waits for the save's transaction to end.
         if (testDatabaseUrl) await waitForLockWait(sut);
-        proceed.open();
+        paused.release();
         expectStatus(await deletion, 204, 'delete');
         const done = await finished(String(job.job_id));
         assert.equal(done.status, 'completed', JSON.stringify(done));
         assert.equal(((done.result as Json).accepted as Json[]).length, 1);
         await assertNothingStored(person, done, before);
       } finally {
-        proceed.open();
-        photos.save = save;
+        paused.restore();
       }
     });
   }
@@ -216,27 +184,18 @@ describe('reindex of a deleted person', () => {
     ]);
     const templateId = enrolled.accepted[0].id;
     await sut.app.get(DataSource).query(`UPDATE face_templates SET model_version = 'old' WHERE id = $1`, [templateId]);
-    const engine = sut.app.get(RecognitionEngine);
-    const analyse = engine.analyse.bind(engine);
-    const entered = gate();
-    const proceed = gate();
-    engine.analyse = async (...args) => {
-      entered.open();
-      await proceed.opened;
-      return analyse(...args);
-    };
+    const paused = pauseMethod(sut.app.get(RecognitionEngine), 'analyse');
     try {
       const job = expectStatus(await sut.http().post('/api/v1/recognition/reindex').set(bearer(admin)), 202);
-      await entered.opened;
+      await paused.entered;
       expectStatus(await sut.http().delete(`/api/v1/employees/${person}`).set(bearer(admin)), 204);
-      proceed.open();
+      paused.release();
       await sut.app.get(JobQueue).waitFor(String(job.id), 60_000);
       assert.equal(await indexedTemplateOf(sut, admin.user.organization_id, person, PHOTO), undefined, 'index entry');
       const search = await identify(sut, admin, PHOTO);
       assert.notEqual(search.body.faces[0].person?.id, person, 'a deleted person is never identified');
     } finally {
-      proceed.open();
-      engine.analyse = analyse;
+      paused.restore();
     }
   });
 });
