@@ -4,6 +4,7 @@ import { PasswordResetService } from '../src/auth/password-reset.service.js';
 import { MailTransport, type MailMessage } from '../src/mail/mail-transport.js';
 import { bearer, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /**
  * Throttles an attacker cannot step around. The app trusts X-Forwarded-For from loopback here (TRUST_PROXY), so
@@ -148,32 +149,28 @@ describe('login and password throttling', () => {
 });
 
 describe('X-Forwarded-For by default', () => {
-  let sut: TestApp;
-  let admin: Session;
-
-  before(async () => {
-    sut = await startTestApp();
-    admin = await loginAsAdmin(sut);
-  });
-  after(() => sut.close());
+  const context = useTestApp();
 
   it('is ignored: a forged address neither escapes the throttle nor reaches the audit trail', async () => {
-    await createUserAndLogin(sut, admin, 'spoofed', 'employee');
+    await createUserAndLogin(context.sut, context.superAdmin, 'spoofed', 'employee');
     for (let i = 0; i < 5; i++) {
-      const response = await sut
+      const response = await context.sut
         .http()
         .post('/api/v1/auth/login')
         .set('X-Forwarded-For', `10.9.8.${i}`)
         .send({ username: 'spoofed', password: 'Wrong-1' });
       assert.equal(response.status, 401);
     }
-    const sixth = await sut
+    const sixth = await context.sut
       .http()
       .post('/api/v1/auth/login')
       .set('X-Forwarded-For', '10.9.8.200')
       .send({ username: 'spoofed', password: 'User-Pass-1' });
     assert.equal(sixth.status, 429);
-    const audit = await sut.http().get('/api/v1/audit-logs?action=auth.login_failed').set(bearer(admin));
+    const audit = await context.sut
+      .http()
+      .get('/api/v1/audit-logs?action=auth.login_failed')
+      .set(bearer(context.superAdmin));
     assert.ok(audit.body.count >= 5);
     for (const entry of audit.body.results as { ip: string }[]) assert.doesNotMatch(entry.ip, /10\.9\.8\./);
   });

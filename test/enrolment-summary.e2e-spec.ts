@@ -1,44 +1,40 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
+import { describe, it } from 'node:test';
+import { bearer } from './support/api-client.js';
 import { createPerson, enrolPhotos, photosOf } from './support/people.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 /**
  * The people feature shows each person's enrolment (templates and angles, the enrolled facet) without reading the
  * faces feature's table: faces keeps the summary on the person in step with every enrolment and removal.
  */
 describe('enrolment summary of people', () => {
-  let sut: TestApp;
-  let admin: Session;
+  const context = useTestApp();
 
-  before(async () => {
-    sut = await startTestApp();
-    admin = await loginAsAdmin(sut);
-  });
-  after(() => sut.close());
-
-  const person = (id: string) => sut.http().get(`/api/v1/employees/${id}`).set(bearer(admin));
+  const person = (id: string) => context.sut.http().get(`/api/v1/employees/${id}`).set(bearer(context.superAdmin));
   const facets = async () =>
-    (await sut.http().get('/api/v1/employees').set(bearer(admin))).body.facets as {
+    (await context.sut.http().get('/api/v1/employees').set(bearer(context.superAdmin))).body.facets as {
       enrolled: number;
       not_enrolled: number;
     };
 
   it('follows enrolment and template removal', async () => {
-    const biden = await createPerson(sut, admin, 'Joe');
-    await createPerson(sut, admin, 'Nobody');
+    const biden = await createPerson(context.sut, context.superAdmin, 'Joe');
+    await createPerson(context.sut, context.superAdmin, 'Nobody');
     assert.deepEqual((await person(biden)).body.enrolment, { templates: 0, angles: [] });
     assert.deepEqual(await facets(), { ...(await facets()), enrolled: 0, not_enrolled: 2 });
 
-    const enrolled = await enrolPhotos(sut, admin, biden, photosOf('knn', 'train', 'biden'));
+    const enrolled = await enrolPhotos(context.sut, context.superAdmin, biden, photosOf('knn', 'train', 'biden'));
     assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
     const templates = enrolled.body.accepted as { id: string }[];
     assert.deepEqual((await person(biden)).body.enrolment, { templates: templates.length, angles: ['other'] });
     assert.deepEqual([(await facets()).enrolled, (await facets()).not_enrolled], [1, 1]);
 
     for (const template of templates) {
-      const removed = await sut.http().delete(`/api/v1/employees/${biden}/faces/${template.id}`).set(bearer(admin));
+      const removed = await context.sut
+        .http()
+        .delete(`/api/v1/employees/${biden}/faces/${template.id}`)
+        .set(bearer(context.superAdmin));
       assert.equal(removed.status, 204);
     }
     assert.deepEqual((await person(biden)).body.enrolment, { templates: 0, angles: [] });

@@ -2,116 +2,123 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { migrations } from '../migrations/index.js';
-import { bearer, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
+import { bearer, createUserAndLogin, loginAsAdmin } from './support/api-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 describe('platform', () => {
-  let sut: TestApp;
-  let admin: Session;
-
-  before(async () => {
-    sut = await startTestApp();
-    admin = await loginAsAdmin(sut);
-  });
-  after(() => sut.close());
+  const context = useTestApp();
 
   it('applies every migration to the empty database it started on', async () => {
-    const applied = await sut.app.get(DataSource).query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
+    const applied = await context.sut.app
+      .get(DataSource)
+      .query<{ name: string }[]>('SELECT name FROM migrations ORDER BY id');
     assert.deepEqual(
       applied.map((row) => row.name),
       migrations.map((migration) => migration.name),
     );
-    assert.equal(await sut.app.get(DataSource).showMigrations(), false, 'no migration pending');
+    assert.equal(await context.sut.app.get(DataSource).showMigrations(), false, 'no migration pending');
   });
 
   it('keeps data across a restart on the same database', async () => {
-    const created = await sut.http().post('/api/v1/locations').set(bearer(admin)).send({ name: 'Gate 1' });
+    const created = await context.sut
+      .http()
+      .post('/api/v1/locations')
+      .set(bearer(context.superAdmin))
+      .send({ name: 'Gate 1' });
     assert.equal(created.status, 201);
-    await sut.restart();
-    admin = await loginAsAdmin(sut);
-    const read = await sut.http().get(`/api/v1/locations/${created.body.id}`).set(bearer(admin));
+    await context.sut.restart();
+    const again = await loginAsAdmin(context.sut);
+    const read = await context.sut.http().get(`/api/v1/locations/${created.body.id}`).set(bearer(again));
     assert.equal(read.status, 200);
     assert.equal(read.body.name, 'Gate 1');
   });
 
   it('answers health and readiness', async () => {
-    assert.deepEqual((await sut.http().get('/healthz')).body, { status: 'ok' });
-    const ready = await sut.http().get('/readyz');
+    assert.deepEqual((await context.sut.http().get('/healthz')).body, { status: 'ok' });
+    const ready = await context.sut.http().get('/readyz');
     assert.equal(ready.status, 200);
     assert.equal(ready.body.checks.database, 'up');
   });
 
   it('gives every response an X-Request-Id and echoes a sane one from the caller', async () => {
-    const generated = await sut.http().get('/healthz');
+    const generated = await context.sut.http().get('/healthz');
     assert.match(generated.headers['x-request-id'], /^[0-9a-f-]{36}$/);
-    const echoed = await sut.http().get('/healthz').set('X-Request-Id', 'edge-42');
+    const echoed = await context.sut.http().get('/healthz').set('X-Request-Id', 'edge-42');
     assert.equal(echoed.headers['x-request-id'], 'edge-42');
-    const replaced = await sut.http().get('/healthz').set('X-Request-Id', 'bad id with spaces');
+    const replaced = await context.sut.http().get('/healthz').set('X-Request-Id', 'bad id with spaces');
     assert.notEqual(replaced.headers['x-request-id'], 'bad id with spaces');
   });
 
   it('renders errors in one shape with the request id as trace_id', async () => {
-    const notFound = await sut.http().get('/api/v1/no-such-route').set(bearer(admin));
+    const notFound = await context.sut.http().get('/api/v1/no-such-route').set(bearer(context.superAdmin));
     assert.equal(notFound.status, 404);
     assert.deepEqual(Object.keys(notFound.body).sort(), ['error', 'message', 'trace_id']);
     assert.equal(notFound.body.error, 'not_found');
     assert.equal(notFound.body.trace_id, notFound.headers['x-request-id']);
 
-    const invalid = await sut.http().post('/api/v1/shifts').set(bearer(admin)).send({ name: '', start_time: '25:00' });
+    const invalid = await context.sut
+      .http()
+      .post('/api/v1/shifts')
+      .set(bearer(context.superAdmin))
+      .send({ name: '', start_time: '25:00' });
     assert.equal(invalid.status, 400);
     assert.equal(invalid.body.error, 'validation_error');
     const fields = invalid.body.details.map((detail: { field: string }) => detail.field).sort();
     assert.deepEqual(fields, ['end_time', 'name', 'start_time']);
 
-    const malformed = await sut
+    const malformed = await context.sut
       .http()
       .post('/api/v1/shifts')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .set('Content-Type', 'application/json')
       .send('{"name": ');
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error, 'invalid_json');
     assert.ok(malformed.body.trace_id);
 
-    const tooLarge = await sut
+    const tooLarge = await context.sut
       .http()
       .post('/api/v1/locations')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .send({ name: 'x', description: 'y'.repeat(2_000_000) });
     assert.equal(tooLarge.status, 413);
     assert.equal(tooLarge.body.error, 'payload_too_large');
 
-    const badId = await sut.http().get('/api/v1/users/not-a-uuid').set(bearer(admin));
+    const badId = await context.sut.http().get('/api/v1/users/not-a-uuid').set(bearer(context.superAdmin));
     assert.equal(badId.status, 404);
   });
 
   it('answers 403 with the permission a role lacks', async () => {
-    const employee = await createUserAndLogin(sut, admin, 'plain-employee', 'employee');
-    const response = await sut.http().get('/api/v1/users').set(bearer(employee));
+    const employee = await createUserAndLogin(context.sut, context.superAdmin, 'plain-employee', 'employee');
+    const response = await context.sut.http().get('/api/v1/users').set(bearer(employee));
     assert.equal(response.status, 403);
     assert.equal(response.body.error, 'forbidden');
     assert.match(response.body.message, /users:read/);
   });
 
   it('audits writes with the caller, address and redacted secrets', async () => {
-    await createUserAndLogin(sut, admin, 'audited', 'operator');
-    const logs = await sut.http().get('/api/v1/audit-logs?entity_type=user&action=user.created').set(bearer(admin));
+    await createUserAndLogin(context.sut, context.superAdmin, 'audited', 'operator');
+    const logs = await context.sut
+      .http()
+      .get('/api/v1/audit-logs?entity_type=user&action=user.created')
+      .set(bearer(context.superAdmin));
     assert.equal(logs.status, 200);
     const entry = logs.body.results.find(
       (row: { new_values: { username?: string } }) => row.new_values.username === 'audited',
     );
     assert.ok(entry, 'user.created entry exists');
-    assert.equal(entry.user_id, admin.user.id);
+    assert.equal(entry.user_id, context.superAdmin.user.id);
     assert.ok(entry.ip);
     assert.ok(entry.request_id);
     assert.ok(!JSON.stringify(logs.body).includes('User-Pass-1'), 'no password in the audit log');
   });
 
   it('serves Swagger UI and an OpenAPI document with every route and bearer auth', async () => {
-    const ui = await sut.http().get('/docs/');
+    const ui = await context.sut.http().get('/docs/');
     assert.equal(ui.status, 200);
     assert.match(ui.text, /swagger/i);
-    const document = (await sut.http().get('/docs-json')).body;
+    const document = (await context.sut.http().get('/docs-json')).body;
     assert.ok(document.components.securitySchemes.bearer);
     for (const path of [
       '/api/v1/auth/login',

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { bearer, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const photo = (...parts: string[]) => readFileSync(facePath(...parts));
 
@@ -99,17 +100,10 @@ for (const pack of ['default', 'optional'] as const) {
 }
 
 describe('recognition input errors', () => {
-  let sut: TestApp;
-  let admin: Session;
-
-  before(async () => {
-    sut = await startTestApp();
-    admin = await loginAsAdmin(sut);
-  });
-  after(() => sut.close());
+  const context = useTestApp();
 
   const detect = (bytes: Buffer, name: string) =>
-    sut.http().post('/api/v1/recognition/detect').set(bearer(admin)).attach('image', bytes, name);
+    context.sut.http().post('/api/v1/recognition/detect').set(bearer(context.superAdmin)).attach('image', bytes, name);
 
   it('refuses a file that is not an image with 415, whatever its name', async () => {
     const response = await detect(Buffer.from('hello, I am text, not a JPEG'), 'fake.jpg');
@@ -141,10 +135,10 @@ describe('recognition input errors', () => {
   });
 
   it('answers 422 no_face_detected naming the image, with suggestions', async () => {
-    const response = await sut
+    const response = await context.sut
       .http()
       .post('/api/v1/recognition/verify')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .attach('image_a', photo('knn', 'test', 'obama1.jpg'), 'a.jpg')
       .attach('image_b', photo('dlib', 'faces', 'dogs.jpg'), 'b.jpg');
     assert.equal(response.status, 422);
@@ -154,32 +148,32 @@ describe('recognition input errors', () => {
   });
 
   it('requires the image fields and validates the options', async () => {
-    const missing = await sut
+    const missing = await context.sut
       .http()
       .post('/api/v1/recognition/verify')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .attach('image_a', photo('knn', 'test', 'obama1.jpg'), 'a.jpg');
     assert.equal(missing.status, 400);
     assert.equal(missing.body.details[0].field, 'image_b');
-    const badOption = await sut
+    const badOption = await context.sut
       .http()
       .post('/api/v1/recognition/detect')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .field('min_confidence', '7')
       .attach('image', photo('knn', 'test', 'obama1.jpg'), 'a.jpg');
     assert.equal(badOption.status, 400);
     assert.equal(badOption.body.details[0].field, 'min_confidence');
-    const unknownFile = await sut
+    const unknownFile = await context.sut
       .http()
       .post('/api/v1/recognition/detect')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .attach('picture', photo('knn', 'test', 'obama1.jpg'), 'a.jpg');
     assert.equal(unknownFile.status, 400);
   });
 
   it('needs the recognition permission', async () => {
-    const employee = await createUserAndLogin(sut, admin, 'no-recognition', 'employee');
-    const response = await sut
+    const employee = await createUserAndLogin(context.sut, context.superAdmin, 'no-recognition', 'employee');
+    const response = await context.sut
       .http()
       .post('/api/v1/recognition/detect')
       .set(bearer(employee))

@@ -2,35 +2,29 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { MAX_INPUT_DEPTH } from '../src/common/untrusted-input.js';
-import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
+import { bearer, type Session } from './support/api-client.js';
 import { expectError } from './support/api-calls.js';
 import { createPerson } from './support/people.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 const nestedObjects = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
 describe('untrusted input', () => {
-  let sut: TestApp;
-  let admin: Session;
-
-  before(async () => {
-    sut = await startTestApp();
-    admin = await loginAsAdmin(sut);
-  });
-  after(() => sut.close());
+  const context = useTestApp();
 
   const json = (method: 'post' | 'patch', path: string, body: string, session?: Session) => {
-    const request = sut.http()[method](`/api/v1${path}`).set('Content-Type', 'application/json');
+    const request = context.sut.http()[method](`/api/v1${path}`).set('Content-Type', 'application/json');
     return (session ? request.set(bearer(session)) : request).send(body);
   };
-  const get = (path: string) => sut.http().get(`/api/v1${path}`).set(bearer(admin));
+  const get = (path: string) => context.sut.http().get(`/api/v1${path}`).set(bearer(context.superAdmin));
 
   it('refuses JSON nested 2,000 deep with 400 too_deeply_nested, also on public routes', async () => {
     const login = await json('post', '/auth/login', `{"username":${nestedArrays(2000)},"password":"x"}`);
     expectError(login, 400, 'too_deeply_nested', 'login');
     assert.equal(login.body.details.max_depth, MAX_INPUT_DEPTH);
-    const location = await json('post', '/locations', `{"name":"x","area":${nestedObjects(2000)}}`, admin);
+    const location = await json('post', '/locations', `{"name":"x","area":${nestedObjects(2000)}}`, context.superAdmin);
     expectError(location, 400, 'too_deeply_nested', 'locations');
     const array = await json('post', '/auth/refresh', nestedArrays(2000));
     expectError(array, 400, 'too_deeply_nested', 'top-level array');
@@ -38,27 +32,27 @@ describe('untrusted input', () => {
 
   it('accepts nesting up to the limit in free-form metadata', async () => {
     const metadata = JSON.parse(nestedObjects(MAX_INPUT_DEPTH - 1)) as object;
-    const created = await sut
+    const created = await context.sut
       .http()
       .post('/api/v1/employees')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .send({ first_name: 'Deep', metadata });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const tooDeep = JSON.parse(nestedObjects(MAX_INPUT_DEPTH)) as object;
-    const refused = await sut
+    const refused = await context.sut
       .http()
       .post('/api/v1/employees')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .send({ first_name: 'Deeper', metadata: tooDeep });
     expectError(refused, 400, 'too_deeply_nested');
   });
 
   it('refuses nesting past the limit in multipart field names', async () => {
     const detect = (name: string) =>
-      sut
+      context.sut
         .http()
         .post('/api/v1/recognition/detect')
-        .set(bearer(admin))
+        .set(bearer(context.superAdmin))
         .field(name, '1')
         .attach('image', Buffer.from('not read'), 'a.jpg');
     // Nest's upload interceptor refuses names nested more than 32 brackets deep; at 32 the body is 34 deep.
@@ -72,45 +66,50 @@ describe('untrusted input', () => {
       expectError(await get('/employees?search=a%00b&kind=employee'), 400, 'validation_error', 'query'),
       ['search'],
     );
-    const login = await sut.http().post('/api/v1/auth/login').send({ username: 'ad\u0000min', password: 'x' });
+    const login = await context.sut.http().post('/api/v1/auth/login').send({ username: 'ad\u0000min', password: 'x' });
     assert.deepEqual(expectError(login, 400, 'validation_error', 'login'), ['username']);
-    const form = await sut.http().post('/api/v1/auth/login').type('form').send('username=a%00&password=b');
+    const form = await context.sut.http().post('/api/v1/auth/login').type('form').send('username=a%00&password=b');
     assert.deepEqual(expectError(form, 400, 'validation_error', 'form'), ['username']);
-    const nested = await sut
+    const nested = await context.sut
       .http()
       .post('/api/v1/employees')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .send({ first_name: 'Nul', emergency_contact: { name: 'x\u0000', phone: '+15550109999' } });
     assert.deepEqual(expectError(nested, 400, 'validation_error', 'nested'), ['emergency_contact.name']);
-    const multipart = await sut
+    const multipart = await context.sut
       .http()
       .post('/api/v1/recognition/identify')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .field('kind', 'employee\u0000')
       .attach('image', Buffer.from('not read'), 'a.jpg');
     assert.deepEqual(expectError(multipart, 400, 'validation_error', 'multipart'), ['kind']);
-    const param = await sut.http().get('/api/v1/users/%00').set(bearer(admin));
+    const param = await context.sut.http().get('/api/v1/users/%00').set(bearer(context.superAdmin));
     assert.deepEqual(expectError(param, 400, 'validation_error', 'param'), ['id']);
   });
 
   it('refuses __proto__, constructor and prototype keys in JSON, queries and multipart fields', async () => {
-    const top = await json('post', '/locations', '{"name":"x","__proto__":{"is_admin":true}}', admin);
+    const top = await json('post', '/locations', '{"name":"x","__proto__":{"is_admin":true}}', context.superAdmin);
     assert.deepEqual(expectError(top, 400, 'validation_error', 'top'), ['__proto__']);
-    const person = await createPerson(sut, admin, 'Proto');
-    const deep = await json('patch', `/employees/${person}`, '{"metadata":{"constructor":{"prototype":{}}}}', admin);
+    const person = await createPerson(context.sut, context.superAdmin, 'Proto');
+    const deep = await json(
+      'patch',
+      `/employees/${person}`,
+      '{"metadata":{"constructor":{"prototype":{}}}}',
+      context.superAdmin,
+    );
     assert.deepEqual(expectError(deep, 400, 'validation_error', 'metadata'), [
       'metadata.constructor',
       'metadata.constructor.prototype',
     ]);
     assert.deepEqual(expectError(await get('/users?__proto__=1'), 400, 'validation_error', 'query'), ['__proto__']);
-    const multipart = await sut
+    const multipart = await context.sut
       .http()
       .post('/api/v1/recognition/detect')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .field('__proto__[min_confidence]', '0.1')
       .attach('image', Buffer.from('not read'), 'a.jpg');
     assert.deepEqual(expectError(multipart, 400, 'validation_error', 'multipart'), ['__proto__']);
-    const login = await json('post', '/auth/login', '{"username":"admin","password":"x","constructor":1}');
+    const login = await json('post', '/auth/login', '{"username":"context.superAdmin","password":"x","constructor":1}');
     assert.deepEqual(expectError(login, 400, 'validation_error', 'login'), ['constructor']);
   });
 
@@ -126,10 +125,10 @@ describe('untrusted input', () => {
     const auditTo = await get('/audit-logs?date_to=%2B275760-09-13T00:00:00Z');
     assert.deepEqual(expectError(auditTo, 400, 'validation_error'), ['date_to']);
     assert.equal((await get('/audit-logs?date_from=1900-01-01&date_to=9999-12-31')).status, 200);
-    const employee = await sut
+    const employee = await context.sut
       .http()
       .post('/api/v1/employees')
-      .set(bearer(admin))
+      .set(bearer(context.superAdmin))
       .send({ first_name: 'Old', date_of_birth: '1899-12-31', joining_date: '0001-01-01' });
     assert.deepEqual(expectError(employee, 400, 'validation_error'), ['date_of_birth', 'joining_date']);
   });
