@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AttendanceModule } from '../attendance/attendance.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { GlobalExceptionFilter } from '../common/global-exception.filter.js';
@@ -46,6 +47,7 @@ export class AppModule {
         JobsModule,
         FacesModule,
         CamerasModule,
+        AttendanceModule,
       ],
       providers: [
         FirstRunService,

@@ -8,6 +8,7 @@ import {
   type DayRules,
   type WorkSchedule,
 } from './attendance-rules.js';
+import { startOfLocalDay } from './local-time.js';
 
 const kolkata = 'Asia/Kolkata'; // UTC+05:30, no daylight saving
 const dayShift: WorkSchedule = { startTime: '09:00', endTime: '17:00', graceMinutes: 5, workingDays: [1, 2, 3, 4, 5] };
@@ -105,5 +106,13 @@ describe('workHours', () => {
   it('is the time between check-in and check-out in hours, to the hundredth', () => {
     assert.equal(workHours({ checkInAt: ist('2026-11-30T09:00:00'), checkOutAt: ist('2026-11-30T17:20:00') }), 8.33);
     assert.equal(workHours({ checkInAt: ist('2026-11-30T09:00:00'), checkOutAt: null }), null);
+  });
+});
+
+describe('startOfLocalDay', () => {
+  it('is local midnight in the zone, as a UTC instant', () => {
+    assert.equal(startOfLocalDay('2026-12-01', kolkata).toISOString(), '2026-11-30T18:30:00.000Z');
+    assert.equal(startOfLocalDay('2026-12-01', 'America/New_York').toISOString(), '2026-12-01T05:00:00.000Z');
+    assert.equal(startOfLocalDay('2026-07-01', 'America/New_York').toISOString(), '2026-07-01T04:00:00.000Z');
   });
 });

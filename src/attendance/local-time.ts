@@ -70,3 +70,11 @@ export function minutesOf(time: string): number {
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
+
+/** The instant local `date` begins in `timeZone` (exact unless the zone's offset changes at that midnight). */
+export function startOfLocalDay(date: string, timeZone: string): Date {
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  const local = toLocalTime(new Date(guess), timeZone);
+  const offsetMs = Date.parse(`${local.date}T00:00:00Z`) + local.seconds * 1000 - guess;
+  return new Date(guess - offsetMs);
+}

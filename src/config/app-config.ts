@@ -3,7 +3,19 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -80,6 +92,17 @@ class EnvironmentVariables {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: string = 'log';
+
+  /** A day with fewer hours between check-in and check-out is a half day. */
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsNumber()
+  @Min(0)
+  @Max(24)
+  ATTENDANCE_HALF_DAY_HOURS: number = 4;
+
+  /** Organisation-local `HH:MM` after which the day's attendance is closed (absences marked, open records closed). */
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'ATTENDANCE_CLOSE_TIME must be HH:MM' })
+  ATTENDANCE_CLOSE_TIME: string = '23:30';
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -112,6 +135,8 @@ export class AppConfig {
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  readonly attendanceHalfDayHours: number;
+  readonly attendanceCloseTime: string;
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -132,6 +157,8 @@ export class AppConfig {
     this.smtpUrl = vars.SMTP_URL;
     this.mailFrom = vars.MAIL_FROM;
     this.logLevel = vars.LOG_LEVEL as AppConfig['logLevel'];
+    this.attendanceHalfDayHours = vars.ATTENDANCE_HALF_DAY_HOURS;
+    this.attendanceCloseTime = vars.ATTENDANCE_CLOSE_TIME;
     this.jwtSecret = vars.JWT_SECRET ?? this.loadOrCreateJwtSecret();
   }
 

@@ -1,3 +1,5 @@
+import { AttendanceRecord } from '../attendance/attendance-record.entity.js';
+import { LeaveRequest } from '../attendance/leave-request.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { ThrottleCounter } from '../auth/throttle-counter.entity.js';
 import { PasswordResetToken } from '../auth/password-reset-token.entity.js';
@@ -18,6 +20,7 @@ import { User } from '../users/user.entity.js';
 
 /** Every TypeORM entity of the service, for the application and the migration CLI. */
 export const entities = [
+  AttendanceRecord,
   AuditLog,
   Camera,
   CameraKey,
@@ -26,6 +29,7 @@ export const entities = [
   Employee,
   FaceTemplate,
   Job,
+  LeaveRequest,
   Location,
   ThrottleCounter,
   Organization,

@@ -106,6 +106,33 @@ export class EmployeesRepository {
     return rows.map((row) => row.id);
   }
 
+  /** The active people of the organisation, optionally among `ids` or of one department. */
+  findRoster(
+    organizationId: string,
+    filter: { ids?: string[]; departmentId?: string },
+    manager?: EntityManager,
+  ): Promise<Employee[]> {
+    if (filter.ids?.length === 0) return Promise.resolve([]);
+    const where: FindOptionsWhere<Employee> = { organizationId, isActive: true };
+    if (filter.ids) where.id = In(filter.ids);
+    if (filter.departmentId) where.departmentId = filter.departmentId;
+    return (manager ? manager.getRepository(Employee) : this.employees).find({
+      select: {
+        id: true,
+        code: true,
+        firstName: true,
+        lastName: true,
+        kind: true,
+        shiftId: true,
+        departmentId: true,
+        userId: true,
+        createdAt: true,
+      },
+      where,
+      order: { id: 'ASC' },
+    });
+  }
+
   /** The active people of the organisation among `ids`. */
   findActive(organizationId: string, ids: string[]): Promise<Employee[]> {
     if (ids.length === 0) return Promise.resolve([]);

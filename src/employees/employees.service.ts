@@ -28,6 +28,18 @@ import {
 import { Employee } from './employee.entity.js';
 import { EmployeesRepository, type FacetCounts } from './employees.repository.js';
 
+/** One active person as attendance sees them. */
+export interface RosterEntry {
+  id: string;
+  code: string;
+  fullName: string;
+  kind: string;
+  shiftId: string | null;
+  departmentId: string | null;
+  userId: string | null;
+  createdAt: Date;
+}
+
 /** The people (employees and students) of an organisation. Every query is scoped to the caller's organisation. */
 @Injectable()
 export class EmployeesService {
@@ -165,6 +177,33 @@ export class EmployeesService {
   /** Ids of the organisation's people in a department and/or of a kind. */
   idsMatching(organizationId: string, filter: { departmentId?: string; kind?: string }): Promise<string[]> {
     return this.employees.idsMatching(organizationId, filter);
+  }
+
+  /** The id of the person linked to `userId` in the organisation, or null. */
+  async idOfUser(organizationId: string, userId: string): Promise<string | null> {
+    return (await this.employees.findByUser(organizationId, userId))?.id ?? null;
+  }
+
+  /**
+   * What attendance needs of the organisation's active people: shift, department and linked user; all of them, or
+   * those among `ids`, or of one department.
+   */
+  async roster(
+    organizationId: string,
+    filter: { ids?: string[]; departmentId?: string } = {},
+    manager?: EntityManager,
+  ): Promise<RosterEntry[]> {
+    const rows = await this.employees.findRoster(organizationId, filter, manager);
+    return rows.map((row) => ({
+      id: row.id,
+      code: row.code,
+      fullName: [row.firstName, row.lastName].filter(Boolean).join(' '),
+      kind: row.kind,
+      shiftId: row.shiftId,
+      departmentId: row.departmentId,
+      userId: row.userId,
+      createdAt: row.createdAt,
+    }));
   }
 
   /** Who the active people among `ids` are (for answers that name recognised people), by id. */

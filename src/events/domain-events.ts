@@ -35,6 +35,19 @@ export interface DomainEvents {
   'face.enrolled': { organizationId: string; employeeId: string; templateIds: string[]; jobId: string | null };
   /** Face templates of a person were removed (one by one, or all at the person's deletion). */
   'face.removed': { organizationId: string; employeeId: string; templateIds: string[] };
+  /** A person's attendance record of a day was made or changed (by a camera, a class photo, a check-in or a person). */
+  'attendance.marked': {
+    organizationId: string;
+    recordId: string;
+    employeeId: string;
+    /** The user account linked to the person, whose own room hears it too. */
+    userId: string | null;
+    date: string;
+    status: string;
+    checkInAt: string | null;
+    checkOutAt: string | null;
+    source: string;
+  };
   /** A camera went online or offline (heartbeat or frame within the window, or none). After commit. */
   'camera.status': {
     organizationId: string;
@@ -50,6 +63,8 @@ export interface DomainEvents {
     locationId: string | null;
     /** The stream URL without credentials. */
     streamUrl: string | null;
+    /** The camera's direction: whether its sightings are check-ins (`in`), check-outs (`out`) or either (`both`). */
+    direction: 'in' | 'out' | 'both';
     /** ISO time the frame was taken (as the device said) or received. */
     frameTime: string;
     detections: PresenceDetection[];
@@ -62,6 +77,19 @@ export interface DomainEvents {
     eventId: string;
     frameTime: string;
     thumbnailUrl: string | null;
+  };
+  /** A held presence event (anomaly, failed liveness) was approved by a reviewer: it now counts. */
+  'presence.approved': {
+    organizationId: string;
+    eventId: string;
+    employeeId: string;
+    cameraId: string;
+    locationId: string | null;
+    direction: 'in' | 'out' | 'both';
+    /** ISO time of the sighting. */
+    occurredAt: string;
+    similarity: number | null;
+    livenessPassed: boolean | null;
   };
   /** A presence event was flagged: spoof suspected, outside the person's shift, or at two places at once. */
   'presence.anomaly': {

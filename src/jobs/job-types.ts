@@ -10,6 +10,7 @@ export interface JobOptions {
 export const JOB_OPTIONS = {
   'faces.enrol': { attempts: 3, backoffMs: 2_000 },
   'faces.reindex': { attempts: 3, backoffMs: 30_000 },
+  'attendance.close': { attempts: 5, backoffMs: 60_000 },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;

@@ -16,6 +16,12 @@ import {
 } from './organization.dto.js';
 import { Organization } from './organization.entity.js';
 
+/** What attendance needs of an organisation's calendar. */
+export interface OrganizationCalendar {
+  timeZone: string;
+  holidays: string[];
+}
+
 /** Organisations (tenants). A super admin sees all of them; anyone else only their own. */
 @Injectable()
 export class OrganizationsService {
@@ -100,6 +106,30 @@ export class OrganizationsService {
     const repository = manager ? manager.getRepository(Organization) : this.organizations;
     const organization = await repository.findOne({ select: { id: true, isActive: true }, where: { id } });
     return organization ? organization.isActive : null;
+  }
+
+  /**
+   * The organisation's calendar for attendance: its IANA time zone and holidays (`settings.holidays`, a list of
+   * `YYYY-MM-DD` dates). 404 when there is no such organisation.
+   */
+  async calendarOf(id: string, manager?: EntityManager): Promise<OrganizationCalendar> {
+    const repository = manager ? manager.getRepository(Organization) : this.organizations;
+    const organization = await repository.findOne({
+      select: { id: true, timezone: true, settings: true },
+      where: { id },
+    });
+    if (!organization) throw ApiError.notFound('Organization');
+    const listed = organization.settings?.holidays;
+    const holidays = Array.isArray(listed)
+      ? listed.filter((day): day is string => typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day))
+      : [];
+    return { timeZone: organization.timezone, holidays };
+  }
+
+  /** Ids of the active organisations (for scheduled work such as the daily attendance close). */
+  async activeIds(): Promise<string[]> {
+    const rows = await this.organizations.find({ select: { id: true }, where: { isActive: true } });
+    return rows.map((row) => row.id);
   }
 
   async deactivate(caller: AuthUser, id: string): Promise<void> {

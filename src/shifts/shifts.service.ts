@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
@@ -14,6 +14,7 @@ import {
   type UpdateShiftDto,
 } from './shift.dto.js';
 import { Shift } from './shift.entity.js';
+import type { ShiftSchedule } from './shift-schedule.js';
 import { findInOrganization } from '../common/find-in-organization.js';
 
 @Injectable()
@@ -82,6 +83,29 @@ export class ShiftsService {
   }
 
   /** Whether the shift exists in the organisation (for features that refer to shifts). */
+  /** The working times of the organisation's shifts among `ids`, by id (for attendance). */
+  async schedulesOf(
+    organizationId: string,
+    ids: string[],
+    manager?: EntityManager,
+  ): Promise<Map<string, ShiftSchedule>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const repository = manager ? manager.getRepository(Shift) : this.shifts;
+    const rows = await repository.findBy({ organizationId, id: In(unique) });
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          startTime: row.startTime,
+          endTime: row.endTime,
+          graceMinutes: row.graceMinutes,
+          workingDays: row.workingDays.map(Number),
+        },
+      ]),
+    );
+  }
+
   existsInOrganization(organizationId: string, id: string): Promise<boolean> {
     return this.shifts.existsBy({ id, organizationId });
   }

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmployeesModule } from '../employees/employees.module.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { ShiftsModule } from '../shifts/shifts.module.js';
+import { AttendanceCalendar } from './attendance-calendar.js';
+import { AttendanceMarker } from './attendance-marker.js';
+import { AttendanceRecord } from './attendance-record.entity.js';
+import { AttendanceRecordsController } from './attendance-records.controller.js';
+import { AttendanceRecordsService } from './attendance-records.service.js';
+import { DailyClose } from './daily-close.js';
+import { DailyCloseScheduler } from './daily-close.scheduler.js';
+import { LeaveRequest } from './leave-request.entity.js';
+import { PresenceListener } from './presence.listener.js';
+
+/** Daily attendance from presence, by hand and by the daily close; leave. Listens to presence, never the reverse. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([AttendanceRecord, LeaveRequest]),
+    EmployeesModule,
+    OrganizationsModule,
+    ShiftsModule,
+  ],
+  controllers: [AttendanceRecordsController],
+  providers: [
+    AttendanceCalendar,
+    AttendanceMarker,
+    AttendanceRecordsService,
+    DailyClose,
+    DailyCloseScheduler,
+    PresenceListener,
+  ],
+  exports: [AttendanceMarker],
+})
+export class AttendanceModule {}
