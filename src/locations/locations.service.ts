@@ -89,6 +89,11 @@ export class LocationsService {
     });
   }
 
+  /** Whether the location exists in the organisation (for features that refer to locations). */
+  existsInOrganization(organizationId: string, id: string): Promise<boolean> {
+    return this.locations.existsBy({ id, organizationId });
+  }
+
   private async findOwned(caller: AuthUser, id: string): Promise<Location> {
     const location = await this.locations.findOneBy({ id, organizationId: caller.organizationId });
     if (!location) throw ApiError.notFound('Location');
