@@ -69,7 +69,7 @@ void describe('cameras: credentials', () => {
     );
     const path = `/cameras/${String(camera.id)}`;
     assert.equal(camera.source_url, 'http://cam.local/snapshot.cgi?res=720');
-    const streamUrl = async () => (expectStatus(await send(admin, 'get', `${path}/stream`), 200)).stream_url;
+    const streamUrl = async () => expectStatus(await send(admin, 'get', `${path}/stream`), 200).stream_url;
     assert.equal(await streamUrl(), `http://op@cam.local/snapshot.cgi?res=720&token=${QUERY_TOKEN}`);
 
     expectStatus(await call(admin, 'patch', path, { name: 'Renamed', password: PASSWORD }), 200);
