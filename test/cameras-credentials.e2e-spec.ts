@@ -83,6 +83,21 @@ void describe('cameras: credentials', () => {
     assert.equal(cleared.has_credentials, false);
     assert.equal((await sealedRow(String(camera.id))).sealed_credentials, null);
     assert.equal(await streamUrl(), 'https://cam.local/mjpeg');
+
+    // The audit trail says what changed, from the stored result.
+    const audit = expectStatus(
+      await call(admin, 'get', `/audit-logs?entity_id=${String(camera.id)}&action=camera.updated`),
+      200,
+    );
+    const changes = (audit.results as Json[]).map((row) => row.new_values as Json).reverse();
+    assert.deepEqual(
+      changes.map((values) => [values.name, values.source_url, values.stream_auth_changed]),
+      [
+        ['Renamed', 'http://cam.local/snapshot.cgi?res=720', true],
+        ['Renamed', 'https://cam.local/mjpeg', true],
+        ['Renamed', 'https://cam.local/mjpeg', true],
+      ],
+    );
   });
 
   it('shows the stream URL only with cameras:view_stream (admins), and audits each read without the URL', async () => {
