@@ -74,6 +74,7 @@ export class CreateCameraDto {
   source_url?: string | null;
 
   /** Stream user name; stored encrypted and never returned (null clears it). */
+  @ApiPropertyOptional({ type: String, nullable: true, writeOnly: true })
   @IsOptional()
   @IsString()
   @MinLength(1)
@@ -81,6 +82,7 @@ export class CreateCameraDto {
   username?: string | null;
 
   /** Stream password; stored encrypted and never returned (null clears it). */
+  @ApiPropertyOptional({ type: String, nullable: true, writeOnly: true, format: 'password' })
   @IsOptional()
   @IsString()
   @MinLength(1)
