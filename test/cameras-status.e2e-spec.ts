@@ -11,6 +11,8 @@ import { useTestApp } from './support/use-test-app.js';
 
 type StatusEvent = DomainEvents['camera.status'];
 
+const WINDOW_SECONDS = 2;
+
 /** Polls `probe` until it returns true, for at most `ms`. */
 async function eventually(probe: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
   const until = Date.now() + ms;
@@ -21,8 +23,8 @@ async function eventually(probe: () => Promise<boolean> | boolean, ms: number, w
 }
 
 void describe('cameras: live status, camera.status events and health', () => {
-  // A one-second window: the sweep runs every 250 ms.
-  const context = useTestApp({ CAMERA_ONLINE_WINDOW_SECONDS: '1' });
+  // A two-second window (short, yet long enough for a slow request inside it): the sweep runs every 500 ms.
+  const context = useTestApp({ CAMERA_ONLINE_WINDOW_SECONDS: String(WINDOW_SECONDS) });
   const { send } = apiCalls(() => context.sut);
   const events: StatusEvent[] = [];
   let admin: Session;
@@ -61,7 +63,7 @@ void describe('cameras: live status, camera.status events and health', () => {
     );
     assert.ok(Math.abs(Date.parse(online.at) - Date.now()) < 5000);
 
-    await eventually(() => eventsOf(id).length === 2, 4000, 'the offline announcement');
+    await eventually(() => eventsOf(id).length === 2, WINDOW_SECONDS * 1000 + 3000, 'the offline announcement');
     assert.equal(eventsOf(id)[1].status, 'offline');
     assert.equal((await camera(id)).status, 'offline');
     await sleep(600);
@@ -123,7 +125,7 @@ void describe('cameras: live status, camera.status events and health', () => {
       eventsOf(id).map((event) => event.status),
       ['online'],
     );
-    await sleep(1100);
+    await sleep(WINDOW_SECONDS * 1000 + 100);
     const monitor = context.sut.app.get(CameraStatusMonitor);
     await Promise.all([monitor.sweep(), monitor.sweep(), monitor.sweep()]);
     await eventually(() => eventsOf(id).length >= 2, 2000, 'the offline announcement');
