@@ -20,6 +20,8 @@ export const Permission = {
   ModelsRead: 'models:read',
   CamerasRead: 'cameras:read',
   CamerasWrite: 'cameras:write',
+  /** Read a camera's stream URL with its credentials (built in: admins only). */
+  CamerasViewStream: 'cameras:view_stream',
   AttendanceRead: 'attendance:read',
   AttendanceReadSelf: 'attendance:read_self',
   AttendanceWrite: 'attendance:write',

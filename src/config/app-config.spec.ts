@@ -50,6 +50,34 @@ describe(AppConfig.name, () => {
     assert.equal(readFileSync(join(dataDir, 'jwt-secret'), 'utf8'), first.jwtSecret);
   });
 
+  it('generates the camera secrets key once and keeps it in DATA_DIR', () => {
+    const first = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
+    const second = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
+    assert.equal(first.cameraSecretsKey.length, 32);
+    assert.deepEqual(second.cameraSecretsKey, first.cameraSecretsKey);
+    assert.deepEqual(
+      Buffer.from(readFileSync(join(dataDir, 'camera-secrets-key'), 'utf8'), 'base64'),
+      first.cameraSecretsKey,
+    );
+  });
+
+  it('reads CAMERA_SECRETS_KEY as 64 hex digits or base64, and refuses anything else', () => {
+    const key = Buffer.alloc(32, 7);
+    for (const text of [key.toString('hex'), key.toString('base64'), key.toString('base64url')]) {
+      assert.deepEqual(
+        AppConfig.fromEnvironment({ DATA_DIR: dataDir, CAMERA_SECRETS_KEY: text }).cameraSecretsKey,
+        key,
+      );
+    }
+    for (const text of ['short', key.toString('hex').slice(2), Buffer.alloc(16).toString('base64')]) {
+      assert.throws(
+        () => AppConfig.fromEnvironment({ DATA_DIR: dataDir, CAMERA_SECRETS_KEY: text }),
+        /CAMERA_SECRETS_KEY/,
+        text,
+      );
+    }
+  });
+
   it('splits CORS origins', () => {
     const sut = AppConfig.fromEnvironment({
       DATA_DIR: dataDir,

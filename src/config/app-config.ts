@@ -103,6 +103,26 @@ class EnvironmentVariables {
   /** Organisation-local `HH:MM` after which the day's attendance is closed (absences marked, open records closed). */
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'ATTENDANCE_CLOSE_TIME must be HH:MM' })
   ATTENDANCE_CLOSE_TIME: string = '23:30';
+
+  /** AES-256 key sealing camera stream credentials: 32 bytes as 64 hex digits or base64. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+    message: 'CAMERA_SECRETS_KEY must be 32 bytes written as 64 hex digits or in base64',
+  })
+  CAMERA_SECRETS_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  CAMERA_ONLINE_WINDOW_SECONDS: number = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  CAMERA_TEST_TIMEOUT_MS: number = 3000;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -137,6 +157,12 @@ export class AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   readonly attendanceHalfDayHours: number;
   readonly attendanceCloseTime: string;
+  /** The 32-byte AES-256-GCM key for camera credentials: CAMERA_SECRETS_KEY, or generated once in DATA_DIR. */
+  readonly cameraSecretsKey: Buffer;
+  /** A camera is online while its last heartbeat or frame is at most this many seconds old. */
+  readonly cameraOnlineWindowSeconds: number;
+  /** How long the camera connection test waits for a TCP connection. */
+  readonly cameraTestTimeoutMs: number;
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -159,7 +185,14 @@ export class AppConfig {
     this.logLevel = vars.LOG_LEVEL as AppConfig['logLevel'];
     this.attendanceHalfDayHours = vars.ATTENDANCE_HALF_DAY_HOURS;
     this.attendanceCloseTime = vars.ATTENDANCE_CLOSE_TIME;
-    this.jwtSecret = vars.JWT_SECRET ?? this.loadOrCreateJwtSecret();
+    this.jwtSecret =
+      vars.JWT_SECRET ?? this.loadOrCreateSecret('jwt-secret', () => randomBytes(48).toString('base64url'));
+    this.cameraSecretsKey = decodeKey(
+      vars.CAMERA_SECRETS_KEY ??
+        this.loadOrCreateSecret('camera-secrets-key', () => randomBytes(32).toString('base64')),
+    );
+    this.cameraOnlineWindowSeconds = vars.CAMERA_ONLINE_WINDOW_SECONDS;
+    this.cameraTestTimeoutMs = vars.CAMERA_TEST_TIMEOUT_MS;
   }
 
   /**
@@ -183,12 +216,29 @@ export class AppConfig {
     return this.databaseUrl === undefined;
   }
 
-  private loadOrCreateJwtSecret(): string {
-    const path = join(this.dataDir, 'jwt-secret');
+  /**
+   * A secret kept in `DATA_DIR/<fileName>` (mode 600): read when the file exists, else made by `create` and
+   * written once. Two processes starting together on one DATA_DIR agree: only the first write succeeds (`wx`),
+   * the other reads what it wrote.
+   */
+  private loadOrCreateSecret(fileName: string, create: () => string): string {
+    const path = join(this.dataDir, fileName);
     if (existsSync(path)) return readFileSync(path, 'utf8').trim();
     mkdirSync(this.dataDir, { recursive: true });
-    const secret = randomBytes(48).toString('base64url');
-    writeFileSync(path, secret, { mode: 0o600 });
-    return secret;
+    const secret = create();
+    try {
+      writeFileSync(path, secret, { mode: 0o600, flag: 'wx' });
+      return secret;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      return readFileSync(path, 'utf8').trim();
+    }
   }
+}
+
+/** A 32-byte key written as 64 hex digits or in base64 (standard or URL-safe). */
+function decodeKey(text: string): Buffer {
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) throw new Error('Invalid configuration:\n  CAMERA_SECRETS_KEY: must hold exactly 32 bytes');
+  return key;
 }

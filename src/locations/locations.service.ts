@@ -88,4 +88,9 @@ export class LocationsService {
       );
     });
   }
+
+  /** Whether the location exists in the organisation (for features that refer to locations). */
+  existsInOrganization(organizationId: string, id: string): Promise<boolean> {
+    return this.locations.existsBy({ id, organizationId });
+  }
 }
