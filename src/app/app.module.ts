@@ -15,6 +15,7 @@ import { EmployeesModule } from '../employees/employees.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
+import { LiveModule } from '../live/live.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         JobsModule,
         FacesModule,
         CamerasModule,
+        LiveModule,
       ],
       providers: [
         FirstRunService,
