@@ -107,7 +107,7 @@ function addCard(list, { name, meta, thumbnailUrl, anomaly }) {
   const item = document.createElement('li');
   if (anomaly) item.classList.add('anomaly');
   const image = document.createElement('img');
-  image.alt = name;
+  image.alt = '';
   const title = document.createElement('div');
   title.className = 'name';
   title.textContent = name;
@@ -129,6 +129,7 @@ async function showThumbnail(image, url) {
   if (!response.ok || !image.isConnected) return;
   const objectUrl = URL.createObjectURL(await response.blob());
   image.dataset.objectUrl = objectUrl;
+  image.alt = `Face of ${image.closest('li')?.querySelector('.name')?.textContent ?? 'the person'}`;
   image.src = objectUrl;
 }
 

@@ -55,14 +55,13 @@ export class LiveGateway
     this.sockets.forget(socket);
   }
 
+  /** Runs a message's work and answers its acknowledgement, if the client asked for one. */
   private answer(ack: unknown, work: () => Promise<SubscriptionAnswer>): void {
-    work().then(
-      (answer) => typeof ack === 'function' && (ack as (answer: SubscriptionAnswer) => void)(answer),
-      (error: unknown) => {
-        this.logger.error(`Socket message failed: ${(error as Error).message}`, (error as Error).stack);
-        if (typeof ack === 'function') ack({ error: 'internal_error', message: 'An unexpected error occurred' });
-      },
-    );
+    const reply = typeof ack === 'function' ? (ack as (answer: SubscriptionAnswer) => void) : () => undefined;
+    work().then(reply, (error: unknown) => {
+      this.logger.error(`Socket message failed: ${(error as Error).message}`, (error as Error).stack);
+      reply({ error: 'internal_error', message: 'An unexpected error occurred' });
+    });
   }
 
   private refusal(error: unknown): Refusal {

@@ -31,9 +31,9 @@ export function connectLive(sut: TestApp, auth: Record<string, unknown> | undefi
   sockets?.push(socket);
   return new Promise<Socket>((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Refusal) => {
+    socket.once('connect_error', (error: Error & Refusal) => {
       socket.close();
-      reject(error as unknown as Error);
+      reject(error);
     });
   });
 }
