@@ -2,24 +2,26 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import passport from 'passport';
+import { ExtractJwt } from 'passport-jwt';
 import type { AuthUser } from '../access/auth-user.js';
 import { AccessTokenAuthenticator } from './access-token-authenticator.js';
 
 type Verify = (request: Request, token: string, done: (error: unknown, user?: AuthUser) => void) => void;
 
-/** `Authorization: Bearer <token>`: the scheme in any case, one token. */
-export function bearerToken(header: string | undefined): string | undefined {
-  return /^bearer +([^\s]+) *$/i.exec(header ?? '')?.[1];
-}
+/** `Authorization: Bearer <token>` (passport-jwt's reading of the header). */
+const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
-/** Passport's side of bearer tokens: finds the token and hands it to the verify callback, which checks it. */
+/**
+ * Passport's side of bearer tokens: finds the token and hands it to the verify callback, which checks it with the
+ * AccessTokenAuthenticator (passport-jwt's own strategy would verify the token itself, apart from the sockets).
+ */
 class BearerTokenStrategy extends passport.Strategy {
   constructor(private readonly verify: Verify) {
     super();
   }
 
   override authenticate(request: Request): void {
-    const token = bearerToken(request.header('authorization'));
+    const token = bearerToken(request);
     if (!token) return this.fail('A bearer access token is required', 401);
     this.verify(request, token, (error, user) => {
       if (error) this.error(error);
