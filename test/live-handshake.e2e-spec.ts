@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { Socket } from 'socket.io-client';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { io, type Socket } from 'socket.io-client';
 import { DataSource } from 'typeorm';
 import { CameraKey } from '../src/cameras/camera-key.entity.js';
 import { Camera } from '../src/cameras/camera.entity.js';
@@ -41,6 +43,21 @@ describe('live events: who may connect', () => {
       assert.equal(refusal.data?.error, 'unauthorized', JSON.stringify(auth));
       assert.match(refusal.message, /auth: \{ token \}/);
     }
+  });
+
+  it('refuses the main namespace, even with a valid token: only /events is served', async () => {
+    const port = ((ctx.sut.app.getHttpServer() as Server).address() as AddressInfo).port;
+    const root = io(`http://127.0.0.1:${port}/`, {
+      auth: { token: ctx.superAdmin.access_token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    sockets.push(root);
+    const refusal = await new Promise<Error & { data?: { error: string } }>((resolve) =>
+      root.once('connect_error', resolve),
+    );
+    assert.equal(refusal.data?.error, 'not_found');
   });
 
   it('refuses malformed, forged and expired access tokens', async () => {

@@ -34,6 +34,8 @@ export class LiveGateway
 
   afterInit(namespace: LiveNamespace): void {
     this.sockets.attach(namespace);
+    // Socket.IO always has the main namespace `/`; nothing is said there, so nobody may hold a connection to it.
+    namespace.server.of('/').use((_socket, next) => next(this.refusal(ApiError.notFound('Namespace'))));
     namespace.use((socket, next) => {
       this.handshake.admit(socket.handshake.auth).then(
         (principal) => {
