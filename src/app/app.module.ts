@@ -16,6 +16,7 @@ import { EmployeesModule } from '../employees/employees.module.js';
 import { EventsModule } from '../events/events.module.js';
 import { HealthModule } from '../health/health.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
+import { LiveModule } from '../live/live.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         FacesModule,
         CamerasModule,
         AttendanceModule,
+        LiveModule,
       ],
       providers: [
         FirstRunService,

@@ -8,6 +8,8 @@ import { answerMalformedRequestsInJson } from '../common/malformed-request.js';
 import { requestIdMiddleware } from '../common/request-id.middleware.js';
 import { untrustedInputMiddleware } from '../common/untrusted-input.js';
 import type { AppConfig } from '../config/app-config.js';
+import { serveDashboard } from '../live/dashboard.js';
+import { LiveSocketAdapter } from '../live/live-socket-adapter.js';
 import { AppModule } from './app.module.js';
 import { setUpOpenApi } from './openapi.js';
 
@@ -38,6 +40,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
       { path: 'readyz', method: RequestMethod.GET },
     ],
   });
+  app.useWebSocketAdapter(new LiveSocketAdapter(app, config));
+  serveDashboard(app);
   app.enableShutdownHooks();
   setUpOpenApi(app);
   await app.init();

@@ -65,15 +65,11 @@ export class AccessGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  override handleRequest<TUser>(error: unknown, user: TUser, info: unknown): TUser {
+  /** Passport's outcome: the authenticator's error as it is (token_expired, invalid_token, …), or no token at all. */
+  override handleRequest<TUser>(error: unknown, user: TUser): TUser {
     if (error instanceof Error) throw error;
     if (error) throw new Error('Authentication failed');
-    if (!user) {
-      const reason = info instanceof Error ? info.name : '';
-      if (reason === 'TokenExpiredError') throw ApiError.unauthorized('token_expired', 'The access token has expired');
-      if (reason === 'JsonWebTokenError') throw ApiError.unauthorized('invalid_token', 'The access token is not valid');
-      throw ApiError.unauthorized('unauthorized', 'A bearer access token is required');
-    }
+    if (!user) throw ApiError.unauthorized('unauthorized', 'A bearer access token is required');
     return user;
   }
 }

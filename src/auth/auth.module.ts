@@ -10,6 +10,7 @@ import { UsersModule } from '../users/users.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { AccessGuard } from './access.guard.js';
 import { AttemptThrottle } from './attempt-throttle.js';
+import { AccessTokenAuthenticator } from './access-token-authenticator.js';
 import { AccessTokenStrategy } from './access-token.strategy.js';
 import { AuthUserResolver } from './auth-user.resolver.js';
 import { AuthController } from './auth.controller.js';
@@ -47,9 +48,10 @@ import { OrganizationsModule } from '../organizations/organizations.module.js';
     PasswordResetService,
     UserAccessRevokedListener,
     AuthUserResolver,
+    AccessTokenAuthenticator,
     AccessTokenStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthUserResolver, SessionTokens],
+  exports: [AuthUserResolver, AccessTokenAuthenticator, SessionTokens],
 })
 export class AuthModule {}

@@ -8,6 +8,7 @@ import { CameraKeysController } from './camera-keys.controller.js';
 import { CameraKeysService } from './camera-keys.service.js';
 import { CameraMonitoringService } from './camera-monitoring.service.js';
 import { CameraStatusMonitor } from './camera-status-monitor.js';
+import { CameraLookup } from './camera-lookup.js';
 import { Camera } from './camera.entity.js';
 import { CamerasController } from './cameras.controller.js';
 import { CamerasService } from './cameras.service.js';
@@ -20,12 +21,13 @@ import { StreamProbe } from './stream-probe.js';
   providers: [
     CamerasService,
     CameraKeysService,
+    CameraLookup,
     CameraMonitoringService,
     CameraStatusMonitor,
     CredentialSeal,
     StreamProbe,
     { provide: DeviceKeyVerifier, useClass: CameraKeyVerifier },
   ],
-  exports: [CamerasService, DeviceKeyVerifier],
+  exports: [CamerasService, CameraLookup, DeviceKeyVerifier],
 })
 export class CamerasModule {}

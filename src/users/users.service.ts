@@ -118,13 +118,12 @@ export class UsersService {
       if (losesSuperAdmin) await this.assertNotLastSuperAdmin(manager);
       const saved = await manager.getRepository(User).save(user);
       if (saved.tokenVersion !== tokenVersion) {
-        // Role, activation or password changed: every session of the user ends now, and so do reset tokens.
-        await manager.query('UPDATE refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [
-          user.id,
-        ]);
-        await manager.query('UPDATE password_reset_tokens SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [
-          user.id,
-        ]);
+        // Role, activation or password changed: every session of the user ends now (auth ends logins and reset
+        // tokens in this transaction; live sockets close after the commit).
+        await this.events.publish(manager, 'user.access_revoked', {
+          organizationId: user.organizationId,
+          userId: user.id,
+        });
       }
       await this.invalidation.announce(manager, { userId: user.id });
       const after = toUserDto(saved);

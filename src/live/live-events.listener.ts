@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { DomainEvents } from '../events/domain-events.js';
+import { OnDomainEvent } from '../events/on-domain-event.decorator.js';
+import {
+  toCameraStatusEvent,
+  toEnrollmentCompletedEvent,
+  toPresenceAnomalyEvent,
+  toPresenceUnknownEvent,
+  toRecognitionEvent,
+} from './live-payloads.js';
+import { cameraEventRooms, LiveRoom } from './live-rooms.js';
+import { LiveSockets } from './live-sockets.js';
+
+/**
+ * Domain events → Socket.IO, once their transaction has committed (a rolled-back change is never announced).
+ * Each event goes only to rooms of its own organisation (and the super admin's every-organisation feed).
+ */
+@Injectable()
+export class LiveEventsListener {
+  constructor(private readonly sockets: LiveSockets) {}
+
+  @OnDomainEvent('presence.recognized', { phase: 'committed' })
+  recognized(event: DomainEvents['presence.recognized']): void {
+    this.sockets.emit(cameraEventRooms(event), 'recognition', toRecognitionEvent(event, randomUUID()));
+  }
+
+  @OnDomainEvent('presence.unknown', { phase: 'committed' })
+  unknown(event: DomainEvents['presence.unknown']): void {
+    this.sockets.emit(cameraEventRooms(event), 'presence.unknown', toPresenceUnknownEvent(event));
+  }
+
+  @OnDomainEvent('presence.anomaly', { phase: 'committed' })
+  anomaly(event: DomainEvents['presence.anomaly']): void {
+    this.sockets.emit(cameraEventRooms(event), 'presence.anomaly', toPresenceAnomalyEvent(event));
+  }
+
+  @OnDomainEvent('camera.status', { phase: 'committed' })
+  cameraStatus(event: DomainEvents['camera.status']): void {
+    this.sockets.emit(cameraEventRooms(event), 'camera.status', toCameraStatusEvent(event));
+  }
+
+  @OnDomainEvent('face.enrolled', { phase: 'committed' })
+  enrolled(event: DomainEvents['face.enrolled']): void {
+    const rooms = [LiveRoom.feed(event.organizationId, 'people'), LiveRoom.allFeed('people')];
+    this.sockets.emit(rooms, 'enrollment.completed', toEnrollmentCompletedEvent(event));
+  }
+
+  /** Deactivation, a role change or an admin-set password: the user's sockets close with their tokens. */
+  @OnDomainEvent('user.access_revoked', { phase: 'committed' })
+  accessRevoked(event: DomainEvents['user.access_revoked']): void {
+    this.sockets.endSessionsOf(event.userId, 'access_revoked', 'Your access has changed; log in again');
+  }
+}
