@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { DomainEvents } from '../events/domain-events.js';
 import { OnDomainEvent } from '../events/on-domain-event.decorator.js';
 import {
+  toAttendanceMarkedEvent,
   toCameraStatusEvent,
   toEnrollmentCompletedEvent,
   toPresenceAnomalyEvent,
@@ -44,6 +45,13 @@ export class LiveEventsListener {
   enrolled(event: DomainEvents['face.enrolled']): void {
     const rooms = [LiveRoom.feed(event.organizationId, 'people'), LiveRoom.allFeed('people')];
     this.sockets.emit(rooms, 'enrollment.completed', toEnrollmentCompletedEvent(event));
+  }
+
+  @OnDomainEvent('attendance.marked', { phase: 'committed' })
+  attendanceMarked(event: DomainEvents['attendance.marked']): void {
+    const rooms = [LiveRoom.feed(event.organizationId, 'attendance'), LiveRoom.allFeed('attendance')];
+    if (event.userId) rooms.push(LiveRoom.user(event.userId));
+    this.sockets.emit(rooms, 'attendance.marked', toAttendanceMarkedEvent(event));
   }
 
   /** Deactivation, a role change or an admin-set password: the user's sockets close with their tokens. */

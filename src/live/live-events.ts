@@ -13,6 +13,8 @@ export interface LiveEvents {
   'camera.status': CameraStatusEvent;
   /** Face templates of a person were stored and are searchable. */
   'enrollment.completed': EnrollmentCompletedEvent;
+  /** A person's attendance record of a day was made or changed. */
+  'attendance.marked': AttendanceMarkedEvent;
   /** Sent to a socket just before the server disconnects it: its token expired or its access ended. */
   'session.ended': SessionEndedEvent;
 }
@@ -108,6 +110,19 @@ export interface EnrollmentCompletedEvent {
   template_ids: string[];
   /** The enrolment job, or null for an enrolment done while the request waited. */
   job_id: string | null;
+}
+
+export interface AttendanceMarkedEvent {
+  organization_id: string;
+  record_id: string;
+  person_id: string;
+  /** `YYYY-MM-DD`, the organisation's local day. */
+  date: string;
+  status: string;
+  check_in_at: string | null;
+  check_out_at: string | null;
+  /** `presence`, `manual`, `class_session`, `self_check_in` or `daily_close`. */
+  source: string;
 }
 
 export interface SessionEndedEvent {

@@ -1,5 +1,6 @@
 import type { DomainEvents, PresenceDetection } from '../events/domain-events.js';
 import type {
+  AttendanceMarkedEvent,
   CameraStatusEvent,
   EnrollmentCompletedEvent,
   PresenceAnomalyEvent,
@@ -84,5 +85,18 @@ export function toEnrollmentCompletedEvent(event: DomainEvents['face.enrolled'])
     person_id: event.employeeId,
     template_ids: [...event.templateIds],
     job_id: event.jobId,
+  };
+}
+
+export function toAttendanceMarkedEvent(event: DomainEvents['attendance.marked']): AttendanceMarkedEvent {
+  return {
+    organization_id: event.organizationId,
+    record_id: event.recordId,
+    person_id: event.employeeId,
+    date: event.date,
+    status: event.status,
+    check_in_at: event.checkInAt,
+    check_out_at: event.checkOutAt,
+    source: event.source,
   };
 }

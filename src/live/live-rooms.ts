@@ -4,11 +4,13 @@ import { Permission } from '../access/permissions.js';
 
 /**
  * The feeds a socket can be on, and the permission each needs: `cameras` carries what cameras see (recognition,
- * presence.unknown, presence.anomaly, camera.status), `people` carries enrolment news (enrollment.completed).
+ * presence.unknown, presence.anomaly, camera.status), `people` carries enrolment news (enrollment.completed), `attendance` carries
+ * attendance.marked (which also reaches the person's own user room).
  */
 export const FEED_PERMISSION = {
   cameras: Permission.CamerasRead,
   people: Permission.EmployeesRead,
+  attendance: Permission.AttendanceRead,
 } as const;
 
 export type Feed = keyof typeof FEED_PERMISSION;

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { Socket } from 'socket.io-client';
+import { createOrganizationWithAdmin, createUserAndLogin, type Session } from './support/api-client.js';
+import { apiCalls, expectStatus } from './support/api-calls.js';
+import { collect, connectLive, createCamera, detection, nextEvent, pause, publish } from './support/live-client.js';
+import { createPerson } from './support/people.js';
+import { useTestApp } from './support/use-test-app.js';
+
+/** attendance.marked reaches the organisation's attendance readers and the person's own account, nobody else. */
+describe('attendance on the live socket', () => {
+  const context = useTestApp();
+  const { send } = apiCalls(() => context.sut);
+  const sockets: Socket[] = [];
+  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
+  const connect = (session: Session) => connectLive(context.sut, { token: session.access_token }, sockets);
+
+  it('pushes a check-in to the organisation and to the person, and to no other organisation', async () => {
+    const mine = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const theirs = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const member = await createUserAndLogin(context.sut, mine.admin, undefined, 'employee');
+    const person = await createPerson(context.sut, mine.admin, 'Ivy', { user_id: member.user.id });
+    const bystander = await createUserAndLogin(context.sut, mine.admin, undefined, 'employee');
+    const [admin, own, other, outsider] = await Promise.all([
+      connect(mine.admin),
+      connect(member),
+      connect(bystander),
+      connect(theirs.admin),
+    ]);
+    const otherHeard = collect(other, 'attendance.marked');
+    const outsiderHeard = collect(outsider, 'attendance.marked');
+    const adminHears = nextEvent(admin, 'attendance.marked');
+    const ownHears = nextEvent(own, 'attendance.marked');
+    const camera = await createCamera(context.sut, mine.organizationId, { direction: 'in' });
+    const frameTime = new Date().toISOString();
+    await publish(context.sut, 'presence.recognized', {
+      organizationId: mine.organizationId,
+      cameraId: camera,
+      locationId: null,
+      streamUrl: null,
+      direction: 'in',
+      frameTime,
+      detections: [detection({ personId: person, liveness: null })],
+    });
+    const [heard, ownHeard] = await Promise.all([adminHears, ownHears]);
+    assert.equal(heard.person_id, person);
+    assert.equal(heard.check_in_at, frameTime);
+    assert.equal(heard.source, 'presence');
+    assert.deepEqual(ownHeard, heard);
+    const records = expectStatus(await send(mine.admin, 'get', `/attendance/records?employee_id=${person}`), 200);
+    assert.equal((records.results as { id: string }[])[0].id, heard.record_id);
+    await pause(250);
+    assert.deepEqual(otherHeard, [], 'a colleague without attendance:read hears nothing');
+    assert.deepEqual(outsiderHeard, [], 'another organisation hears nothing');
+  });
+});
