@@ -5,7 +5,7 @@ import type { RosterEntry } from '../employees/employees.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ShiftsService } from '../shifts/shifts.service.js';
 import { DEFAULT_SCHEDULE, type DayRules, type WorkSchedule } from './attendance-rules.js';
-import { LeaveRequest } from './leave-request.entity.js';
+import { LeaveRequest } from './leave/leave-request.entity.js';
 
 /** Assembles what the attendance rules need for people of one organisation: schedules, time zone, leave. */
 @Injectable()

@@ -10,7 +10,9 @@ import { AttendanceRecordsController } from './attendance-records.controller.js'
 import { AttendanceRecordsService } from './attendance-records.service.js';
 import { DailyClose } from './daily-close.js';
 import { DailyCloseScheduler } from './daily-close.scheduler.js';
-import { LeaveRequest } from './leave-request.entity.js';
+import { LeaveRequest } from './leave/leave-request.entity.js';
+import { LeaveRequestsController } from './leave/leave-requests.controller.js';
+import { LeaveRequestsService } from './leave/leave-requests.service.js';
 import { PresenceListener } from './presence.listener.js';
 
 /** Daily attendance from presence, by hand and by the daily close; leave. Listens to presence, never the reverse. */
@@ -21,13 +23,14 @@ import { PresenceListener } from './presence.listener.js';
     OrganizationsModule,
     ShiftsModule,
   ],
-  controllers: [AttendanceRecordsController],
+  controllers: [AttendanceRecordsController, LeaveRequestsController],
   providers: [
     AttendanceCalendar,
     AttendanceMarker,
     AttendanceRecordsService,
     DailyClose,
     DailyCloseScheduler,
+    LeaveRequestsService,
     PresenceListener,
   ],
   exports: [AttendanceMarker],

@@ -1,5 +1,5 @@
 import { AttendanceRecord } from '../attendance/attendance-record.entity.js';
-import { LeaveRequest } from '../attendance/leave-request.entity.js';
+import { LeaveRequest } from '../attendance/leave/leave-request.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { ThrottleCounter } from '../auth/throttle-counter.entity.js';
 import { PasswordResetToken } from '../auth/password-reset-token.entity.js';
