@@ -27,9 +27,9 @@ export class Attendance1763900900000 implements MigrationInterface {
         corrected_by uuid REFERENCES users (id) ON DELETE SET NULL,
         closed_at timestamptz,
         created_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now(),
-        UNIQUE (employee_id, date)
+        updated_at timestamptz NOT NULL DEFAULT now()
       )`);
+    await db.query(`CREATE UNIQUE INDEX attendance_records_person_day_key ON attendance_records (employee_id, date)`);
     await db.query(`CREATE INDEX attendance_records_day_idx ON attendance_records (organization_id, date, status)`);
     await db.query(`CREATE INDEX attendance_records_location_idx ON attendance_records (location_id, date)`);
     await db.query(`CREATE INDEX attendance_records_department_idx ON attendance_records (department_id, date)`);

@@ -16,10 +16,10 @@ import { createEmptyDatabase, dropDatabase } from './support/database-template.j
 import { startTestApp, testDatabaseUrl } from './support/test-app.js';
 
 /**
- * Indexes (some on expressions such as lower(email)) and foreign keys are declared in the migrations only;
- * the entities declare tables and columns. Drift here means a table or column differs.
+ * Indexes (some on expressions such as lower(email)), foreign keys and CHECK constraints are declared in the
+ * migrations only; the entities declare tables and columns. Drift here means a table or column differs.
  */
-const MIGRATION_ONLY = /^(DROP INDEX|ALTER TABLE "\w+" DROP CONSTRAINT "\w+_fkey")/;
+const MIGRATION_ONLY = /^(DROP INDEX|ALTER TABLE "\w+" DROP CONSTRAINT "\w+_(fkey|check)")/;
 
 function columnDrift(queries: { query: string }[]): string[] {
   return queries.map((query) => query.query).filter((sql) => !MIGRATION_ONLY.test(sql));

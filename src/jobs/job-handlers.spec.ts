@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { JobHandlers } from './job-handlers.js';
+import { JOB_OPTIONS, type JobName } from './job-types.js';
 import { OnJob } from './on-job.decorator.js';
 
 class Enrolment {
@@ -18,9 +19,26 @@ class Reindex {
   }
 }
 
+/** Handlers of every other declared job, so that the tests below are about the two above only. */
+function otherHandlers(): object {
+  class Others {}
+  const names = (Object.keys(JOB_OPTIONS) as JobName[]).filter(
+    (name) => name !== 'faces.enrol' && name !== 'faces.reindex',
+  );
+  for (const name of names) {
+    Object.defineProperty(Others.prototype, name, {
+      value: () => Promise.resolve(name),
+      writable: true,
+      configurable: true,
+    });
+    OnJob(name)(Others.prototype, name, Object.getOwnPropertyDescriptor(Others.prototype, name)!);
+  }
+  return new Others();
+}
+
 function handlersOf(...instances: object[]): JobHandlers {
   const discovery = {
-    getProviders: () => instances.map((instance) => ({ instance, isNotMetatype: false })),
+    getProviders: () => [...instances, otherHandlers()].map((instance) => ({ instance, isNotMetatype: false })),
   } as unknown as DiscoveryService;
   return new JobHandlers(discovery, new MetadataScanner(), new Reflector());
 }

@@ -21,15 +21,17 @@ describe('live rooms', () => {
   });
 
   it('puts a user in their own room and the feeds their role may hear, of their organisation', () => {
-    assert.deepEqual(homeRoomsOf(userWith('admin')), ['user:u1', 'org:o1:cameras', 'org:o1:people']);
-    assert.deepEqual(homeRoomsOf(userWith('operator')), ['user:u1', 'org:o1:cameras', 'org:o1:people']);
-    assert.deepEqual(homeRoomsOf(userWith('teacher')), ['user:u1', 'org:o1:people']);
+    const all = ['user:u1', 'org:o1:cameras', 'org:o1:people', 'org:o1:attendance'];
+    assert.deepEqual(homeRoomsOf(userWith('admin')), all);
+    assert.deepEqual(homeRoomsOf(userWith('operator')), all);
+    assert.deepEqual(homeRoomsOf(userWith('teacher')), ['user:u1', 'org:o1:people', 'org:o1:attendance']);
     assert.deepEqual(homeRoomsOf(userWith('employee')), ['user:u1']);
   });
 
   it('gives the super admin every organisation, unless it connected to one', () => {
-    assert.deepEqual(homeRoomsOf(userWith('super_admin')), ['user:u1', 'all:cameras', 'all:people']);
-    assert.deepEqual(homeRoomsOf(userWith('super_admin', 'o1')), ['user:u1', 'org:o1:cameras', 'org:o1:people']);
+    assert.deepEqual(homeRoomsOf(userWith('super_admin')), ['user:u1', 'all:cameras', 'all:people', 'all:attendance']);
+    const one = ['user:u1', 'org:o1:cameras', 'org:o1:people', 'org:o1:attendance'];
+    assert.deepEqual(homeRoomsOf(userWith('super_admin', 'o1')), one);
   });
 
   it("puts a camera key in its camera's room only", () => {
