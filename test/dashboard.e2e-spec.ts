@@ -98,7 +98,12 @@ describe('dashboard page', () => {
         const image = document.querySelector('#feed li img');
         return image !== null && image.src.startsWith('blob:') && image.complete && image.naturalWidth > 0;
       })()`;
-      await page.waitForFunction(thumbnailShown, undefined, { timeout: 10_000 });
+      // Polled from here: waitForFunction would poll inside the page with eval, which the page's CSP forbids.
+      const deadline = Date.now() + 10_000;
+      while (!(await page.evaluate<boolean>(thumbnailShown))) {
+        assert.ok(Date.now() < deadline, 'the thumbnail never showed');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
 
       await publish(ctx.sut, 'presence.unknown', {
         organizationId,
