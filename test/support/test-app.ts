@@ -79,6 +79,39 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   return handle;
 }
 
+/**
+ * Another API instance on `sut`'s PostgreSQL database, with the same secrets and a data directory of its own, as a
+ * second replica behind a load balancer would be. Closing it leaves the database to `sut`.
+ */
+export async function startReplica(sut: TestApp): Promise<TestApp> {
+  if (!sut.config.databaseUrl)
+    throw new Error('startReplica: replicas share a PostgreSQL database (TEST_DATABASE_URL)');
+  const dataDir = mkdtempSync(join(tmpdir(), 'facegate-replica-'));
+  const config = AppConfig.fromEnvironment({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD,
+    LOG_LEVEL: 'error',
+    DATABASE_URL: sut.config.databaseUrl,
+    JWT_SECRET: sut.config.jwtSecret,
+    CAMERA_SECRETS_KEY: sut.config.cameraSecretsKey.toString('base64'),
+  });
+  const handle: TestApp = {
+    app: await boot(config),
+    config,
+    http: () => request(handle.app.getHttpServer()),
+    async restart() {
+      await handle.app.close().catch(() => undefined);
+      handle.app = await boot(config);
+    },
+    async close() {
+      await handle.app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return handle;
+}
+
 async function boot(config: AppConfig): Promise<INestApplication> {
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
