@@ -6,6 +6,8 @@ import type { VectorSearchHit } from '../recognition/index/vector-index.js';
 import { bytesToEmbedding } from './face-template.entity.js';
 
 const LOAD_BATCH = 10_000;
+/** This gallery's key in the per-organisation indexes. */
+const EMPLOYEES = 'employees';
 
 interface TemplateRow {
   id: string;
@@ -22,7 +24,10 @@ interface TemplateRow {
 @Injectable()
 export class EmployeeGallery implements OnApplicationBootstrap {
   private readonly logger = new Logger(EmployeeGallery.name);
-  private readonly indexes = new GalleryIndexes();
+  private indexes = new GalleryIndexes();
+  /** Settles the first load: changes from other instances that arrive before it wait for it. */
+  private firstLoaded!: () => void;
+  private loading = new Promise<void>((resolve) => (this.firstLoaded = resolve));
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,7 +35,28 @@ export class EmployeeGallery implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.reload();
+  }
+
+  /**
+   * Loads every template of the loaded model from face_templates into fresh indexes, then swaps them in (searches
+   * go on against the old ones meanwhile). At start-up, and when an instance may have missed changes.
+   */
+  reload(): Promise<void> {
+    const run = this.load();
+    this.loading = run;
+    void run.finally(() => this.firstLoaded()).catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once the latest (re)load has swapped its indexes in. */
+  whenLoaded(): Promise<void> {
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
     if (!this.models.ready) return;
+    const fresh = new GalleryIndexes();
     const started = performance.now();
     const { modelId, modelVersion } = this.models.embedder;
     let lastId = '00000000-0000-0000-0000-000000000000';
@@ -44,12 +70,8 @@ export class EmployeeGallery implements OnApplicationBootstrap {
       );
       for (const row of rows) {
         try {
-          this.add(
-            row.organization_id,
-            row.id,
-            row.employee_id,
-            bytesToEmbedding(Buffer.from(row.embedding, 'base64')),
-          );
+          const embedding = bytesToEmbedding(Buffer.from(row.embedding, 'base64'));
+          fresh.get(row.organization_id, EMPLOYEES).add(row.id, row.employee_id, embedding);
           loaded += 1;
         } catch (error) {
           // A damaged row must not keep the service from starting; it is reported and left out of search.
@@ -60,22 +82,38 @@ export class EmployeeGallery implements OnApplicationBootstrap {
       if (rows.length < LOAD_BATCH) break;
       lastId = rows[rows.length - 1].id;
     }
+    this.indexes = fresh;
     this.logger.log(
       `Loaded ${loaded} face templates in ${Math.round(performance.now() - started)} ms` +
         (skipped > 0 ? ` (${skipped} damaged, left out)` : ''),
     );
   }
 
+  /** Puts the templates `ids` (of the loaded model) into search as stored now, replacing older entries. */
+  async refresh(organizationId: string, ids: string[]): Promise<void> {
+    if (!this.models.ready || ids.length === 0) return;
+    const { modelId, modelVersion } = this.models.embedder;
+    const rows = await this.dataSource.query<TemplateRow[]>(
+      `SELECT id, organization_id, employee_id, encode(embedding, 'base64') AS embedding FROM face_templates
+       WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND model_id = $3 AND model_version = $4`,
+      [organizationId, ids, modelId, modelVersion],
+    );
+    for (const row of rows) {
+      this.removeTemplate(organizationId, row.id);
+      this.add(organizationId, row.id, row.employee_id, bytesToEmbedding(Buffer.from(row.embedding, 'base64')));
+    }
+  }
+
   add(organizationId: string, templateId: string, employeeId: string, embedding: Float32Array): void {
-    this.indexes.get(organizationId, 'employees').add(templateId, employeeId, embedding);
+    this.indexes.get(organizationId, EMPLOYEES).add(templateId, employeeId, embedding);
   }
 
   removeTemplate(organizationId: string, templateId: string): void {
-    this.indexes.find(organizationId, 'employees')?.removeTemplate(templateId);
+    this.indexes.find(organizationId, EMPLOYEES)?.removeTemplate(templateId);
   }
 
   removePerson(organizationId: string, employeeId: string): void {
-    this.indexes.find(organizationId, 'employees')?.removeOwner(employeeId);
+    this.indexes.find(organizationId, EMPLOYEES)?.removeOwner(employeeId);
   }
 
   /** Best template per person, best people first. */
@@ -85,7 +123,7 @@ export class EmployeeGallery implements OnApplicationBootstrap {
     k: number,
     allowed?: (employeeId: string) => boolean,
   ): VectorSearchHit[] {
-    const index = this.indexes.find(organizationId, 'employees');
+    const index = this.indexes.find(organizationId, EMPLOYEES);
     if (!index || index.size === 0) return [];
     return index.searchOwners(query, k, allowed ? { ownerFilter: allowed } : {});
   }

@@ -12,6 +12,7 @@ import { FaceTemplate } from './face-template.entity.js';
 import { FaceTemplatesService } from './face-templates.service.js';
 import { FacesController } from './faces.controller.js';
 import { IdentificationController } from './identification.controller.js';
+import { GallerySync } from './gallery-sync.js';
 import { IdentificationService } from './identification.service.js';
 import { ReindexController } from './reindex.controller.js';
 import { TemplateReindex } from './template-reindex.js';
@@ -26,6 +27,7 @@ import { TemplateReindex } from './template-reindex.js';
     EnrolmentSummary,
     FaceEnrolment,
     FaceTemplatesService,
+    GallerySync,
     IdentificationService,
     TemplateReindex,
   ],

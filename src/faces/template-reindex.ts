@@ -9,6 +9,7 @@ import { RecognitionEngine } from '../recognition/recognition-engine.js';
 import { PhotoStore } from '../storage/photo-store.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
 import { EmployeeGallery } from './employee-gallery.js';
+import { GallerySync } from './gallery-sync.js';
 import { embeddingToBytes, FaceTemplate } from './face-template.entity.js';
 
 interface ReindexPayload {
@@ -40,6 +41,7 @@ export class TemplateReindex {
     private readonly engine: RecognitionEngine,
     private readonly photos: PhotoStore,
     private readonly gallery: EmployeeGallery,
+    private readonly sync: GallerySync,
     private readonly queue: JobQueue,
     private readonly audit: AuditService,
   ) {}
@@ -88,6 +90,7 @@ export class TemplateReindex {
       // Erased meanwhile (its person deleted): it must not come back into search.
       if (!updated.affected) continue;
       this.gallery.add(organizationId, template.id, template.employeeId, face.embedding);
+      await this.sync.announce(this.dataSource.manager, { op: 'refresh', organizationId, templateIds: [template.id] });
       result.reindexed += 1;
     }
     return result;

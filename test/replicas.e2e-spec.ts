@@ -3,6 +3,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
 import { createOrganizationWithAdmin, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
 import { apiCalls, expectStatus } from './support/api-calls.js';
+import { indexedTemplateOf } from './support/gallery.js';
+import { createPerson, enrolFaces, identify } from './support/people.js';
 import {
   collect,
   connectLive,
@@ -15,13 +17,24 @@ import {
 } from './support/live-client.js';
 import { startReplica, startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
+/** Polls `check` for up to a second (the goal for changes to reach every instance). */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 1000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await pause(50);
+  }
+}
+
 /**
  * Two API instances on one PostgreSQL database: an event published on one reaches sockets connected to the other,
- * and ending a user's access on one disconnects their sockets on the other. The embedded database runs one
+ * ending a user's access on one disconnects their sockets on the other, and faces enrolled or deleted on one are
+ * searched (or no longer) on the other. The embedded database runs one
  * instance only, so there is nothing to test there.
  */
 describe(
-  'live events across API instances',
+  'two API instances on one database',
   { skip: !testDatabaseUrl && 'needs PostgreSQL (TEST_DATABASE_URL)' },
   () => {
     // Started here rather than with useTestApp: the replica must close before the first app drops the database.
@@ -77,6 +90,23 @@ describe(
       expectStatus(await send(admin, 'patch', `/users/${operator.user.id}`, { is_active: false }), 200);
       assert.equal((await ended).reason, 'access_revoked');
       await gone;
+    });
+
+    it('searches a face enrolled on one instance on the other within a second, and forgets it after deletion', async () => {
+      const { admin, organizationId } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+      const person = await createPerson(context.sut, admin, 'Biden');
+      await enrolFaces(context.sut, admin, person, [['knn', 'train', 'biden', 'biden.jpg']]);
+      const probe = ['knn', 'train', 'biden', 'biden.jpg'];
+      const found = await eventually(async () => {
+        const response = await identify(replica!, admin, probe);
+        return response.body.faces?.[0]?.person?.id === person;
+      });
+      assert.ok(found, 'the other instance identifies the person enrolled on the first');
+      expectStatus(await send(admin, 'delete', `/employees/${person}`), 204);
+      const forgotten = await eventually(
+        async () => (await indexedTemplateOf(replica!, organizationId, person, probe)) === undefined,
+      );
+      assert.ok(forgotten, "the other instance's index drops the deleted person's templates");
     });
   },
 );
