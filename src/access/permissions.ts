@@ -20,6 +20,12 @@ export const Permission = {
   ModelsRead: 'models:read',
   CamerasRead: 'cameras:read',
   CamerasWrite: 'cameras:write',
+  /** Read presence events (who each camera saw) and their snapshots' ids. */
+  PresenceRead: 'presence:read',
+  /** Post camera frames with a user's token (devices use their camera key). */
+  PresenceWrite: 'presence:write',
+  /** Approve, reject or assign presence events (unknown faces, anomalies). */
+  PresenceReview: 'presence:review',
   AttendanceRead: 'attendance:read',
   AttendanceReadSelf: 'attendance:read_self',
   AttendanceWrite: 'attendance:write',

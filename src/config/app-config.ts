@@ -80,6 +80,27 @@ class EnvironmentVariables {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: string = 'log';
+
+  /** The same face at the same camera within this many seconds updates its last presence event (0: never). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  PRESENCE_DEBOUNCE_SECONDS: number = 60;
+
+  /** A person seen at cameras of two locations within this many seconds is an anomaly (0: never checked). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  PRESENCE_TRAVEL_SECONDS: number = 120;
+
+  /** How long before a shift starts or after it ends a person may be seen without being flagged. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(720)
+  PRESENCE_SHIFT_MARGIN_MINUTES: number = 60;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -112,6 +133,8 @@ export class AppConfig {
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Frame processing: debounce window, travel window (seconds), shift margin (minutes). */
+  readonly presence: { debounceSeconds: number; travelSeconds: number; shiftMarginMinutes: number };
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -132,6 +155,11 @@ export class AppConfig {
     this.smtpUrl = vars.SMTP_URL;
     this.mailFrom = vars.MAIL_FROM;
     this.logLevel = vars.LOG_LEVEL as AppConfig['logLevel'];
+    this.presence = {
+      debounceSeconds: vars.PRESENCE_DEBOUNCE_SECONDS,
+      travelSeconds: vars.PRESENCE_TRAVEL_SECONDS,
+      shiftMarginMinutes: vars.PRESENCE_SHIFT_MARGIN_MINUTES,
+    };
     this.jwtSecret = vars.JWT_SECRET ?? this.loadOrCreateJwtSecret();
   }
 

@@ -6,7 +6,7 @@ import { ApiError } from '../common/api-error.js';
 import { PageOf } from '../common/pagination.js';
 import type { Department } from '../departments/department.entity.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
-import { ShiftsService } from '../shifts/shifts.service.js';
+import { type ShiftSchedule, ShiftsService } from '../shifts/shifts.service.js';
 import { UsersService } from '../users/users.service.js';
 import { employeeCodePrefix, employeeCodeYear, formatEmployeeCode } from './employee-code.js';
 import {
@@ -179,6 +179,21 @@ export class EmployeesService {
           department: row.departmentId ? (departments.get(row.departmentId) ?? null) : null,
         },
       ]),
+    );
+  }
+
+  /** The shift schedules of the active people among `ids` who have a shift, by person id. */
+  async shiftsOf(organizationId: string, ids: string[]): Promise<Map<string, ShiftSchedule>> {
+    const rows = (await this.employees.findActive(organizationId, ids)).filter((row) => row.shiftId !== null);
+    const schedules = await this.shifts.schedulesOf(
+      organizationId,
+      rows.map((row) => row.shiftId!),
+    );
+    return new Map(
+      rows.flatMap((row) => {
+        const schedule = schedules.get(row.shiftId!);
+        return schedule ? [[row.id, schedule] as const] : [];
+      }),
     );
   }
 

@@ -29,7 +29,7 @@ import { TemplateReindex } from './template-reindex.js';
     IdentificationService,
     TemplateReindex,
   ],
-  exports: [FaceTemplatesService, EmployeeGallery],
+  exports: [FaceTemplatesService, EmployeeGallery, IdentificationService],
 })
 export class FacesModule implements OnModuleInit {
   constructor(

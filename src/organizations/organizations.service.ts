@@ -96,6 +96,12 @@ export class OrganizationsService {
     await this.update(caller, id, { is_active: false } as UpdateOrganizationDto);
   }
 
+  /** The organisation's IANA time zone (local times of shifts are read in it); UTC when it is unknown. */
+  async timezoneOf(id: string): Promise<string> {
+    const row = await this.organizations.findOne({ select: { id: true, timezone: true }, where: { id } });
+    return row?.timezone ?? 'UTC';
+  }
+
   private async findVisible(caller: AuthUser, id: string): Promise<Organization> {
     if (!caller.isSuperAdmin && id !== caller.organizationId) throw ApiError.notFound('Organization');
     const organization = await this.organizations.findOneBy({ id });

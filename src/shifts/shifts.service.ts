@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
@@ -14,6 +14,15 @@ import {
   type UpdateShiftDto,
 } from './shift.dto.js';
 import { Shift } from './shift.entity.js';
+
+/** When a shift is worked: `HH:MM` local times of the organisation (end before start: it ends the next day). */
+export interface ShiftSchedule {
+  startTime: string;
+  endTime: string;
+  graceMinutes: number;
+  /** ISO weekday numbers, 1 = Monday … 7 = Sunday. */
+  workingDays: number[];
+}
 
 @Injectable()
 export class ShiftsService {
@@ -83,6 +92,24 @@ export class ShiftsService {
   /** Whether the shift exists in the organisation (for features that refer to shifts). */
   existsInOrganization(organizationId: string, id: string): Promise<boolean> {
     return this.shifts.existsBy({ id, organizationId });
+  }
+
+  /** When the organisation's shifts among `ids` are worked (local times of the organisation), by shift id. */
+  async schedulesOf(organizationId: string, ids: string[]): Promise<Map<string, ShiftSchedule>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.shifts.findBy({ organizationId, id: In(unique) });
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          startTime: row.startTime,
+          endTime: row.endTime,
+          graceMinutes: row.graceMinutes,
+          workingDays: row.workingDays,
+        },
+      ]),
+    );
   }
 
   private async findOwned(caller: AuthUser, id: string): Promise<Shift> {
