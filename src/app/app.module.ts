@@ -17,6 +17,7 @@ import { HealthModule } from '../health/health.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { PresenceModule } from '../presence/presence.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
@@ -46,6 +47,7 @@ export class AppModule {
         JobsModule,
         FacesModule,
         CamerasModule,
+        PresenceModule,
       ],
       providers: [
         FirstRunService,
