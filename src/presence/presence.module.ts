@@ -16,9 +16,15 @@ import { PresenceEventsRepository } from './presence-events.repository.js';
 import { PresenceEventsService } from './presence-events.service.js';
 import { PresenceRecorder } from './presence-recorder.js';
 import { PresenceSnapshots } from './presence-snapshots.js';
+import { RecognitionTaskRunner } from './recognition-task.job.js';
+import { RecognitionTasksController } from './recognition-tasks.controller.js';
+import { RecognitionTasksService } from './recognition-tasks.service.js';
 import { ShiftCheck } from './shift-check.js';
 
-/** Camera frames in, presence events out (debounced, with anomalies), and their review. */
+/**
+ * Camera frames in, presence events out (debounced, with anomalies), and their review; and recognition as queued
+ * tasks or in bulk, for clients that prefer them (recognition itself knows nothing of people or jobs).
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([PresenceEvent, StoredFile]),
@@ -29,7 +35,7 @@ import { ShiftCheck } from './shift-check.js';
     RecognitionModule,
     StorageModule,
   ],
-  controllers: [FramesController, PresenceEventsController],
+  controllers: [FramesController, PresenceEventsController, RecognitionTasksController],
   providers: [
     FramesService,
     PresenceEmployeeDeletedListener,
@@ -37,6 +43,8 @@ import { ShiftCheck } from './shift-check.js';
     PresenceEventsService,
     PresenceRecorder,
     PresenceSnapshots,
+    RecognitionTaskRunner,
+    RecognitionTasksService,
     ShiftCheck,
   ],
 })
