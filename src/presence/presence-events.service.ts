@@ -81,7 +81,7 @@ export class PresenceEventsService {
       const saved = await manager.getRepository(PresenceEvent).save(locked);
       await this.audit.record(
         {
-          action: `presence_event.${input.action === 'assign' ? 'assigned' : `${input.action}d`}`,
+          action: REVIEW_AUDIT_ACTIONS[input.action],
           entityType: 'presence_event',
           entityId: id,
           oldValues: before,
@@ -120,6 +120,12 @@ export class PresenceEventsService {
     return this.people.identities(organizationId, ids);
   }
 }
+
+const REVIEW_AUDIT_ACTIONS = {
+  approve: 'presence_event.approved',
+  reject: 'presence_event.rejected',
+  assign: 'presence_event.assigned',
+} as const;
 
 function reviewState(event: PresenceEvent) {
   return {
