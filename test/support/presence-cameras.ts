@@ -79,6 +79,7 @@ export type Detection = Json & {
   is_anomaly: boolean;
   anomaly_reason: string | null;
   review_status: string;
+  liveness: { passed: boolean; score: number } | null;
 };
 
 /** Posts a frame, asserting the status, and returns its detections. */
