@@ -136,6 +136,22 @@ describe('camera frames become presence events', () => {
     assert.equal(row.has_embedding, true, 'kept to group the same stranger');
   });
 
+  it('makes one event of three frames of the same face posted at the same moment', async () => {
+    const { sut } = context;
+    const { camera, key } = await site();
+    const post = (photo: string[]) => postFrame(sut, camera.id, key, photo);
+    for (const photo of [
+      ['knn', 'test', 'obama1.jpg'],
+      ['deepface', 'img1.jpg'],
+    ]) {
+      const responses = await Promise.all([post(photo), post(photo), post(photo)]);
+      assert.deepEqual(responses.map((response) => response.status).sort(), [200, 200, 201], photo.join('/'));
+      const ids = new Set(responses.map((response) => response.body.detections[0].event_id as string));
+      assert.equal(ids.size, 1, `${photo.join('/')}: one event`);
+      assert.equal((await storedEvent(sut, [...ids][0])).seen_count, 3);
+    }
+  });
+
   it('answers 200 with no detections for a frame without a face, and counts it', async () => {
     const { sut } = context;
     const { camera, key } = await site();
