@@ -58,7 +58,6 @@ try {
       cameraId: camera,
       locationId: null,
       streamUrl: null,
-      direction: 'in',
       frameTime: new Date().toISOString(),
       detections: [detection()],
     });

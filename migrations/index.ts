@@ -5,6 +5,7 @@ import { AuthThrottle1763900400000 } from './1763900400000-auth-throttle.js';
 import { EmployeeEnrolmentSummary1763900500000 } from './1763900500000-employee-enrolment-summary.js';
 import { JobRetries1763900600000 } from './1763900600000-job-retries.js';
 import { Cameras1763900700000 } from './1763900700000-cameras.js';
+import { PresenceEvents1763900800000 } from './1763900800000-presence-events.js';
 import { Attendance1763900900000 } from './1763900900000-attendance.js';
 import { SocketAttachments1763901300000 } from './1763901300000-socket-attachments.js';
 
@@ -17,6 +18,7 @@ export const migrations = [
   EmployeeEnrolmentSummary1763900500000,
   JobRetries1763900600000,
   Cameras1763900700000,
+  PresenceEvents1763900800000,
   Attendance1763900900000,
   SocketAttachments1763901300000,
 ];

@@ -38,7 +38,6 @@ describe('attendance on the live socket', () => {
       cameraId: camera,
       locationId: null,
       streamUrl: null,
-      direction: 'in',
       frameTime,
       detections: [detection({ personId: person, liveness: null })],
     });

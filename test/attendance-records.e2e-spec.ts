@@ -50,11 +50,14 @@ describe('attendance records', () => {
         cameraId,
         locationId: null,
         streamUrl: null,
-        direction,
         frameTime: at,
         detections: [
           {
             eventId: randomUUID(),
+            isNewEvent: true,
+            seenCount: 1,
+            eventType: direction,
+            reviewStatus: 'not_required',
             bbox: { x: 0, y: 0, width: 100, height: 100 },
             matched: true,
             personId,

@@ -79,7 +79,6 @@ describe('dashboard page', () => {
         cameraId: camera,
         locationId: null,
         streamUrl: null,
-        direction: 'in',
         frameTime: new Date().toISOString(),
         detections: [
           detection({

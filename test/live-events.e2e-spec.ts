@@ -56,7 +56,6 @@ describe('live events: what reaches whom', () => {
       cameraId: camera,
       locationId: location,
       streamUrl: 'rtsp://door.example/stream',
-      direction: 'in',
       frameTime,
       detections: [seen, stranger],
     });
@@ -135,7 +134,6 @@ describe('live events: what reaches whom', () => {
       cameraId: camera,
       locationId: null,
       streamUrl: null,
-      direction: 'in',
       frameTime: new Date().toISOString(),
       detections: [detection()],
     });

@@ -33,7 +33,6 @@ describe('live events: who may connect', () => {
     cameraId,
     locationId: null,
     streamUrl: null,
-    direction: 'in' as const,
     frameTime: new Date().toISOString(),
     detections: [detection()],
   });

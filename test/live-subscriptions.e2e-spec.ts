@@ -25,7 +25,6 @@ describe('live events: subscriptions to a camera or location', () => {
     cameraId,
     locationId,
     streamUrl: null,
-    direction: 'in' as const,
     frameTime: new Date().toISOString(),
     detections: [detection()],
   });

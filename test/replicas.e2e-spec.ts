@@ -71,7 +71,6 @@ describe(
         cameraId: camera,
         locationId: null,
         streamUrl: null,
-        direction: 'in',
         frameTime: new Date().toISOString(),
         detections: [seen],
       });

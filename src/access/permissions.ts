@@ -22,6 +22,12 @@ export const Permission = {
   CamerasWrite: 'cameras:write',
   /** Read a camera's stream URL with its credentials (built in: admins only). */
   CamerasViewStream: 'cameras:view_stream',
+  /** Read presence events (who each camera saw) and their snapshots' ids. */
+  PresenceRead: 'presence:read',
+  /** Post camera frames with a user's token (devices use their camera key). */
+  PresenceWrite: 'presence:write',
+  /** Approve, reject or assign presence events (unknown faces, anomalies). */
+  PresenceReview: 'presence:review',
   AttendanceRead: 'attendance:read',
   AttendanceReadSelf: 'attendance:read_self',
   AttendanceWrite: 'attendance:write',

@@ -19,6 +19,7 @@ import { JobsModule } from '../jobs/jobs.module.js';
 import { LiveModule } from '../live/live.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { PresenceModule } from '../presence/presence.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
@@ -50,6 +51,7 @@ export class AppModule {
         CamerasModule,
         AttendanceModule,
         LiveModule,
+        PresenceModule,
       ],
       providers: [
         FirstRunService,

@@ -21,7 +21,7 @@ export class PresenceListener {
         organizationId: event.organizationId,
         employeeId: detection.personId,
         at: new Date(event.frameTime),
-        direction: event.direction,
+        direction: detection.eventType,
         cameraId: event.cameraId,
         locationId: event.locationId,
         confidence: detection.matchConfidence,

@@ -123,6 +123,27 @@ class EnvironmentVariables {
   @Min(100)
   @Max(60000)
   CAMERA_TEST_TIMEOUT_MS: number = 3000;
+
+  /** The same face at the same camera within this many seconds updates its last presence event (0: never). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  PRESENCE_DEBOUNCE_SECONDS: number = 60;
+
+  /** A person seen at cameras of two locations within this many seconds is an anomaly (0: never checked). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  PRESENCE_TRAVEL_SECONDS: number = 120;
+
+  /** How long before a shift starts or after it ends a person may be seen without being flagged. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(720)
+  PRESENCE_SHIFT_MARGIN_MINUTES: number = 60;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -163,6 +184,8 @@ export class AppConfig {
   readonly cameraOnlineWindowSeconds: number;
   /** How long the camera connection test waits for a TCP connection. */
   readonly cameraTestTimeoutMs: number;
+  /** Frame processing: debounce window, travel window (seconds), shift margin (minutes). */
+  readonly presence: { debounceSeconds: number; travelSeconds: number; shiftMarginMinutes: number };
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -193,6 +216,11 @@ export class AppConfig {
     );
     this.cameraOnlineWindowSeconds = vars.CAMERA_ONLINE_WINDOW_SECONDS;
     this.cameraTestTimeoutMs = vars.CAMERA_TEST_TIMEOUT_MS;
+    this.presence = {
+      debounceSeconds: vars.PRESENCE_DEBOUNCE_SECONDS,
+      travelSeconds: vars.PRESENCE_TRAVEL_SECONDS,
+      shiftMarginMinutes: vars.PRESENCE_SHIFT_MARGIN_MINUTES,
+    };
   }
 
   /**

@@ -13,6 +13,7 @@ import { FaceTemplate } from '../faces/face-template.entity.js';
 import { Job } from '../jobs/job.entity.js';
 import { Location } from '../locations/location.entity.js';
 import { Organization } from '../organizations/organization.entity.js';
+import { PresenceEvent } from '../presence/presence-event.entity.js';
 import { Role } from '../roles/role.entity.js';
 import { Shift } from '../shifts/shift.entity.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
@@ -34,6 +35,7 @@ export const entities = [
   ThrottleCounter,
   Organization,
   PasswordResetToken,
+  PresenceEvent,
   RefreshToken,
   Role,
   Shift,

@@ -7,6 +7,7 @@ import { PageOf } from '../common/pagination.js';
 import type { DepartmentSummary } from '../departments/department.dto.js';
 import { DepartmentsService } from '../departments/departments.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import type { ShiftSchedule } from '../shifts/shift-schedule.js';
 import { ShiftsService } from '../shifts/shifts.service.js';
 import { UsersService } from '../users/users.service.js';
 import { employeeCodePrefix, employeeCodeYear, formatEmployeeCode } from './employee-code.js';
@@ -247,6 +248,21 @@ export class EmployeesService {
         (a.department_id ?? '').localeCompare(b.department_id ?? ''),
     );
     return { ...counts, by_department: byDepartment };
+  }
+
+  /** The shift schedules of the active people among `ids` who have a shift, by person id. */
+  async shiftsOf(organizationId: string, ids: string[]): Promise<Map<string, ShiftSchedule>> {
+    const rows = (await this.employees.findActive(organizationId, ids)).filter((row) => row.shiftId !== null);
+    const schedules = await this.shifts.schedulesOf(
+      organizationId,
+      rows.map((row) => row.shiftId!),
+    );
+    return new Map(
+      rows.flatMap((row) => {
+        const schedule = schedules.get(row.shiftId!);
+        return schedule ? [[row.id, schedule] as const] : [];
+      }),
+    );
   }
 
   private async toDetail(employee: Employee): Promise<EmployeeDetailDto> {

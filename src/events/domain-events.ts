@@ -2,6 +2,11 @@
 export interface PresenceDetection {
   /** The presence event this face became (a debounced face updates an earlier one). */
   eventId: string;
+  /** False when the face repeated an event of the debounce window (that event's `seenCount` went up). */
+  isNewEvent: boolean;
+  seenCount: number;
+  /** The camera's direction: `in`, `out`, or `both` (the camera cannot tell). */
+  eventType: 'in' | 'out' | 'both';
   /** Pixels of the frame: x, y, width, height. */
   bbox: { x: number; y: number; width: number; height: number };
   matched: boolean;
@@ -15,7 +20,9 @@ export interface PresenceDetection {
   liveness: { passed: boolean; score: number } | null;
   isAnomaly: boolean;
   anomalyReason: string | null;
-  /** API path of the stored face snapshot. */
+  /** `pending` for unknown faces and anomalies, else `not_required` (or the review's outcome for a repeat). */
+  reviewStatus: 'pending' | 'approved' | 'rejected' | 'not_required';
+  /** API path of the stored face snapshot's thumbnail. */
   thumbnailUrl: string | null;
   modelsUsed: string[];
 }
@@ -63,8 +70,6 @@ export interface DomainEvents {
     locationId: string | null;
     /** The stream URL without credentials. */
     streamUrl: string | null;
-    /** The camera's direction: whether its sightings are check-ins (`in`), check-outs (`out`) or either (`both`). */
-    direction: 'in' | 'out' | 'both';
     /** ISO time the frame was taken (as the device said) or received. */
     frameTime: string;
     detections: PresenceDetection[];
@@ -83,7 +88,7 @@ export interface DomainEvents {
     organizationId: string;
     eventId: string;
     employeeId: string;
-    cameraId: string;
+    cameraId: string | null;
     locationId: string | null;
     direction: 'in' | 'out' | 'both';
     /** ISO time of the sighting. */

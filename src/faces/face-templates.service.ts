@@ -101,6 +101,21 @@ export class FaceTemplatesService {
     return { status: HttpStatus.CREATED, body: result };
   }
 
+  /**
+   * Queues the enrolment of one photo the service already holds (a presence snapshot assigned to the person), by
+   * the same job and quality bar as uploaded photos; answers the job to poll.
+   */
+  async enrolPhoto(
+    caller: AuthUser,
+    employeeId: string,
+    photo: { label: string; bytes: Buffer },
+    input: EnrolFacesDto,
+  ): Promise<EnrolmentJobDto> {
+    await this.findPerson(caller.organizationId, employeeId);
+    const job = await this.queueEnrolment(caller, employeeId, [{ ...photo, angle: 'other' }], input);
+    return { job_id: job.id, status: job.status };
+  }
+
   /** Stages the photos under DATA_DIR and queues their enrolment; staged files of a job never queued are removed. */
   private async queueEnrolment(
     caller: AuthUser,

@@ -31,7 +31,7 @@ import { TemplateReindex } from './template-reindex.js';
     IdentificationService,
     TemplateReindex,
   ],
-  exports: [FaceTemplatesService, EmployeeGallery],
+  exports: [FaceTemplatesService, EmployeeGallery, IdentificationService],
 })
 export class FacesModule implements OnModuleInit {
   constructor(

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../access/auth-user.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
-import { decideMatch, similarityToDistance } from '../recognition/match-decision.js';
-import { RecognitionEngine } from '../recognition/recognition-engine.js';
+import { decideMatch, type MatchDecision, similarityToDistance } from '../recognition/match-decision.js';
+import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
 import { round4, toDetectedFaceDto } from '../recognition/recognition.dto.js';
+import type { VectorSearchHit } from '../recognition/index/vector-index.js';
 import { EmployeeGallery } from './employee-gallery.js';
 import { assignFacesToPeople, type Candidate } from './face-assignment.js';
 import type {
@@ -17,6 +18,23 @@ import type {
 /** More candidates than asked for are searched, so a person taken by a closer face leaves others to choose from. */
 const SEARCH_DEPTH = 5;
 
+/** Who one face of an image is, as `matchFaces` decided it. */
+export interface FaceMatch {
+  /** The person, or null when nobody is within the threshold (or a closer face of the image took them). */
+  person: IdentifiedPersonDto | null;
+  decision: MatchDecision | null;
+  /** Similarity of the nearest enrolled person, matched or not; null when nobody is enrolled. */
+  bestSimilarity: number | null;
+}
+
+/** What the gallery search found for the faces of one image, before the answer is shaped. */
+interface Ranking {
+  hitsPerFace: VectorSearchHit[][];
+  people: Map<string, IdentifiedPersonDto>;
+  candidates: Candidate[];
+  assigned: Map<number, Candidate>;
+}
+
 /** 1:N identification of every face of an image among the enrolled people of the caller's organisation. */
 @Injectable()
 export class IdentificationService {
@@ -26,30 +44,34 @@ export class IdentificationService {
     private readonly people: EmployeesService,
   ) {}
 
-  async identify(
+  identify(
     caller: AuthUser,
     files: UploadedImages | undefined,
     input: IdentifyFacesDto,
   ): Promise<IdentifyFacesResponseDto> {
+    return this.identifyImage(caller.organizationId, requireImage(files, 'image'), input);
+  }
+
+  /** `identify` on image bytes, within an organisation (also run by recognition tasks). */
+  async identifyImage(
+    organizationId: string,
+    bytes: Buffer,
+    input: IdentifyFacesDto,
+  ): Promise<IdentifyFacesResponseDto> {
     const started = performance.now();
-    const bytes = requireImage(files, 'image');
     const analysis = await this.engine.analyse(bytes, { embed: true, liveness: true }).catch((error: unknown) => {
       throw asApiError(error, 'image');
     });
-    const organizationId = caller.organizationId;
     const threshold = input.threshold ?? this.engine.embeddingModel.threshold;
     const topK = input.top_k ?? 3;
     const allowed = await this.allowedPeople(organizationId, input);
-    const hitsPerFace = analysis.faces.map((face) =>
-      this.gallery.searchPeople(organizationId, face.embedding!, Math.max(topK, SEARCH_DEPTH), allowed),
+    const { hitsPerFace, people, candidates, assigned } = await this.rank(
+      organizationId,
+      analysis.faces,
+      threshold,
+      Math.max(topK, SEARCH_DEPTH),
+      allowed,
     );
-    const people = await this.loadPeople(organizationId, [...new Set(hitsPerFace.flat().map((hit) => hit.ownerId))]);
-    const candidates: Candidate[] = hitsPerFace.flatMap((hits, face) =>
-      hits
-        .filter((hit) => people.has(hit.ownerId) && similarityToDistance(hit.similarity) <= threshold)
-        .map((hit) => ({ face, personId: hit.ownerId, similarity: hit.similarity })),
-    );
-    const assigned = assignFacesToPeople(candidates);
     const galleryEmpty = hitsPerFace.every((hits) => hits.length === 0) && !allowed;
     const faces: IdentifiedFaceDto[] = analysis.faces.map((face, i) => {
       const { confidence: detectionConfidence, ...detected } = toDetectedFaceDto(face);
@@ -97,6 +119,40 @@ export class IdentificationService {
       summary: { total_faces: faces.length, recognized, unrecognized: faces.length - recognized },
       threshold,
     };
+  }
+
+  /**
+   * Names already analysed faces (with embeddings) among the organisation's enrolled people at a distance
+   * threshold, by the same rules as `identify`: one person per face at most, never one person for two faces.
+   */
+  async matchFaces(organizationId: string, faces: AnalysedFace[], threshold: number): Promise<FaceMatch[]> {
+    const { hitsPerFace, people, assigned } = await this.rank(organizationId, faces, threshold, SEARCH_DEPTH);
+    return faces.map((_face, i) => {
+      const match = assigned.get(i);
+      const nearest = hitsPerFace[i].find((hit) => people.has(hit.ownerId));
+      return {
+        person: match ? people.get(match.personId)! : null,
+        decision: match ? decideMatch(similarityToDistance(match.similarity), threshold) : null,
+        bestSimilarity: nearest ? round4(nearest.similarity) : null,
+      };
+    });
+  }
+
+  private async rank(
+    organizationId: string,
+    faces: AnalysedFace[],
+    threshold: number,
+    depth: number,
+    allowed?: (id: string) => boolean,
+  ): Promise<Ranking> {
+    const hitsPerFace = faces.map((face) => this.gallery.searchPeople(organizationId, face.embedding!, depth, allowed));
+    const people = await this.loadPeople(organizationId, [...new Set(hitsPerFace.flat().map((hit) => hit.ownerId))]);
+    const candidates: Candidate[] = hitsPerFace.flatMap((hits, face) =>
+      hits
+        .filter((hit) => people.has(hit.ownerId) && similarityToDistance(hit.similarity) <= threshold)
+        .map((hit) => ({ face, personId: hit.ownerId, similarity: hit.similarity })),
+    );
+    return { hitsPerFace, people, candidates, assigned: assignFacesToPeople(candidates) };
   }
 
   /** The people a department or kind filter allows; undefined when there is no filter. */

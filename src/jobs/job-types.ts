@@ -11,6 +11,8 @@ export const JOB_OPTIONS = {
   'faces.enrol': { attempts: 3, backoffMs: 2_000 },
   'faces.reindex': { attempts: 3, backoffMs: 30_000 },
   'attendance.close': { attempts: 5, backoffMs: 60_000 },
+  // A task's images are gone after its one run; a retry could only fail.
+  'recognition.task': { attempts: 1, backoffMs: 1_000 },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;

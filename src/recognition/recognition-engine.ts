@@ -13,6 +13,8 @@ export interface AnalyseOptions {
   /** Compute embeddings (all faces of the image in one batch). */
   embed?: boolean;
   quality?: Readonly<QualityThresholds>;
+  /** Cut a JPEG snapshot of each face (with a margin around it, see snapshotBox) from the decoded image. */
+  snapshots?: boolean;
 }
 
 export interface AnalysedFace extends DetectedFace {
@@ -20,6 +22,8 @@ export interface AnalysedFace extends DetectedFace {
   liveness?: LivenessResult;
   /** L2-normalised; never leaves the service. */
   embedding?: Float32Array;
+  /** JPEG of the face and some of its surroundings, when asked for (`snapshots`). */
+  snapshot?: Buffer;
 }
 
 export interface ImageAnalysis {
@@ -27,6 +31,8 @@ export interface ImageAnalysis {
   height: number;
   faces: AnalysedFace[];
   timings: Record<string, number>;
+  /** Ids of the models that ran on this image (detector, then liveness and embedder when they ran). */
+  models: string[];
 }
 
 /** At most this many images are decoded and run through the models at once on one instance. */
@@ -88,13 +94,32 @@ export class RecognitionEngine {
       );
       embeddings.forEach((embedding, i) => (faces[i].embedding = embedding));
     }
+    if (options.snapshots && faces.length > 0) {
+      const snapshots = await stage('snapshot', () =>
+        Promise.all(faces.map((face) => this.decoder.encodeCrop(image, snapshotBox(face.bbox)))),
+      );
+      snapshots.forEach((snapshot, i) => (faces[i].snapshot = snapshot));
+    }
+    const models = [detector.modelId];
+    if (timings.liveness !== undefined && liveness) models.push(liveness.modelId);
+    if (timings.embed !== undefined) models.push(embedder.modelId);
     return {
       width: image.originalWidth,
       height: image.originalHeight,
       faces: faces.map((face) => toOriginalPixels(face, image)),
       timings,
+      models,
     };
   }
+}
+
+/**
+ * The face box grown by 3/4 of its larger side on every side: enough context for the detector to find the face in
+ * the snapshot again (with half, YuNet missed a face that filled most of the crop), so a snapshot can be enrolled.
+ */
+function snapshotBox([x1, y1, x2, y2]: DetectedFace['bbox']) {
+  const margin = Math.max(x2 - x1, y2 - y1) * 0.75;
+  return { x: x1 - margin, y: y1 - margin, width: x2 - x1 + 2 * margin, height: y2 - y1 + 2 * margin };
 }
 
 function area(face: DetectedFace): number {

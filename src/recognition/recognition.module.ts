@@ -10,7 +10,7 @@ import { ReferenceFaces } from './reference-faces.js';
 @Module({
   controllers: [RecognitionController, ModelsController],
   providers: [FaceModels, RecognitionEngine, RecognitionService, ReferenceFaces],
-  exports: [FaceModels, RecognitionEngine, ReferenceFaces],
+  exports: [FaceModels, RecognitionEngine, RecognitionService, ReferenceFaces],
 })
 export class RecognitionModule implements OnModuleInit {
   constructor(

@@ -30,7 +30,10 @@ export class RecognitionService {
 
   async detect(files: UploadedImages | undefined, input: DetectFacesDto): Promise<DetectFacesResponseDto> {
     const started = performance.now();
-    const analysis = await this.analyse(files, 'image', { minConfidence: input.min_confidence, liveness: true });
+    const analysis = await this.analyse(requireImage(files, 'image'), 'image', {
+      minConfidence: input.min_confidence,
+      liveness: true,
+    });
     return {
       processing_time_ms: elapsed(started),
       image_size: { width: analysis.width, height: analysis.height },
@@ -43,16 +46,27 @@ export class RecognitionService {
    * Compares the largest face of image_a with the largest face of image_b, or, given `employee_id`, with that
    * person's enrolled templates (the closest one decides).
    */
-  async verify(
-    caller: AuthUser,
-    files: UploadedImages | undefined,
-    input: VerifyFacesDto,
+  verify(caller: AuthUser, files: UploadedImages | undefined, input: VerifyFacesDto): Promise<VerifyFacesResponseDto> {
+    if (input.employee_id && files?.image_b?.length) {
+      throw ApiError.badRequest('validation_error', 'Send image_b or employee_id, not both', [
+        { field: 'employee_id', errors: ['employee_id and image_b exclude each other'] },
+      ]);
+    }
+    const imageA = requireImage(files, 'image_a');
+    if (input.employee_id) return this.verifyImages(caller.organizationId, { imageA, employeeId: input.employee_id });
+    return this.verifyImages(caller.organizationId, { imageA, imageB: requireImage(files, 'image_b') });
+  }
+
+  /** `verify` on image bytes: image_a against image_b, or against the enrolled faces of a person of the organisation. */
+  async verifyImages(
+    organizationId: string,
+    images: { imageA: Buffer; imageB: Buffer } | { imageA: Buffer; employeeId: string },
   ): Promise<VerifyFacesResponseDto> {
-    if (input.employee_id) return this.verifyAgainstPerson(caller, files, input.employee_id);
+    if ('employeeId' in images) return this.verifyAgainstPerson(organizationId, images.imageA, images.employeeId);
     const started = performance.now();
     const [a, b] = await Promise.all([
-      this.analyse(files, 'image_a', { embed: true }),
-      this.analyse(files, 'image_b', { embed: true }),
+      this.analyse(images.imageA, 'image_a', { embed: true }),
+      this.analyse(images.imageB, 'image_b', { embed: true }),
     ]);
     const faceA = largestFace(a, 'image_a');
     const faceB = largestFace(b, 'image_b');
@@ -68,17 +82,12 @@ export class RecognitionService {
   }
 
   private async verifyAgainstPerson(
-    caller: AuthUser,
-    files: UploadedImages | undefined,
+    organizationId: string,
+    imageA: Buffer,
     employeeId: string,
   ): Promise<VerifyFacesResponseDto> {
     const started = performance.now();
-    if (files?.image_b?.length) {
-      throw ApiError.badRequest('validation_error', 'Send image_b or employee_id, not both', [
-        { field: 'employee_id', errors: ['employee_id and image_b exclude each other'] },
-      ]);
-    }
-    const references = await this.references.find(caller.organizationId, employeeId);
+    const references = await this.references.find(organizationId, employeeId);
     if (references === null) throw ApiError.notFound('Employee');
     if (references.length === 0) {
       throw new ApiError(
@@ -90,7 +99,7 @@ export class RecognitionService {
         },
       );
     }
-    const face = largestFace(await this.analyse(files, 'image_a', { embed: true }), 'image_a');
+    const face = largestFace(await this.analyse(imageA, 'image_a', { embed: true }), 'image_a');
     const distance = Math.min(...references.map((reference) => euclideanDistance(face.embedding!, reference)));
     return {
       ...decideMatch(distance, this.engine.embeddingModel.threshold),
@@ -101,11 +110,10 @@ export class RecognitionService {
   }
 
   private async analyse(
-    files: UploadedImages | undefined,
+    bytes: Buffer,
     field: string,
     options: Parameters<RecognitionEngine['analyse']>[1],
   ): Promise<ImageAnalysis> {
-    const bytes = requireImage(files, field);
     try {
       return await this.engine.analyse(bytes, options);
     } catch (error) {

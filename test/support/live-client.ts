@@ -116,6 +116,10 @@ export async function createCameraKey(sut: TestApp, organizationId: string, came
 export function detection(fields: Partial<PresenceDetection> = {}): PresenceDetection {
   return {
     eventId: uuidOf(uniqueName('presence-event')),
+    isNewEvent: true,
+    seenCount: 1,
+    eventType: 'in',
+    reviewStatus: 'not_required',
     bbox: { x: 10, y: 20, width: 100, height: 120 },
     matched: true,
     personId: uuidOf(uniqueName('person')),

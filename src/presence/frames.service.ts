@@ -1,0 +1,107 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import type { Caller } from '../access/authenticated.decorator.js';
+import type { CameraProfile } from '../cameras/camera-profile.js';
+import { CamerasService } from '../cameras/cameras.service.js';
+import { ApiError } from '../common/api-error.js';
+import { IdentificationService } from '../faces/identification.service.js';
+import { ImageError } from '../recognition/engine/image-errors.js';
+import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
+import { type ImageAnalysis, RecognitionEngine } from '../recognition/recognition-engine.js';
+import { type FrameResponseDto, type PostFrameDto, toFrameDetectionDto } from './frame.dto.js';
+import { PresenceRecorder } from './presence-recorder.js';
+import type { SeenFace } from './seen-face.js';
+import { ShiftCheck } from './shift-check.js';
+
+export interface FrameAnswer {
+  /** 201 when the frame added an event, 200 when every face repeated one (or there was none). */
+  status: HttpStatus.CREATED | HttpStatus.OK;
+  body: FrameResponseDto;
+}
+
+/**
+ * A camera's frame in, presence events out: detect (liveness only when the camera asks for it), match within the
+ * camera's organisation at the camera's threshold, store each face (debounced), count the frame into the camera's
+ * health, and answer with the detections.
+ */
+@Injectable()
+export class FramesService {
+  constructor(
+    private readonly cameras: CamerasService,
+    private readonly engine: RecognitionEngine,
+    private readonly identification: IdentificationService,
+    private readonly shifts: ShiftCheck,
+    private readonly recorder: PresenceRecorder,
+  ) {}
+
+  async ingest(
+    caller: Caller,
+    cameraId: string,
+    files: UploadedImages | undefined,
+    input: PostFrameDto,
+  ): Promise<FrameAnswer> {
+    const started = performance.now();
+    const camera = await this.cameras.profileFor(organizationOf(caller, cameraId), cameraId);
+    const frameTime = input.frame_time ? new Date(input.frame_time) : new Date();
+    const bytes = requireImage(files, 'image');
+    const analysis = await this.analyse(camera, bytes, started);
+    const threshold = camera.confidenceThreshold ?? this.engine.embeddingModel.threshold;
+    const matches = await this.identification.matchFaces(camera.organizationId, analysis.faces, threshold);
+    const people = matches.flatMap((match) => (match.person ? [match.person.id] : []));
+    const offShift = await this.shifts.outsideShift(camera.organizationId, people, frameTime);
+    const faces: SeenFace[] = analysis.faces.map((face, i) => ({
+      face,
+      match: matches[i],
+      spoofed: face.liveness !== undefined && !face.liveness.is_live,
+      outsideShift: matches[i].person !== null && offShift.has(matches[i].person.id),
+    }));
+    const recorded = await this.recorder.record({
+      camera,
+      frameTime,
+      faces,
+      // Distance threshold t of normalised embeddings ⇔ cosine similarity 1 - t²/2.
+      unknownSimilarity: 1 - (threshold * threshold) / 2,
+      processingMs: elapsed(started),
+      modelsUsed: analysis.models,
+    });
+    const processingMs = elapsed(started);
+    await this.cameras.recordFrame(camera.id, { faces: faces.length, processingMs });
+    return {
+      status: recorded.some((face) => face.created) ? HttpStatus.CREATED : HttpStatus.OK,
+      body: {
+        camera_id: camera.id,
+        frame_time: frameTime.toISOString(),
+        processing_ms: processingMs,
+        detections: recorded.map((face) => toFrameDetectionDto(face, analysis.models)),
+      },
+    };
+  }
+
+  /** Runs the models; a frame they cannot read still counts into the camera's health, as an error. */
+  private async analyse(camera: CameraProfile, bytes: Buffer, started: number): Promise<ImageAnalysis> {
+    try {
+      return await this.engine.analyse(bytes, {
+        embed: true,
+        liveness: camera.livenessCheckEnabled,
+        snapshots: true,
+      });
+    } catch (error) {
+      const reason = error instanceof ImageError ? error.code : 'processing_failed';
+      await this.cameras.recordFrame(camera.id, { faces: 0, processingMs: elapsed(started), error: reason });
+      throw asApiError(error, 'image');
+    }
+  }
+}
+
+/**
+ * The organisation the frame is posted in: the user's, or the device's when its key belongs to this camera. A key
+ * acts only for its own camera; another camera's key is refused like a wrong key.
+ */
+function organizationOf(caller: Caller, cameraId: string): string {
+  if (caller.kind === 'user') return caller.user.organizationId;
+  if (caller.device.cameraId !== cameraId) {
+    throw new ApiError(HttpStatus.UNAUTHORIZED, 'invalid_api_key', 'The API key is not valid for this camera');
+  }
+  return caller.device.organizationId;
+}
+
+const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;

@@ -1,0 +1,61 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
+import { ApiError } from '../common/api-error.js';
+import { PhotoStore } from '../storage/photo-store.js';
+import { StoredFile } from '../storage/stored-file.entity.js';
+import { PresenceEvent } from './presence-event.entity.js';
+import { PresenceEventsRepository } from './presence-events.repository.js';
+
+/** The face snapshots of presence events: read for enrolment, erased with the person they show. */
+@Injectable()
+export class PresenceSnapshots {
+  constructor(
+    @InjectRepository(StoredFile) private readonly files: Repository<StoredFile>,
+    private readonly photos: PhotoStore,
+    private readonly repository: PresenceEventsRepository,
+  ) {}
+
+  /** The snapshot's bytes, for enrolment; 422 when there is none or the face was taken for a spoof. */
+  async enrollable(event: PresenceEvent): Promise<Buffer> {
+    if (event.livenessPassed === false) {
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'liveness_failed',
+        'The face of this event looked like a photo or a screen; it cannot become a face template',
+      );
+    }
+    const file = event.snapshotFileId
+      ? await this.files.findOneBy({ id: event.snapshotFileId, organizationId: event.organizationId })
+      : null;
+    const bytes = file ? await this.photos.read(file).catch(() => null) : null;
+    if (!bytes) {
+      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'no_snapshot', 'This event has no face snapshot to enrol');
+    }
+    return bytes;
+  }
+
+  /**
+   * Deletes, in `manager`'s transaction, the snapshot rows of the person's events (the events lose their snapshot
+   * ids); with `eraseEvents` the events too. Returns the files to remove once the transaction has committed.
+   */
+  async eraseOf(
+    manager: EntityManager,
+    organizationId: string,
+    employeeId: string,
+    eraseEvents: boolean,
+  ): Promise<StoredFile[]> {
+    const events = await this.repository.withSnapshotsOf(manager, organizationId, employeeId);
+    const ids = events
+      .flatMap((event) => [event.snapshotFileId, event.snapshotThumbnailId])
+      .filter((id) => id !== null);
+    const files = ids.length > 0 ? await manager.getRepository(StoredFile).findBy({ id: In(ids) }) : [];
+    if (files.length > 0) await manager.getRepository(StoredFile).delete({ id: In(files.map((file) => file.id)) });
+    if (eraseEvents) await manager.getRepository(PresenceEvent).delete({ organizationId, employeeId });
+    return files;
+  }
+
+  discard(files: StoredFile[]): Promise<void> {
+    return this.photos.discard(files);
+  }
+}
