@@ -8,6 +8,7 @@ import { Cameras1763900700000 } from './1763900700000-cameras.js';
 import { PresenceEvents1763900800000 } from './1763900800000-presence-events.js';
 import { Attendance1763900900000 } from './1763900900000-attendance.js';
 import { SocketAttachments1763901300000 } from './1763901300000-socket-attachments.js';
+import { SelfCheckIn1763901400000 } from './1763901400000-self-check-in.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   PresenceEvents1763900800000,
   Attendance1763900900000,
   SocketAttachments1763901300000,
+  SelfCheckIn1763901400000,
 ];

@@ -13,7 +13,7 @@ export type BuiltInRoleName = (typeof BUILT_IN_ROLE_NAMES)[number];
 
 const P = Permission;
 const READ_ORGANIZATION_STRUCTURE = [P.OrganizationsRead, P.DepartmentsRead, P.LocationsRead, P.ShiftsRead];
-const SELF_SERVICE = [P.EmployeesReadSelf, P.AttendanceReadSelf, P.LeaveRequest];
+const SELF_SERVICE = [P.EmployeesReadSelf, P.AttendanceReadSelf, P.AttendanceSelfCheckIn, P.LeaveRequest];
 
 /** The built-in roles and what each may do. Custom roles of an organisation are stored in the `roles` table. */
 export const BUILT_IN_ROLES: Record<BuiltInRoleName, { description: string; permissions: readonly Permission[] }> = {

@@ -31,6 +31,8 @@ export const Permission = {
   AttendanceRead: 'attendance:read',
   AttendanceReadSelf: 'attendance:read_self',
   AttendanceWrite: 'attendance:write',
+  /** Check oneself in from a phone (selfie inside a location's geofence). */
+  AttendanceSelfCheckIn: 'attendance:self_check_in',
   LeaveRequest: 'leave:request',
   VisitorsRead: 'visitors:read',
   VisitorsWrite: 'visitors:write',

@@ -14,16 +14,23 @@ import { LeaveRequest } from './leave/leave-request.entity.js';
 import { LeaveRequestsController } from './leave/leave-requests.controller.js';
 import { LeaveRequestsService } from './leave/leave-requests.service.js';
 import { PresenceListener } from './presence.listener.js';
+import { SelfCheckInController } from './check-in/self-check-in.controller.js';
+import { SelfCheckIn } from './check-in/self-check-in.entity.js';
+import { SelfCheckInService } from './check-in/self-check-in.service.js';
+import { LocationsModule } from '../locations/locations.module.js';
+import { RecognitionModule } from '../recognition/recognition.module.js';
 
-/** Daily attendance from presence, by hand and by the daily close; leave. Listens to presence, never the reverse. */
+/** Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave. Listens to presence, never the reverse. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AttendanceRecord, LeaveRequest]),
+    TypeOrmModule.forFeature([AttendanceRecord, LeaveRequest, SelfCheckIn]),
     EmployeesModule,
+    LocationsModule,
     OrganizationsModule,
+    RecognitionModule,
     ShiftsModule,
   ],
-  controllers: [AttendanceRecordsController, LeaveRequestsController],
+  controllers: [AttendanceRecordsController, LeaveRequestsController, SelfCheckInController],
   providers: [
     AttendanceCalendar,
     AttendanceMarker,
@@ -32,6 +39,7 @@ import { PresenceListener } from './presence.listener.js';
     DailyCloseScheduler,
     LeaveRequestsService,
     PresenceListener,
+    SelfCheckInService,
   ],
   exports: [AttendanceMarker],
 })

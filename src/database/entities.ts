@@ -1,4 +1,5 @@
 import { AttendanceRecord } from '../attendance/attendance-record.entity.js';
+import { SelfCheckIn } from '../attendance/check-in/self-check-in.entity.js';
 import { LeaveRequest } from '../attendance/leave/leave-request.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { ThrottleCounter } from '../auth/throttle-counter.entity.js';
@@ -38,6 +39,7 @@ export const entities = [
   PresenceEvent,
   RefreshToken,
   Role,
+  SelfCheckIn,
   Shift,
   StoredFile,
   User,

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsLatitude, IsLongitude, IsNumber, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsLatitude,
+  IsLongitude,
+  IsNumber,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { Location } from './location.entity.js';
 import { Optional } from '../common/optional.js';
@@ -61,6 +72,13 @@ export class CreateLocationDto {
   @IsNumber()
   @IsLongitude()
   longitude?: number;
+
+  /** Metres around latitude/longitude inside which people may check themselves in from a phone (10-50000). */
+  @Optional()
+  @IsInt()
+  @Min(10)
+  @Max(50_000)
+  geofence_radius_m?: number;
 }
 
 export class UpdateLocationDto extends CreateLocationDto {
@@ -97,6 +115,7 @@ export class LocationDto {
   area: string | null;
   latitude: number | null;
   longitude: number | null;
+  geofence_radius_m: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -113,6 +132,7 @@ export function toLocationDto(location: Location): LocationDto {
     area: location.area,
     latitude: location.latitude,
     longitude: location.longitude,
+    geofence_radius_m: location.geofenceRadiusM,
     created_at: location.createdAt,
     updated_at: location.updatedAt,
   };
@@ -128,5 +148,6 @@ export function applyLocationInput(location: Location, input: Partial<CreateLoca
   if (input.area !== undefined) location.area = input.area;
   if (input.latitude !== undefined) location.latitude = input.latitude;
   if (input.longitude !== undefined) location.longitude = input.longitude;
+  if (input.geofence_radius_m !== undefined) location.geofenceRadiusM = input.geofence_radius_m;
   return location;
 }

@@ -37,6 +37,10 @@ export class Location {
   @Column({ type: 'numeric', precision: 9, scale: 6, nullable: true, transformer: numeric })
   longitude: number | null;
 
+  /** Metres around the coordinates inside which a self check-in is accepted; null: none here. */
+  @Column({ type: 'integer', nullable: true })
+  geofenceRadiusM: number | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

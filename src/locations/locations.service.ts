@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, IsNull, Not, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { escapeLike } from '../common/escape-like.js';
@@ -93,4 +93,34 @@ export class LocationsService {
   existsInOrganization(organizationId: string, id: string): Promise<boolean> {
     return this.locations.existsBy({ id, organizationId });
   }
+
+  /**
+   * The organisation's geofenced location nearest to a point, with the distance in metres (haversine), or null
+   * when no location has a geofence.
+   */
+  async nearestGeofence(
+    organizationId: string,
+    latitude: number,
+    longitude: number,
+  ): Promise<{ locationId: string; distanceM: number; radiusM: number } | null> {
+    const fenced = await this.locations.find({ where: { organizationId, geofenceRadiusM: Not(IsNull()) } });
+    let nearest: { locationId: string; distanceM: number; radiusM: number } | null = null;
+    for (const location of fenced) {
+      if (location.latitude === null || location.longitude === null) continue;
+      const distanceM = metresBetween(latitude, longitude, location.latitude, location.longitude);
+      if (!nearest || distanceM < nearest.distanceM) {
+        nearest = { locationId: location.id, distanceM, radiusM: location.geofenceRadiusM! };
+      }
+    }
+    return nearest;
+  }
+}
+
+/** Great-circle distance in metres (haversine, mean Earth radius). */
+export function metresBetween(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const toRadians = (degrees: number) => (degrees * Math.PI) / 180;
+  const dLat = toRadians(lat2 - lat1);
+  const dLon = toRadians(lon2 - lon1);
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(toRadians(lat1)) * Math.cos(toRadians(lat2)) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6_371_000 * Math.asin(Math.sqrt(a));
 }

@@ -109,6 +109,8 @@ export class VerifyFacesResponseDto {
   faces: VerifiedFacesDto;
   /** The person compared with, when `employee_id` was given. */
   employee_id?: string;
+  /** Liveness of image_a's face, when a caller asked for it (null: the model pack has no liveness model). */
+  liveness?: { passed: boolean; score: number } | null;
   processing_time_ms: number;
 }
 

@@ -60,9 +60,11 @@ export class RecognitionService {
   /** `verify` on image bytes: image_a against image_b, or against the enrolled faces of a person of the organisation. */
   async verifyImages(
     organizationId: string,
-    images: { imageA: Buffer; imageB: Buffer } | { imageA: Buffer; employeeId: string },
+    images: { imageA: Buffer; imageB: Buffer } | { imageA: Buffer; employeeId: string; liveness?: boolean },
   ): Promise<VerifyFacesResponseDto> {
-    if ('employeeId' in images) return this.verifyAgainstPerson(organizationId, images.imageA, images.employeeId);
+    if ('employeeId' in images) {
+      return this.verifyAgainstPerson(organizationId, images.imageA, images.employeeId, images.liveness ?? false);
+    }
     const started = performance.now();
     const [a, b] = await Promise.all([
       this.analyse(images.imageA, 'image_a', { embed: true }),
@@ -85,6 +87,7 @@ export class RecognitionService {
     organizationId: string,
     imageA: Buffer,
     employeeId: string,
+    liveness: boolean,
   ): Promise<VerifyFacesResponseDto> {
     const started = performance.now();
     const references = await this.references.find(organizationId, employeeId);
@@ -99,12 +102,15 @@ export class RecognitionService {
         },
       );
     }
-    const face = largestFace(await this.analyse(imageA, 'image_a', { embed: true }), 'image_a');
+    const face = largestFace(await this.analyse(imageA, 'image_a', { embed: true, liveness }), 'image_a');
     const distance = Math.min(...references.map((reference) => euclideanDistance(face.embedding!, reference)));
     return {
       ...decideMatch(distance, this.engine.embeddingModel.threshold),
       faces: { a: { bbox: roundBox(face.bbox) }, b: null },
       employee_id: employeeId,
+      ...(liveness
+        ? { liveness: face.liveness ? { passed: face.liveness.is_live, score: face.liveness.score } : null }
+        : {}),
       processing_time_ms: elapsed(started),
     };
   }
