@@ -72,7 +72,14 @@ describe('frames from a camera key to live clients, attendance and the dashboard
     assert.deepEqual([face.person_id, face.person_name, face.matched], [obama, 'Barack Obama', true]);
     assert.equal((await marked).person_id, obama);
     const records = expectStatus(await send(admin, 'get', `/attendance/records?employee_id=${obama}`), 200);
-    assert.equal((records.results as Json[])[0].camera_id, camera);
+    const [record] = records.results as Json[];
+    assert.equal(record.camera_id, camera);
+    const detail = expectStatus(await send(admin, 'get', `/attendance/records/${String(record.id)}`), 200);
+    assert.deepEqual(
+      (detail.presence_events as Json[]).map((event) => event.id),
+      [detections[0].event_id],
+      'the record shows the sighting behind it',
+    );
     await pause(300);
     assert.deepEqual(outsiderHeard, [], 'another organisation hears nothing');
   });

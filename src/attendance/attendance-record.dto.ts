@@ -6,6 +6,7 @@ import { Optional } from '../common/optional.js';
 import { PageQuery } from '../common/pagination.js';
 import { trim } from '../common/transforms.js';
 import { PersonIdentityDto } from '../employees/employee-response.dto.js';
+import { PresenceEventDto } from '../presence/presence-event.dto.js';
 import { ATTENDANCE_SOURCES, type AttendanceRecord, type AttendanceSource } from './attendance-record.entity.js';
 import { ATTENDANCE_STATUSES, type AttendanceStatus } from './attendance-rules.js';
 
@@ -135,6 +136,11 @@ export class AttendanceRecordDto {
   closed_at: Date | null;
   created_at: Date;
   updated_at: Date;
+}
+
+export class AttendanceRecordDetailDto extends AttendanceRecordDto {
+  /** The person's sightings that day, oldest first (at most 200). */
+  presence_events: PresenceEventDto[];
 }
 
 export function toAttendanceRecordDto(

@@ -7,6 +7,7 @@ import { IdParam } from '../common/id-param.js';
 import { PageDto } from '../common/page.dto.js';
 import type { PageOf } from '../common/pagination.js';
 import {
+  AttendanceRecordDetailDto,
   AttendanceRecordDto,
   AttendanceRecordQuery,
   CloseDayDto,
@@ -49,9 +50,9 @@ export class AttendanceRecordsController {
 
   @Get('records/:id')
   @Authenticated({ permission: Permission.AttendanceRead })
-  @ApiOperation({ summary: 'Get one attendance record' })
-  getAttendanceRecord(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<AttendanceRecordDto> {
-    return this.records.get(user, id);
+  @ApiOperation({ summary: 'Get one attendance record, with the presence events behind it' })
+  getAttendanceRecord(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<AttendanceRecordDetailDto> {
+    return this.records.getWithSightings(user, id);
   }
 
   @Post('records')

@@ -11,6 +11,7 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import { AttendanceCalendar } from './attendance-calendar.js';
 import { publishAttendanceMarked } from './attendance-marked.js';
 import {
+  type AttendanceRecordDetailDto,
   type AttendanceRecordDto,
   type AttendanceRecordQuery,
   type CreateAttendanceRecordDto,
@@ -19,6 +20,8 @@ import {
 } from './attendance-record.dto.js';
 import { AttendanceRecord } from './attendance-record.entity.js';
 import { statusOf, workHours } from './attendance-rules.js';
+import { addDays, startOfLocalDay } from './local-time.js';
+import { PresenceEventsService } from '../presence/presence-events.service.js';
 
 const ORDER_COLUMNS = { date: 'record.date', check_in_at: 'record.check_in_at', status: 'record.status' } as const;
 
@@ -32,6 +35,7 @@ export class AttendanceRecordsService {
     private readonly calendar: AttendanceCalendar,
     private readonly audit: AuditService,
     private readonly events: DomainEventBus,
+    private readonly presence: PresenceEventsService,
   ) {}
 
   async list(caller: AuthUser, query: AttendanceRecordQuery): Promise<PageOf<AttendanceRecordDto>> {
@@ -64,6 +68,22 @@ export class AttendanceRecordsService {
   async get(caller: AuthUser, id: string): Promise<AttendanceRecordDto> {
     const record = await findInOrganization(this.records, caller.organizationId, id, 'AttendanceRecord');
     return (await this.toDtos(caller.organizationId, [record]))[0];
+  }
+
+  /** One record with the presence events behind it: the person's sightings on that local day. */
+  async getWithSightings(caller: AuthUser, id: string): Promise<AttendanceRecordDetailDto> {
+    const record = await findInOrganization(this.records, caller.organizationId, id, 'AttendanceRecord');
+    const timeZone = await this.calendar.timeZoneOf(record.organizationId, this.dataSource.manager);
+    // The local day, stretched to the record's own times (a night shift runs past midnight).
+    const from = new Date(
+      Math.min(startOfLocalDay(record.date, timeZone).getTime(), record.checkInAt?.getTime() ?? Infinity),
+    );
+    const dayEnd = startOfLocalDay(addDays(record.date, 1), timeZone).getTime();
+    const to = new Date(
+      Math.max(dayEnd, (record.lastSeenAt?.getTime() ?? 0) + 1000, (record.checkOutAt?.getTime() ?? 0) + 1000),
+    );
+    const sightings = await this.presence.sightingsOf(record.organizationId, record.employeeId, from, to);
+    return { ...(await this.toDtos(caller.organizationId, [record]))[0], presence_events: sightings };
   }
 
   async create(caller: AuthUser, input: CreateAttendanceRecordDto): Promise<AttendanceRecordDto> {

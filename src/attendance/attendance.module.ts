@@ -19,6 +19,7 @@ import { SelfCheckIn } from './check-in/self-check-in.entity.js';
 import { SelfCheckInService } from './check-in/self-check-in.service.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
+import { PresenceModule } from '../presence/presence.module.js';
 
 /** Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave. Listens to presence, never the reverse. */
 @Module({
@@ -27,6 +28,7 @@ import { RecognitionModule } from '../recognition/recognition.module.js';
     EmployeesModule,
     LocationsModule,
     OrganizationsModule,
+    PresenceModule,
     RecognitionModule,
     ShiftsModule,
   ],

@@ -137,6 +137,20 @@ export class PresenceEventsRepository {
     return builder.skip(skip).take(take).getManyAndCount();
   }
 
+  /** The person's events seen in [from, to), oldest first (at most `limit`). */
+  ofPersonBetween(organizationId: string, employeeId: string, from: Date, to: Date, limit: number) {
+    return this.events
+      .createQueryBuilder('event')
+      .where('event.organization_id = :organizationId AND event.employee_id = :employeeId', {
+        organizationId,
+        employeeId,
+      })
+      .andWhere('event.last_seen_at >= :from AND event.occurred_at < :to', { from, to })
+      .orderBy('event.occurred_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   findInOrganization(organizationId: string, id: string): Promise<PresenceEvent | null> {
     return this.events.findOneBy({ id, organizationId });
   }

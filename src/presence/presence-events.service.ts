@@ -42,6 +42,13 @@ export class PresenceEventsService {
     );
   }
 
+  /** What the cameras saw of a person between two instants (for the attendance record of a day), oldest first. */
+  async sightingsOf(organizationId: string, employeeId: string, from: Date, to: Date): Promise<PresenceEventDto[]> {
+    const rows = await this.repository.ofPersonBetween(organizationId, employeeId, from, to, 200);
+    const people = await this.identities(organizationId, rows);
+    return rows.map((row) => toPresenceEventDto(row, people.get(employeeId) ?? null));
+  }
+
   async get(caller: AuthUser, id: string): Promise<PresenceEventDto> {
     const event = await this.repository.findInOrganization(caller.organizationId, id);
     if (!event) throw ApiError.notFound('Presence event');

@@ -47,5 +47,6 @@ import { ShiftCheck } from './shift-check.js';
     RecognitionTasksService,
     ShiftCheck,
   ],
+  exports: [PresenceEventsService],
 })
 export class PresenceModule {}
