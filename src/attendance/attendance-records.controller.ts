@@ -16,6 +16,8 @@ import {
 } from './attendance-record.dto.js';
 import { AttendanceRecordsService } from './attendance-records.service.js';
 import { DailyClose } from './daily-close.js';
+import { AttendanceSummaryDto, AttendanceSummaryQuery } from './reports/attendance-summary.dto.js';
+import { AttendanceSummaryService } from './reports/attendance-summary.service.js';
 import type { JobDto } from '../jobs/job.dto.js';
 
 @ApiTags('attendance')
@@ -24,6 +26,7 @@ export class AttendanceRecordsController {
   constructor(
     private readonly records: AttendanceRecordsService,
     private readonly close: DailyClose,
+    private readonly summaries: AttendanceSummaryService,
   ) {}
 
   @Get('records')
@@ -35,6 +38,16 @@ export class AttendanceRecordsController {
     @Query() query: AttendanceRecordQuery,
   ): Promise<PageOf<AttendanceRecordDto>> {
     return this.records.list(user, query);
+  }
+
+  @Get('summary')
+  @Authenticated({ permission: Permission.AttendanceRead })
+  @ApiOperation({ summary: 'Attendance figures over a period: totals, rate, by department, check-ins by hour' })
+  attendanceSummary(
+    @CurrentUser() user: AuthUser,
+    @Query() query: AttendanceSummaryQuery,
+  ): Promise<AttendanceSummaryDto> {
+    return this.summaries.summary(user, query);
   }
 
   @Get('me')

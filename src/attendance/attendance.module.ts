@@ -20,11 +20,14 @@ import { SelfCheckInService } from './check-in/self-check-in.service.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { PresenceModule } from '../presence/presence.module.js';
+import { DepartmentsModule } from '../departments/departments.module.js';
+import { AttendanceSummaryService } from './reports/attendance-summary.service.js';
 
 /** Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave. Listens to presence, never the reverse. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([AttendanceRecord, LeaveRequest, SelfCheckIn]),
+    DepartmentsModule,
     EmployeesModule,
     LocationsModule,
     OrganizationsModule,
@@ -37,6 +40,7 @@ import { PresenceModule } from '../presence/presence.module.js';
     AttendanceCalendar,
     AttendanceMarker,
     AttendanceRecordsService,
+    AttendanceSummaryService,
     DailyClose,
     DailyCloseScheduler,
     LeaveRequestsService,
