@@ -22,11 +22,15 @@ import { RecognitionModule } from '../recognition/recognition.module.js';
 import { PresenceModule } from '../presence/presence.module.js';
 import { DepartmentsModule } from '../departments/departments.module.js';
 import { AttendanceSummaryService } from './reports/attendance-summary.service.js';
+import { RealTimeReportService } from './reports/real-time-report.service.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { CamerasModule } from '../cameras/cameras.module.js';
 
 /** Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave. Listens to presence, never the reverse. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([AttendanceRecord, LeaveRequest, SelfCheckIn]),
+    CamerasModule,
     DepartmentsModule,
     EmployeesModule,
     LocationsModule,
@@ -35,7 +39,7 @@ import { AttendanceSummaryService } from './reports/attendance-summary.service.j
     RecognitionModule,
     ShiftsModule,
   ],
-  controllers: [AttendanceRecordsController, LeaveRequestsController, SelfCheckInController],
+  controllers: [AttendanceRecordsController, LeaveRequestsController, ReportsController, SelfCheckInController],
   providers: [
     AttendanceCalendar,
     AttendanceMarker,
@@ -45,6 +49,7 @@ import { AttendanceSummaryService } from './reports/attendance-summary.service.j
     DailyCloseScheduler,
     LeaveRequestsService,
     PresenceListener,
+    RealTimeReportService,
     SelfCheckInService,
   ],
   exports: [AttendanceMarker],

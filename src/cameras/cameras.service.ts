@@ -156,6 +156,23 @@ export class CamerasService {
     });
   }
 
+  /**
+   * The organisation's active cameras by live status, and the average processing time of their frames (ms, over
+   * every frame they sent; null before the first), for dashboards and reports.
+   */
+  async figuresOf(
+    organizationId: string,
+  ): Promise<{ online: number; offline: number; avgProcessingMs: number | null }> {
+    const [row] = await this.cameras.query<{ online: number; offline: number; avg: number | null }[]>(
+      `SELECT count(*) FILTER (WHERE ${isOnlineSql('c', '$2')})::int AS online,
+              count(*) FILTER (WHERE NOT ${isOnlineSql('c', '$2')})::int AS offline,
+              sum(c.processing_ms_total) / NULLIF(sum(c.frames_processed), 0) AS avg
+       FROM cameras c WHERE c.organization_id = $1 AND c.is_active`,
+      [organizationId, this.config.cameraOnlineWindowSeconds],
+    );
+    return { online: row.online, offline: row.offline, avgProcessingMs: row.avg === null ? null : Number(row.avg) };
+  }
+
   /** The camera of the organisation, or 404. */
   findOwned(organizationId: string, id: string): Promise<Camera> {
     return findInOrganization(this.cameras, organizationId, id, 'Camera');
