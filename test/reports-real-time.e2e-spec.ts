@@ -54,4 +54,39 @@ describe('real-time report', () => {
       camera_status: { online: 0, offline: 0 },
     });
   });
+
+  it('shows attendance, lateness and the peak hour per weekday', async () => {
+    const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const now = new Date();
+    const today = now.toISOString().slice(0, 10);
+    const weekAgo = new Date(now.getTime() - 7 * 86_400_000).toISOString().slice(0, 10);
+    const mark = async (date: string, status: string, checkIn: string) => {
+      const body = {
+        employee_id: await createPerson(context.sut, admin),
+        date,
+        status,
+        check_in_at: checkIn,
+        reason: 'Known test data',
+      };
+      expectStatus(await send(admin, 'post', '/attendance/records', body), 201);
+    };
+    await mark(today, 'present', now.toISOString());
+    await mark(today, 'present', now.toISOString());
+    await mark(weekAgo, 'late', `${weekAgo}T09:30:00Z`);
+    const report = expectStatus(await send(admin, 'get', '/reports/patterns'), 200);
+    const weekdays = report.weekdays as { weekday: string; attendances: number; late: number; peak_hour: string }[];
+    const name = now.toLocaleDateString('en-US', { weekday: 'long', timeZone: 'UTC' }).toLowerCase();
+    const day = weekdays.find((row) => row.weekday === name)!;
+    assert.deepEqual([day.attendances, day.late], [3, 1]);
+    assert.equal(
+      day.peak_hour,
+      `${String(now.getUTCHours()).padStart(2, '0')}:00`,
+      'two check-ins this hour beat one at 09:30',
+    );
+    assert.equal(
+      weekdays.filter((row) => row.weekday !== name).reduce((sum, row) => sum + row.attendances, 0),
+      0,
+      'no other weekday has attendances',
+    );
+  });
 });

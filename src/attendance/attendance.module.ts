@@ -23,6 +23,7 @@ import { PresenceModule } from '../presence/presence.module.js';
 import { DepartmentsModule } from '../departments/departments.module.js';
 import { AttendanceSummaryService } from './reports/attendance-summary.service.js';
 import { RealTimeReportService } from './reports/real-time-report.service.js';
+import { AttendancePatternsService } from './reports/attendance-patterns.service.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { CamerasModule } from '../cameras/cameras.module.js';
 
@@ -43,6 +44,7 @@ import { CamerasModule } from '../cameras/cameras.module.js';
   providers: [
     AttendanceCalendar,
     AttendanceMarker,
+    AttendancePatternsService,
     AttendanceRecordsService,
     AttendanceSummaryService,
     DailyClose,
