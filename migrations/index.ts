@@ -6,6 +6,7 @@ import { EmployeeEnrolmentSummary1763900500000 } from './1763900500000-employee-
 import { JobRetries1763900600000 } from './1763900600000-job-retries.js';
 import { Cameras1763900700000 } from './1763900700000-cameras.js';
 import { Attendance1763900900000 } from './1763900900000-attendance.js';
+import { Visitors1763901200000 } from './1763901200000-visitors.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   JobRetries1763900600000,
   Cameras1763900700000,
   Attendance1763900900000,
+  Visitors1763901200000,
 ];

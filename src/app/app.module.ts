@@ -23,6 +23,7 @@ import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { VisitorsModule } from '../visitors/visitors.module.js';
 import { FirstRunService } from './first-run.service.js';
 
 @Module({})
@@ -50,6 +51,7 @@ export class AppModule {
         CamerasModule,
         AttendanceModule,
         LiveModule,
+        VisitorsModule,
       ],
       providers: [
         FirstRunService,
