@@ -10,13 +10,26 @@ import { VisitorFaceEraser } from './visitor-faces.js';
 import { VisitorGallery } from './visitor-gallery.js';
 import { VisitorIdNumbers } from './visitor-id-numbers.js';
 import { VisitorsController } from './visitors.controller.js';
+import { VisitorIdentificationService } from './visitor-identification.service.js';
+import { VisitorPhotosController } from './visitor-photos.controller.js';
+import { VisitorPhotosService } from './visitor-photos.service.js';
+import { WatchlistAlert } from './watchlist-alert.js';
 import { VisitorsRepository } from './visitors.repository.js';
 import { VisitorsService } from './visitors.service.js';
 
 /** The visitor desk: visitors with sealed ID numbers, their faces in a gallery of their own, and their visits. */
 @Module({
   imports: [TypeOrmModule.forFeature([Visitor, VisitorFace, Visit]), EmployeesModule, RecognitionModule, StorageModule],
-  controllers: [VisitorsController],
-  providers: [VisitorFaceEraser, VisitorGallery, VisitorIdNumbers, VisitorsRepository, VisitorsService],
+  controllers: [VisitorsController, VisitorPhotosController],
+  providers: [
+    VisitorFaceEraser,
+    VisitorGallery,
+    VisitorIdentificationService,
+    VisitorIdNumbers,
+    VisitorPhotosService,
+    VisitorsRepository,
+    VisitorsService,
+    WatchlistAlert,
+  ],
 })
 export class VisitorsModule {}
