@@ -7,6 +7,7 @@ import { JobRetries1763900600000 } from './1763900600000-job-retries.js';
 import { Cameras1763900700000 } from './1763900700000-cameras.js';
 import { PresenceEvents1763900800000 } from './1763900800000-presence-events.js';
 import { Attendance1763900900000 } from './1763900900000-attendance.js';
+import { Visitors1763901200000 } from './1763901200000-visitors.js';
 import { SocketAttachments1763901300000 } from './1763901300000-socket-attachments.js';
 import { SelfCheckIn1763901400000 } from './1763901400000-self-check-in.js';
 
@@ -21,6 +22,7 @@ export const migrations = [
   Cameras1763900700000,
   PresenceEvents1763900800000,
   Attendance1763900900000,
+  Visitors1763901200000,
   SocketAttachments1763901300000,
   SelfCheckIn1763901400000,
 ];

@@ -24,6 +24,7 @@ import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { VisitorsModule } from '../visitors/visitors.module.js';
 import { FirstRunService } from './first-run.service.js';
 
 @Module({})
@@ -52,6 +53,7 @@ export class AppModule {
         AttendanceModule,
         LiveModule,
         PresenceModule,
+        VisitorsModule,
       ],
       providers: [
         FirstRunService,

@@ -144,6 +144,21 @@ class EnvironmentVariables {
   @Min(0)
   @Max(720)
   PRESENCE_SHIFT_MARGIN_MINUTES: number = 60;
+
+  /** Key sealing and hashing visitors' ID numbers: 32 bytes as 64 hex digits or base64. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, {
+    message: 'VISITOR_ID_KEY must be 32 bytes written as 64 hex digits or in base64',
+  })
+  VISITOR_ID_KEY?: string;
+
+  /** Days after a visitor's last visit when their face templates and photos are erased. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  VISITOR_RETENTION_DAYS: number = 30;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -186,6 +201,10 @@ export class AppConfig {
   readonly cameraTestTimeoutMs: number;
   /** Frame processing: debounce window, travel window (seconds), shift margin (minutes). */
   readonly presence: { debounceSeconds: number; travelSeconds: number; shiftMarginMinutes: number };
+  /** The 32-byte key of visitors' ID numbers (sealing and keyed hashes): VISITOR_ID_KEY, or generated once in DATA_DIR. */
+  readonly visitorIdKey: Buffer;
+  /** Days after a visitor's last visit when their faces are erased. */
+  readonly visitorRetentionDays: number;
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -221,6 +240,10 @@ export class AppConfig {
       travelSeconds: vars.PRESENCE_TRAVEL_SECONDS,
       shiftMarginMinutes: vars.PRESENCE_SHIFT_MARGIN_MINUTES,
     };
+    this.visitorIdKey = decodeKey(
+      vars.VISITOR_ID_KEY ?? this.loadOrCreateSecret('visitor-id-key', () => randomBytes(32).toString('base64')),
+    );
+    this.visitorRetentionDays = vars.VISITOR_RETENTION_DAYS;
   }
 
   /**

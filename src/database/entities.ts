@@ -19,6 +19,9 @@ import { Role } from '../roles/role.entity.js';
 import { Shift } from '../shifts/shift.entity.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
 import { User } from '../users/user.entity.js';
+import { Visit } from '../visitors/visit.entity.js';
+import { Visitor } from '../visitors/visitor.entity.js';
+import { VisitorFace } from '../visitors/visitor-face.entity.js';
 
 /** Every TypeORM entity of the service, for the application and the migration CLI. */
 export const entities = [
@@ -43,4 +46,7 @@ export const entities = [
   Shift,
   StoredFile,
   User,
+  Visit,
+  Visitor,
+  VisitorFace,
 ];

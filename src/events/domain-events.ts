@@ -96,6 +96,32 @@ export interface DomainEvents {
     similarity: number | null;
     livenessPassed: boolean | null;
   };
+  /** A visitor was checked in (walk-in or pre-registered); the host's own account hears it. In transaction. */
+  'visitor.checked_in': {
+    organizationId: string;
+    visitId: string;
+    visitorId: string;
+    visitorName: string;
+    company: string | null;
+    hostEmployeeId: string | null;
+    /** The user account linked to the host, whose own room hears it. */
+    hostUserId: string | null;
+    badgeNumber: string | null;
+    floors: string[];
+    towers: string[];
+    checkedInAt: string;
+  };
+  /** A watchlisted visitor was recognised at the desk or tried to check in (refused). In transaction. */
+  'visitor.watchlist_hit': {
+    organizationId: string;
+    visitorId: string;
+    visitorName: string;
+    /** `identify` (recognised from a desk photo) or `check_in` (a check-in was refused). */
+    source: 'identify' | 'check_in';
+    /** The desk user who met them. */
+    userId: string;
+    at: string;
+  };
   /** A presence event was flagged: spoof suspected, outside the person's shift, or at two places at once. */
   'presence.anomaly': {
     organizationId: string;

@@ -5,12 +5,11 @@ import { EmployeesService } from '../employees/employees.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { JobCancelled, JobFailure } from '../jobs/job-queue.js';
 import { OnJob } from '../jobs/on-job.decorator.js';
-import { ENROLMENT_QUALITY_THRESHOLDS, type QualityThresholds } from '../recognition/engine/face-quality.js';
-import { ImageError } from '../recognition/engine/image-errors.js';
-import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
+import { RecognitionEngine } from '../recognition/recognition-engine.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { PhotoStore, type StoredPhoto } from '../storage/photo-store.js';
 import { EmployeeGallery } from './employee-gallery.js';
+import { type AcceptedFace, checkEnrolmentPhoto, qualityScore } from './enrolment-photo-check.js';
 import { EnrolmentSummary } from './enrolment-summary.js';
 import type { EnrolmentResultDto, RejectedPhotoDto } from './face-template.dto.js';
 import { toFaceTemplateDto } from './face-template.dto.js';
@@ -35,27 +34,6 @@ declare module '../jobs/job-types.js' {
   interface JobTypes {
     'faces.enrol': { payload: EnrolmentPayload; result: EnrolmentResultDto };
   }
-}
-
-interface AcceptedFace {
-  label: string;
-  angle: FaceAngle;
-  bytes: Buffer;
-  face: AnalysedFace & { embedding: Float32Array };
-}
-
-/** How far the head may turn: a named front photo must face the camera, side views are meant to turn. */
-const MAX_YAW_BY_ANGLE: Record<FaceAngle, number> = {
-  front: ENROLMENT_QUALITY_THRESHOLDS.maxYaw,
-  other: 45,
-  angled_left: 60,
-  angled_right: 60,
-  left: 75,
-  right: 75,
-};
-
-function thresholdsFor(angle: FaceAngle): Readonly<QualityThresholds> {
-  return { ...ENROLMENT_QUALITY_THRESHOLDS, maxYaw: MAX_YAW_BY_ANGLE[angle] };
 }
 
 /**
@@ -87,7 +65,7 @@ export class FaceEnrolment {
       for (const photo of payload.photos) {
         const bytes = await this.storage.read(photo.stagedKey).catch(() => null);
         if (!bytes) throw new JobFailure('photos_missing', 'The uploaded photos are no longer available; upload again');
-        const outcome = await this.check(photo.label, photo.angle, bytes, payload.checkLiveness);
+        const outcome = await checkEnrolmentPhoto(this.engine, photo.label, photo.angle, bytes, payload.checkLiveness);
         if ('error' in outcome) rejected.push(outcome);
         else accepted.push(outcome);
       }
@@ -97,52 +75,6 @@ export class FaceEnrolment {
     } finally {
       await Promise.all(payload.photos.map((photo) => this.storage.remove(photo.stagedKey)));
     }
-  }
-
-  private async check(
-    label: string,
-    angle: FaceAngle,
-    bytes: Buffer,
-    checkLiveness: boolean,
-  ): Promise<AcceptedFace | RejectedPhotoDto> {
-    const thresholds = thresholdsFor(angle);
-    let faces: AnalysedFace[];
-    try {
-      ({ faces } = await this.engine.analyse(bytes, { embed: true, liveness: checkLiveness, quality: thresholds }));
-    } catch (error) {
-      if (error instanceof ImageError)
-        return { photo: label, error: error.code, message: error.message, details: error.details };
-      throw error;
-    }
-    if (faces.length === 0) {
-      return { photo: label, error: 'no_face_detected', message: `No face was found in ${label}` };
-    }
-    if (faces.length > 1) {
-      return {
-        photo: label,
-        error: 'multiple_faces',
-        message: `${label} shows ${faces.length} faces; enrolment photos must show exactly one`,
-        details: { faces_detected: faces.length },
-      };
-    }
-    const [face] = faces;
-    if (face.quality.overall === 'poor') {
-      return {
-        photo: label,
-        error: 'low_quality',
-        message: `${label} is below the enrolment quality bar: ${face.quality.reasons.join('; ')}`,
-        details: { quality: face.quality, required: thresholds },
-      };
-    }
-    if (face.liveness && !face.liveness.is_live) {
-      return {
-        photo: label,
-        error: 'liveness_failed',
-        message: `${label} looks like a photo of a photo or a screen`,
-        details: { liveness: face.liveness },
-      };
-    }
-    return { label, angle, bytes, face: face as AcceptedFace['face'] };
   }
 
   private async save(payload: EnrolmentPayload, accepted: AcceptedFace[]): Promise<FaceTemplate[]> {
@@ -211,11 +143,4 @@ export class FaceEnrolment {
 
 function personDeleted(): JobCancelled {
   return new JobCancelled(PERSON_DELETED.error, PERSON_DELETED.message);
-}
-
-/** 0-1: sharpness, discounted for turned or tilted heads. */
-function qualityScore(face: AnalysedFace): number {
-  const { sharpness, yaw, roll } = face.quality;
-  const score = sharpness * (1 - Math.min(Math.abs(yaw), 90) / 90) * (1 - Math.min(Math.abs(roll), 90) / 90);
-  return Math.round(score * 1000) / 1000;
 }

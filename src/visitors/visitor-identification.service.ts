@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import type { AuthUser } from '../access/auth-user.js';
+import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
+import { decideMatch, similarityToDistance } from '../recognition/match-decision.js';
+import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
+import { round4 } from '../recognition/recognition.dto.js';
+import type { VisitorIdentifyResultDto } from './visitor-identification.dto.js';
+import { VisitorGallery } from './visitor-gallery.js';
+import { VisitorsRepository } from './visitors.repository.js';
+import { VisitorsService } from './visitors.service.js';
+import { WatchlistAlert } from './watchlist-alert.js';
+
+/**
+ * A returning visitor from one desk photo: the largest face is searched in the visitors' gallery only (employees are
+ * never candidates). A watchlisted match raises the security alert.
+ */
+@Injectable()
+export class VisitorIdentificationService {
+  constructor(
+    private readonly engine: RecognitionEngine,
+    private readonly gallery: VisitorGallery,
+    private readonly visitors: VisitorsRepository,
+    private readonly profiles: VisitorsService,
+    private readonly watchlist: WatchlistAlert,
+  ) {}
+
+  async identify(caller: AuthUser, files: UploadedImages | undefined): Promise<VisitorIdentifyResultDto> {
+    const bytes = requireImage(files, 'image');
+    const { faces } = await this.engine.analyse(bytes, { embed: true }).catch((error: unknown) => {
+      throw asApiError(error, 'image');
+    });
+    const face = largest(faces);
+    if (!face?.embedding) return { match: null, reason: 'no_face_detected', faces_detected: faces.length };
+    const organizationId = caller.organizationId;
+    const [hit] = this.gallery.searchVisitors(organizationId, face.embedding, 1);
+    if (!hit) return { match: null, reason: 'no_enrolled_visitors', faces_detected: faces.length };
+    const threshold = this.engine.embeddingModel.threshold;
+    const decision = decideMatch(similarityToDistance(hit.similarity), threshold);
+    const visitor = decision.match
+      ? (await this.visitors.findMany(organizationId, [hit.ownerId])).get(hit.ownerId)
+      : null;
+    if (!visitor) return { match: null, reason: 'below_threshold', faces_detected: faces.length };
+    if (visitor.isWatchlisted) await this.watchlist.raise(caller, visitor, 'identify');
+    return {
+      match: {
+        visitor: this.profiles.toDto(caller, visitor),
+        similarity: round4(decision.similarity),
+        confidence: decision.confidence,
+      },
+      reason: 'matched',
+      faces_detected: faces.length,
+    };
+  }
+}
+
+function largest(faces: AnalysedFace[]): AnalysedFace | undefined {
+  const area = (face: AnalysedFace) => (face.bbox[2] - face.bbox[0]) * (face.bbox[3] - face.bbox[1]);
+  return [...faces].sort((a, b) => area(b) - area(a))[0];
+}

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EmployeesModule } from '../employees/employees.module.js';
+import { RecognitionModule } from '../recognition/recognition.module.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { Visit } from './visit.entity.js';
+import { Visitor } from './visitor.entity.js';
+import { VisitorFace } from './visitor-face.entity.js';
+import { VisitorFaceEraser } from './visitor-faces.js';
+import { VisitorGallery } from './visitor-gallery.js';
+import { VisitorIdNumbers } from './visitor-id-numbers.js';
+import { VisitorsController } from './visitors.controller.js';
+import { VisitorIdentificationService } from './visitor-identification.service.js';
+import { VisitorPhotosController } from './visitor-photos.controller.js';
+import { VisitorPhotosService } from './visitor-photos.service.js';
+import { WatchlistAlert } from './watchlist-alert.js';
+import { VisitorsRepository } from './visitors.repository.js';
+import { VisitorsService } from './visitors.service.js';
+
+/** The visitor desk: visitors with sealed ID numbers, their faces in a gallery of their own, and their visits. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Visitor, VisitorFace, Visit]), EmployeesModule, RecognitionModule, StorageModule],
+  controllers: [VisitorsController, VisitorPhotosController],
+  providers: [
+    VisitorFaceEraser,
+    VisitorGallery,
+    VisitorIdentificationService,
+    VisitorIdNumbers,
+    VisitorPhotosService,
+    VisitorsRepository,
+    VisitorsService,
+    WatchlistAlert,
+  ],
+})
+export class VisitorsModule {}
