@@ -13,6 +13,9 @@ import { VisitorsController } from './visitors.controller.js';
 import { VisitorIdentificationService } from './visitor-identification.service.js';
 import { VisitorPhotosController } from './visitor-photos.controller.js';
 import { VisitorPhotosService } from './visitor-photos.service.js';
+import { VisitsController } from './visits.controller.js';
+import { VisitsRepository } from './visits.repository.js';
+import { VisitsService } from './visits.service.js';
 import { WatchlistAlert } from './watchlist-alert.js';
 import { VisitorsRepository } from './visitors.repository.js';
 import { VisitorsService } from './visitors.service.js';
@@ -20,7 +23,7 @@ import { VisitorsService } from './visitors.service.js';
 /** The visitor desk: visitors with sealed ID numbers, their faces in a gallery of their own, and their visits. */
 @Module({
   imports: [TypeOrmModule.forFeature([Visitor, VisitorFace, Visit]), EmployeesModule, RecognitionModule, StorageModule],
-  controllers: [VisitorsController, VisitorPhotosController],
+  controllers: [VisitorsController, VisitorPhotosController, VisitsController],
   providers: [
     VisitorFaceEraser,
     VisitorGallery,
@@ -29,6 +32,8 @@ import { VisitorsService } from './visitors.service.js';
     VisitorPhotosService,
     VisitorsRepository,
     VisitorsService,
+    VisitsRepository,
+    VisitsService,
     WatchlistAlert,
   ],
 })
