@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmployeesModule } from '../employees/employees.module.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { StorageModule } from '../storage/storage.module.js';
+import { MetaController } from './meta.controller.js';
 import { Visit } from './visit.entity.js';
 import { Visitor } from './visitor.entity.js';
 import { VisitorFace } from './visitor-face.entity.js';
@@ -22,8 +24,14 @@ import { VisitorsService } from './visitors.service.js';
 
 /** The visitor desk: visitors with sealed ID numbers, their faces in a gallery of their own, and their visits. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Visitor, VisitorFace, Visit]), EmployeesModule, RecognitionModule, StorageModule],
-  controllers: [VisitorsController, VisitorPhotosController, VisitsController],
+  imports: [
+    TypeOrmModule.forFeature([Visitor, VisitorFace, Visit]),
+    EmployeesModule,
+    OrganizationsModule,
+    RecognitionModule,
+    StorageModule,
+  ],
+  controllers: [MetaController, VisitorsController, VisitorPhotosController, VisitsController],
   providers: [
     VisitorFaceEraser,
     VisitorGallery,
