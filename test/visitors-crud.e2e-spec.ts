@@ -179,4 +179,19 @@ describe('visitors', () => {
     assert.equal(expectStatus(await send(operator, 'get', `/visitors/by-id-number/${NORMALISED}`), 200).exists, false);
     assert.deepEqual(expectStatus(await send(operator, 'get', '/visitors/suggest?q=4321'), 200), []);
   });
+
+  it('lists floors and towers from the settings, with defaults', async () => {
+    const { operator } = await desk();
+    const floors = expectStatus(await send(operator, 'get', '/meta/floors'), 200) as unknown as string[];
+    assert.deepEqual(floors, ['G', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12', '13', '14', '15']);
+    assert.deepEqual(expectStatus(await send(operator, 'get', '/meta/towers'), 200), ['A', 'B', 'C', 'D']);
+    const { organizationId } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const patched = await send(context.superAdmin, 'patch', `/organizations/${organizationId}`, {
+      settings: { floors: ['B1', 'L1'], towers: ['North'] },
+    });
+    expectStatus(patched, 200);
+    const member = await createUserAndLogin(context.sut, context.superAdmin, undefined, 'operator', { organizationId });
+    assert.deepEqual(expectStatus(await send(member, 'get', '/meta/floors'), 200), ['B1', 'L1']);
+    assert.deepEqual(expectStatus(await send(member, 'get', '/meta/towers'), 200), ['North']);
+  });
 });

@@ -9,6 +9,8 @@ import {
   toPresenceAnomalyEvent,
   toPresenceUnknownEvent,
   toRecognitionEvent,
+  toVisitorCheckedInEvent,
+  toVisitorWatchlistHitEvent,
 } from './live-payloads.js';
 import { cameraEventRooms, LiveRoom } from './live-rooms.js';
 import { LiveSockets } from './live-sockets.js';
@@ -52,6 +54,19 @@ export class LiveEventsListener {
     const rooms = [LiveRoom.feed(event.organizationId, 'attendance'), LiveRoom.allFeed('attendance')];
     if (event.userId) rooms.push(LiveRoom.user(event.userId));
     this.sockets.emit(rooms, 'attendance.marked', toAttendanceMarkedEvent(event));
+  }
+
+  @OnDomainEvent('visitor.checked_in', { phase: 'committed' })
+  visitorCheckedIn(event: DomainEvents['visitor.checked_in']): void {
+    const rooms = [LiveRoom.feed(event.organizationId, 'security'), LiveRoom.allFeed('security')];
+    if (event.hostUserId) rooms.push(LiveRoom.user(event.hostUserId));
+    this.sockets.emit(rooms, 'visitor.checked_in', toVisitorCheckedInEvent(event));
+  }
+
+  @OnDomainEvent('visitor.watchlist_hit', { phase: 'committed' })
+  watchlistHit(event: DomainEvents['visitor.watchlist_hit']): void {
+    const rooms = [LiveRoom.feed(event.organizationId, 'security'), LiveRoom.allFeed('security')];
+    this.sockets.emit(rooms, 'visitor.watchlist_hit', toVisitorWatchlistHitEvent(event));
   }
 
   /** Deactivation, a role change or an admin-set password: the user's sockets close with their tokens. */

@@ -15,6 +15,10 @@ export interface LiveEvents {
   'enrollment.completed': EnrollmentCompletedEvent;
   /** A person's attendance record of a day was made or changed. */
   'attendance.marked': AttendanceMarkedEvent;
+  /** A visitor was checked in: to the host's own account and the organisation's security feed. */
+  'visitor.checked_in': VisitorCheckedInEvent;
+  /** A watchlisted visitor was recognised at the desk or refused at check-in: to the security feed. */
+  'visitor.watchlist_hit': VisitorWatchlistHitEvent;
   /** Sent to a socket just before the server disconnects it: its token expired or its access ended. */
   'session.ended': SessionEndedEvent;
 }
@@ -123,6 +127,30 @@ export interface AttendanceMarkedEvent {
   check_out_at: string | null;
   /** `presence`, `manual`, `class_session`, `self_check_in` or `daily_close`. */
   source: string;
+}
+
+export interface VisitorCheckedInEvent {
+  organization_id: string;
+  visit_id: string;
+  visitor_id: string;
+  visitor_name: string;
+  company: string | null;
+  host_employee_id: string | null;
+  badge_number: string | null;
+  floors: string[];
+  towers: string[];
+  checked_in_at: string;
+}
+
+export interface VisitorWatchlistHitEvent {
+  organization_id: string;
+  visitor_id: string;
+  visitor_name: string;
+  /** `identify` (recognised from a desk photo) or `check_in` (a check-in was refused). */
+  source: 'identify' | 'check_in';
+  /** The desk user who met them. */
+  user_id: string;
+  at: string;
 }
 
 export interface SessionEndedEvent {

@@ -7,6 +7,8 @@ import type {
   PresenceUnknownEvent,
   RecognitionDetection,
   RecognitionEvent,
+  VisitorCheckedInEvent,
+  VisitorWatchlistHitEvent,
 } from './live-events.js';
 
 /** Domain events → the payloads sockets receive. Pure: field by field, so nothing internal can leak. */
@@ -98,5 +100,31 @@ export function toAttendanceMarkedEvent(event: DomainEvents['attendance.marked']
     check_in_at: event.checkInAt,
     check_out_at: event.checkOutAt,
     source: event.source,
+  };
+}
+
+export function toVisitorCheckedInEvent(event: DomainEvents['visitor.checked_in']): VisitorCheckedInEvent {
+  return {
+    organization_id: event.organizationId,
+    visit_id: event.visitId,
+    visitor_id: event.visitorId,
+    visitor_name: event.visitorName,
+    company: event.company,
+    host_employee_id: event.hostEmployeeId,
+    badge_number: event.badgeNumber,
+    floors: [...event.floors],
+    towers: [...event.towers],
+    checked_in_at: event.checkedInAt,
+  };
+}
+
+export function toVisitorWatchlistHitEvent(event: DomainEvents['visitor.watchlist_hit']): VisitorWatchlistHitEvent {
+  return {
+    organization_id: event.organizationId,
+    visitor_id: event.visitorId,
+    visitor_name: event.visitorName,
+    source: event.source,
+    user_id: event.userId,
+    at: event.at,
   };
 }

@@ -21,7 +21,7 @@ describe('live rooms', () => {
   });
 
   it('puts a user in their own room and the feeds their role may hear, of their organisation', () => {
-    const all = ['user:u1', 'org:o1:cameras', 'org:o1:people', 'org:o1:attendance'];
+    const all = ['user:u1', 'org:o1:cameras', 'org:o1:people', 'org:o1:attendance', 'org:o1:security'];
     assert.deepEqual(homeRoomsOf(userWith('admin')), all);
     assert.deepEqual(homeRoomsOf(userWith('operator')), all);
     assert.deepEqual(homeRoomsOf(userWith('teacher')), ['user:u1', 'org:o1:people', 'org:o1:attendance']);
@@ -29,8 +29,14 @@ describe('live rooms', () => {
   });
 
   it('gives the super admin every organisation, unless it connected to one', () => {
-    assert.deepEqual(homeRoomsOf(userWith('super_admin')), ['user:u1', 'all:cameras', 'all:people', 'all:attendance']);
-    const one = ['user:u1', 'org:o1:cameras', 'org:o1:people', 'org:o1:attendance'];
+    assert.deepEqual(homeRoomsOf(userWith('super_admin')), [
+      'user:u1',
+      'all:cameras',
+      'all:people',
+      'all:attendance',
+      'all:security',
+    ]);
+    const one = ['user:u1', 'org:o1:cameras', 'org:o1:people', 'org:o1:attendance', 'org:o1:security'];
     assert.deepEqual(homeRoomsOf(userWith('super_admin', 'o1')), one);
   });
 

@@ -126,6 +126,23 @@ export class OrganizationsService {
     return { timeZone: organization.timezone, holidays };
   }
 
+  /**
+   * The organisation's floor and tower labels for the visitor desk: `settings.floors` and `settings.towers` (lists
+   * of strings), else `G`, `1`…`15` and `A`…`D`. 404 when there is no such organisation.
+   */
+  async buildingLayoutOf(id: string): Promise<{ floors: string[]; towers: string[] }> {
+    const organization = await this.organizations.findOne({ select: { id: true, settings: true }, where: { id } });
+    if (!organization) throw ApiError.notFound('Organization');
+    const labels = (value: unknown, fallback: string[]) =>
+      Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')
+        ? (value)
+        : fallback;
+    return {
+      floors: labels(organization.settings?.floors, ['G', ...Array.from({ length: 15 }, (_, i) => String(i + 1))]),
+      towers: labels(organization.settings?.towers, ['A', 'B', 'C', 'D']),
+    };
+  }
+
   /** Ids of the active organisations (for scheduled work such as the daily attendance close). */
   async activeIds(): Promise<string[]> {
     const rows = await this.organizations.find({ select: { id: true }, where: { isActive: true } });

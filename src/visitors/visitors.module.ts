@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EmployeesModule } from '../employees/employees.module.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { StorageModule } from '../storage/storage.module.js';
+import { MetaController } from './meta.controller.js';
 import { Visit } from './visit.entity.js';
 import { Visitor } from './visitor.entity.js';
 import { VisitorFace } from './visitor-face.entity.js';
@@ -13,14 +15,23 @@ import { VisitorsController } from './visitors.controller.js';
 import { VisitorIdentificationService } from './visitor-identification.service.js';
 import { VisitorPhotosController } from './visitor-photos.controller.js';
 import { VisitorPhotosService } from './visitor-photos.service.js';
+import { VisitsController } from './visits.controller.js';
+import { VisitsRepository } from './visits.repository.js';
+import { VisitsService } from './visits.service.js';
 import { WatchlistAlert } from './watchlist-alert.js';
 import { VisitorsRepository } from './visitors.repository.js';
 import { VisitorsService } from './visitors.service.js';
 
 /** The visitor desk: visitors with sealed ID numbers, their faces in a gallery of their own, and their visits. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Visitor, VisitorFace, Visit]), EmployeesModule, RecognitionModule, StorageModule],
-  controllers: [VisitorsController, VisitorPhotosController],
+  imports: [
+    TypeOrmModule.forFeature([Visitor, VisitorFace, Visit]),
+    EmployeesModule,
+    OrganizationsModule,
+    RecognitionModule,
+    StorageModule,
+  ],
+  controllers: [MetaController, VisitorsController, VisitorPhotosController, VisitsController],
   providers: [
     VisitorFaceEraser,
     VisitorGallery,
@@ -29,6 +40,8 @@ import { VisitorsService } from './visitors.service.js';
     VisitorPhotosService,
     VisitorsRepository,
     VisitorsService,
+    VisitsRepository,
+    VisitsService,
     WatchlistAlert,
   ],
 })
