@@ -134,9 +134,7 @@ export class OrganizationsService {
     const organization = await this.organizations.findOne({ select: { id: true, settings: true }, where: { id } });
     if (!organization) throw ApiError.notFound('Organization');
     const labels = (value: unknown, fallback: string[]) =>
-      Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string')
-        ? (value)
-        : fallback;
+      Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string') ? value : fallback;
     return {
       floors: labels(organization.settings?.floors, ['G', ...Array.from({ length: 15 }, (_, i) => String(i + 1))]),
       towers: labels(organization.settings?.towers, ['A', 'B', 'C', 'D']),

@@ -12,6 +12,9 @@ export class VisitorMatchDto {
   confidence: number;
 }
 
+/** `POST /visitors/identify` takes the `image` file and no text field. */
+export class VisitorIdentifyBodyDto {}
+
 export class VisitorIdentifyResultDto {
   @ApiProperty({ type: VisitorMatchDto, nullable: true })
   match: VisitorMatchDto | null;

@@ -14,7 +14,7 @@ import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
 import { ANGLE_FIELDS } from '../faces/enrolment-photos.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
-import { VisitorIdentifyResultDto } from './visitor-identification.dto.js';
+import { VisitorIdentifyBodyDto, VisitorIdentifyResultDto } from './visitor-identification.dto.js';
 import { VisitorIdentificationService } from './visitor-identification.service.js';
 import { VisitorPhotosDto, VisitorPhotosResultDto } from './visitor-photos.dto.js';
 import { VisitorPhotosService } from './visitor-photos.service.js';
@@ -76,6 +76,8 @@ export class VisitorPhotosController {
   identifyVisitor(
     @CurrentUser() user: AuthUser,
     @UploadedFiles() files: UploadedImages,
+    // No text fields: the empty body DTO makes the validation pipe refuse any that are sent.
+    @Body() _body: VisitorIdentifyBodyDto,
   ): Promise<VisitorIdentifyResultDto> {
     return this.identification.identify(user, files);
   }
