@@ -36,6 +36,24 @@ describe('route probe', () => {
     assert.deepEqual(problems, []);
   });
 
+  it('declares in the OpenAPI document every error status and code it answers', async () => {
+    type Responses = Record<string, { content?: { 'application/json'?: { schema?: { allOf?: unknown[] } } } }>;
+    const document = (await sut.http().get('/docs-json')).body as {
+      paths: Record<string, Record<string, { responses: Responses }>>;
+    };
+    const undeclared = new Set<string>();
+    for (const result of results.filter((each) => each.status >= 400 && each.case !== 'outside the document')) {
+      const responses = document.paths[result.route][result.method.toLowerCase()].responses;
+      const declared = responses[String(result.status)]?.content?.['application/json']?.schema?.allOf?.[1] as
+        { properties: { error: { enum: string[] } } } | undefined;
+      const code = (result.body as { error: string }).error;
+      if (!declared?.properties.error.enum.includes(code)) {
+        undeclared.add(`${result.method} ${result.route} ${result.status} ${code}`);
+      }
+    }
+    assert.deepEqual([...undeclared].sort(), []);
+  });
+
   it('refuses the bad input it sends as the admin (nothing slips through as a success)', () => {
     const accepted = results.filter((result) => result.as === 'admin' && result.status < 400);
     assert.deepEqual(accepted.map(describeResult), []);

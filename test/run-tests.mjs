@@ -18,7 +18,8 @@ function findSpecs(dir) {
   return found;
 }
 
-const filter = process.argv[2];
+/** Substrings of spec paths to run (any of them); none runs every spec. */
+const filters = process.argv.slice(2);
 const roots = ['dist/src', 'dist/test'].filter((dir) => {
   try {
     return statSync(dir).isDirectory();
@@ -28,7 +29,7 @@ const roots = ['dist/src', 'dist/test'].filter((dir) => {
 });
 const specs = roots
   .flatMap(findSpecs)
-  .filter((path) => !filter || path.includes(filter))
+  .filter((path) => filters.length === 0 || filters.some((filter) => path.includes(filter)))
   .sort();
 if (specs.length === 0) {
   console.error('No compiled specs found under dist/: run "npm run build:test" first.');

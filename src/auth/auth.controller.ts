@@ -15,6 +15,7 @@ import {
 import { AuthService } from './auth.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { SessionFamily } from './session-family.decorator.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -32,6 +33,11 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiTooManyRequestsResponse({ description: 'Too many failed logins; see Retry-After' })
+  @ApiErrors({
+    401: ['invalid_credentials'],
+    403: ['account_inactive', 'organization_inactive'],
+    429: ['too_many_login_attempts'],
+  })
   login(@Body() body: LoginDto): Promise<TokenPairDto> {
     return this.auth.login(body);
   }
@@ -40,6 +46,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Public()
+  @ApiErrors({ 401: ['invalid_token', 'token_reused', 'token_expired', 'account_inactive', 'organization_inactive'] })
   refreshTokens(@Body() body: RefreshTokenDto): Promise<TokenPairDto> {
     return this.auth.refresh(body.refresh_token);
   }
@@ -48,6 +55,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(200)
   @Public()
+  @ApiErrors({ 401: ['invalid_token'] })
   logout(@Body() body: RefreshTokenDto): Promise<StatusDto> {
     return this.auth.logout(body.refresh_token);
   }
@@ -64,6 +72,7 @@ export class AuthController {
   @HttpCode(200)
   @Authenticated()
   @ApiTooManyRequestsResponse({ description: 'Too many wrong old passwords; see Retry-After' })
+  @ApiErrors({ 400: ['invalid_password'], 429: ['too_many_password_attempts'] })
   changePassword(
     @CurrentUser() user: AuthUser,
     @SessionFamily() familyId: string | undefined,
@@ -80,6 +89,7 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @ApiTooManyRequestsResponse({ description: 'Too many reset requests; see Retry-After' })
+  @ApiErrors({ 429: ['too_many_reset_requests'] })
   forgotPassword(@Body() body: ForgotPasswordDto): Promise<StatusDto> {
     return this.resets.forgotPassword(body.email);
   }
@@ -88,6 +98,7 @@ export class AuthController {
   @Post('reset-password')
   @HttpCode(200)
   @Public()
+  @ApiErrors({ 400: ['invalid_token'] })
   resetPassword(@Body() body: ResetPasswordDto): Promise<StatusDto> {
     return this.resets.resetPassword(body);
   }

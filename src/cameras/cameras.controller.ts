@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiCreatedResponse,
-  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -18,6 +17,7 @@ import { CameraHealthDto, CameraStreamDto, ConnectionTestDto, HeartbeatDto } fro
 import { CameraMonitoringService } from './camera-monitoring.service.js';
 import { CameraDto, CameraQuery, CreateCameraDto, UpdateCameraDto } from './camera.dto.js';
 import { CamerasService } from './cameras.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('cameras')
 @Controller('cameras')
@@ -75,7 +75,6 @@ export class CamerasController {
   @Post(':id/heartbeat')
   @HttpCode(200)
   @Authenticated({ permission: Permission.CamerasWrite, device: true })
-  @ApiHeader({ name: 'X-Api-Key', required: false, description: "The camera's own key, instead of a bearer token" })
   @ApiOperation({ summary: 'Tell the camera is alive (device key of this camera, or cameras:write)' })
   @ApiOkResponse({ type: HeartbeatDto })
   cameraHeartbeat(@CurrentCaller() caller: Caller, @IdParam() id: string): Promise<HeartbeatDto> {
@@ -104,6 +103,7 @@ export class CamerasController {
   @ApiOperation({ summary: "Open a TCP connection to the stream's host and port; reports reachable or why not" })
   @ApiOkResponse({ type: ConnectionTestDto })
   @ApiUnprocessableEntityResponse({ description: 'The camera has no source URL (no_source_url)' })
+  @ApiErrors({ 422: ['no_source_url'] })
   testCameraConnection(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<ConnectionTestDto> {
     return this.monitoring.testConnection(user, id);
   }

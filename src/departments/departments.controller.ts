@@ -14,6 +14,7 @@ import { DepartmentsService } from './departments.service.js';
 export class DepartmentsController {
   constructor(private readonly departments: DepartmentsService) {}
 
+  /** Lists the organisation's departments. */
   @Get()
   @Authenticated({ permission: Permission.DepartmentsRead })
   @ApiOkResponse({ type: PageDto(DepartmentDto) })
@@ -21,18 +22,21 @@ export class DepartmentsController {
     return this.departments.list(user, query);
   }
 
+  /** A department. */
   @Get(':id')
   @Authenticated({ permission: Permission.DepartmentsRead })
   getDepartment(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<DepartmentDto> {
     return this.departments.get(user, id);
   }
 
+  /** Creates a department with a unique code. */
   @Post()
   @Authenticated({ permission: Permission.DepartmentsWrite })
   createDepartment(@CurrentUser() user: AuthUser, @Body() body: CreateDepartmentDto): Promise<DepartmentDto> {
     return this.departments.create(user, body);
   }
 
+  /** Changes a department. */
   @Patch(':id')
   @Authenticated({ permission: Permission.DepartmentsWrite })
   updateDepartment(

@@ -29,18 +29,21 @@ export class EmployeesController {
     return this.employees.getOwn(user);
   }
 
+  /** A person with their enrolment summary. */
   @Get(':id')
   @Authenticated({ permission: Permission.EmployeesRead })
   getEmployee(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<EmployeeDetailDto> {
     return this.employees.get(user, id);
   }
 
+  /** Creates a person; the code is generated as {DEPT}-{YEAR}-{SEQ} when not given. */
   @Post()
   @Authenticated({ permission: Permission.EmployeesWrite })
   createEmployee(@CurrentUser() user: AuthUser, @Body() body: CreateEmployeeDto): Promise<EmployeeDto> {
     return this.employees.create(user, body);
   }
 
+  /** Changes a person. */
   @Patch(':id')
   @Authenticated({ permission: Permission.EmployeesWrite })
   updateEmployee(

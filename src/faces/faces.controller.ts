@@ -16,6 +16,7 @@ import {
   UpdateFaceTemplateDto,
 } from './face-template.dto.js';
 import { FaceTemplatesService } from './face-templates.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('faces')
 @Controller('employees/:employeeId/faces')
@@ -44,6 +45,21 @@ export class FacesController {
   @ApiCreatedResponse({ type: EnrolmentResultDto, description: 'With ?wait=true' })
   @ApiAcceptedResponse({ type: EnrolmentJobDto })
   @ApiUnprocessableEntityResponse({ description: 'With ?wait=true, when no photo was accepted' })
+  @ApiErrors({
+    404: ['person_deleted'],
+    422: [
+      'no_face_detected',
+      'multiple_faces',
+      'low_quality',
+      'liveness_failed',
+      'enrolment_failed',
+      'invalid_image',
+      'image_too_large',
+      'unsupported_media_type',
+      'unsupported_aspect_ratio',
+      'image_decode_timeout',
+    ],
+  })
   async enrolFaces(
     @CurrentUser() user: AuthUser,
     @IdParam('employeeId') employeeId: string,

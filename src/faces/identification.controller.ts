@@ -20,10 +20,15 @@ export class IdentificationController {
   @HttpCode(200)
   @Authenticated({ permission: Permission.RecognitionUse })
   @ImageUpload(['image'], {
-    top_k: { type: 'integer', description: 'Candidates listed per face, 1-5' },
-    threshold: { type: 'number', description: 'Largest distance that counts as a match' },
-    department_id: { type: 'string', description: 'Only people of this department' },
-    kind: { type: 'string', description: 'employee or student' },
+    top_k: { type: 'integer', minimum: 1, maximum: 5, default: 3, description: 'Candidates listed per face' },
+    threshold: {
+      type: 'number',
+      minimum: 0.05,
+      maximum: 1.5,
+      description: "Largest distance that counts as a match (default: the model's calibrated one)",
+    },
+    department_id: { type: 'string', format: 'uuid', description: 'Only people of this department' },
+    kind: { type: 'string', enum: ['employee', 'student'], description: 'Only employees or only students' },
   })
   identifyFaces(
     @CurrentUser() user: AuthUser,

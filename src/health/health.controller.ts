@@ -1,24 +1,29 @@
 import { Controller, Get, HttpStatus } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../access/authenticated.decorator.js';
 import { ApiError } from '../common/api-error.js';
 import { ReadinessService } from './readiness.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
+import { LivenessDto, ReadinessDto } from './health.dto.js';
 
 /** Liveness and readiness for load balancers and orchestrators (outside /api/v1). */
-@ApiExcludeController()
+@ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(private readonly readinessService: ReadinessService) {}
 
+  /** The process is up (for liveness probes; touches no dependency). */
   @Get('healthz')
   @Public()
-  liveness(): { status: 'ok' } {
+  liveness(): LivenessDto {
     return { status: 'ok' };
   }
 
+  /** The database and the models are ready (for readiness probes); 503 with each check's state otherwise. */
   @Get('readyz')
   @Public()
-  async readiness(): Promise<{ status: 'ok'; checks: Record<string, string> }> {
+  @ApiErrors({ 503: ['not_ready'] })
+  async readiness(): Promise<ReadinessDto> {
     const checks = await this.readinessService.check();
     const down = Object.entries(checks).filter(([, state]) => state !== 'up');
     if (down.length > 0) {

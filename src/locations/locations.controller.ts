@@ -14,6 +14,7 @@ import { LocationsService } from './locations.service.js';
 export class LocationsController {
   constructor(private readonly locations: LocationsService) {}
 
+  /** Lists the organisation's locations. */
   @Get()
   @Authenticated({ permission: Permission.LocationsRead })
   @ApiOkResponse({ type: PageDto(LocationDto) })
@@ -21,18 +22,21 @@ export class LocationsController {
     return this.locations.list(user, query);
   }
 
+  /** A location. */
   @Get(':id')
   @Authenticated({ permission: Permission.LocationsRead })
   getLocation(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<LocationDto> {
     return this.locations.get(user, id);
   }
 
+  /** Creates a location (building, floor, coordinates, geofence radius). */
   @Post()
   @Authenticated({ permission: Permission.LocationsWrite })
   createLocation(@CurrentUser() user: AuthUser, @Body() body: CreateLocationDto): Promise<LocationDto> {
     return this.locations.create(user, body);
   }
 
+  /** Changes a location. */
   @Patch(':id')
   @Authenticated({ permission: Permission.LocationsWrite })
   updateLocation(
@@ -43,6 +47,7 @@ export class LocationsController {
     return this.locations.update(user, id, body);
   }
 
+  /** Deletes a location. */
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.LocationsWrite })

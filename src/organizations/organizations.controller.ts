@@ -13,6 +13,7 @@ import {
   UpdateOrganizationDto,
 } from './organization.dto.js';
 import { OrganizationsService } from './organizations.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('organizations')
 @Controller('organizations')
@@ -30,6 +31,7 @@ export class OrganizationsController {
     return this.organizations.list(user, query);
   }
 
+  /** An organisation: the caller's own, or any for a super admin. */
   @Get(':id')
   @Authenticated({ permission: Permission.OrganizationsRead })
   getOrganization(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<OrganizationDto> {
@@ -43,8 +45,10 @@ export class OrganizationsController {
     return this.organizations.create(body);
   }
 
+  /** Changes an organisation's name, timezone, working hours or settings. */
   @Patch(':id')
   @Authenticated({ permission: Permission.OrganizationsWrite })
+  @ApiErrors({ 400: ['forbidden_self_change'] })
   updateOrganization(
     @CurrentUser() user: AuthUser,
     @IdParam() id: string,
@@ -57,6 +61,7 @@ export class OrganizationsController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.OrganizationsWrite })
+  @ApiErrors({ 400: ['forbidden_self_change'] })
   deactivateOrganization(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<void> {
     return this.organizations.deactivate(user, id);
   }

@@ -13,6 +13,7 @@ import {
   ReviewPresenceEventDto,
 } from './presence-event.dto.js';
 import { PresenceEventsService } from './presence-events.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('presence')
 @Controller('presence-events')
@@ -46,6 +47,7 @@ export class PresenceEventsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Review a presence event (approve, reject, assign)' })
   @Authenticated({ permission: Permission.PresenceReview })
+  @ApiErrors({ 422: ['no_snapshot', 'liveness_failed', 'no_face_detected', 'multiple_faces', 'low_quality'] })
   reviewPresenceEvent(
     @CurrentUser() user: AuthUser,
     @IdParam() id: string,

@@ -15,8 +15,13 @@ import {
 import { BULK_FIELD, MAX_BULK_FRAMES, RecognitionTasksService } from './recognition-tasks.service.js';
 
 const IDENTIFY_FIELDS = {
-  top_k: { type: 'integer', description: 'identify: candidates listed per face, 1-5' },
-  threshold: { type: 'number', description: 'identify: largest distance that counts as a match' },
+  top_k: { type: 'integer', minimum: 1, maximum: 5, default: 3, description: 'identify: candidates listed per face' },
+  threshold: {
+    type: 'number',
+    minimum: 0.05,
+    maximum: 1.5,
+    description: "identify: largest distance that counts as a match (default: the model's calibrated one)",
+  },
   department_id: { type: 'string', format: 'uuid', description: 'identify: only people of this department' },
 };
 

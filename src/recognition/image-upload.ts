@@ -1,7 +1,14 @@
-import { applyDecorators, UseInterceptors } from '@nestjs/common';
+import {
+  applyDecorators,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileFieldsInterceptor } from '@nestjs/platform-express';
-import { ApiBody, ApiConsumes, ApiPayloadTooLargeResponse, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import { ApiError } from '../common/api-error.js';
+import { ApiErrors, IMAGE_UPLOAD_ERRORS } from '../common/api-errors.decorator.js';
 import { ImageError } from './engine/image-errors.js';
 
 /** Largest upload accepted per image, in bytes. */
@@ -26,11 +33,22 @@ export function ImageUpload(
     ...Object.entries(multiFileFields).map(([name, maxCount]) => ({ name, maxCount })),
   ];
   const maxFiles = uploads.reduce((sum, upload) => sum + upload.maxCount, 0);
+  const fileProperties = Object.fromEntries(
+    Object.entries(multiFileFields)
+      .filter(([name]) => !(name in extra))
+      .map(([name, maxCount]) => [
+        name,
+        maxCount === 1
+          ? { type: 'string', format: 'binary', description: 'JPEG, PNG or WebP' }
+          : { type: 'array', items: { type: 'string', format: 'binary' }, maxItems: maxCount },
+      ]),
+  );
   return applyDecorators(
     UseInterceptors(
       FileFieldsInterceptor(uploads, {
         limits: { fileSize: MAX_IMAGE_BYTES, files: maxFiles, fields: 20, fieldSize: 64 * 1024 },
       }),
+      new EmptyFilePartsDropped(uploads.map((upload) => upload.name)),
     ),
     ApiConsumes('multipart/form-data'),
     ApiBody({
@@ -41,13 +59,29 @@ export function ImageUpload(
           ...Object.fromEntries(
             fields.map((name) => [name, { type: 'string', format: 'binary', description: 'JPEG, PNG or WebP' }]),
           ),
+          ...fileProperties,
           ...extra,
         },
       },
     }),
-    ApiPayloadTooLargeResponse({ description: 'File over 20 MB or image over the pixel limit (image_too_large)' }),
-    ApiUnsupportedMediaTypeResponse({ description: 'Not a JPEG, PNG or WebP image' }),
+    ApiErrors(IMAGE_UPLOAD_ERRORS),
   );
+}
+
+/**
+ * A form (Swagger UI's among them) sends a file input left empty as an empty text part: drop those, so that an
+ * angle not chosen is simply absent rather than refused as an unknown text field.
+ */
+class EmptyFilePartsDropped implements NestInterceptor {
+  constructor(private readonly fileFields: string[]) {}
+
+  intercept(context: ExecutionContext, next: CallHandler) {
+    const body = context.switchToHttp().getRequest<{ body?: Record<string, unknown> }>().body;
+    for (const name of this.fileFields) {
+      if (body && body[name] === '') delete body[name];
+    }
+    return next.handle();
+  }
 }
 
 /** The bytes of a required image field, or a 400 naming the field. */

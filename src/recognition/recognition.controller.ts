@@ -4,8 +4,15 @@ import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { ImageUpload, type UploadedImages } from './image-upload.js';
-import { DetectFacesDto, DetectFacesResponseDto, VerifyFacesDto, VerifyFacesResponseDto } from './recognition.dto.js';
+import {
+  DetectFacesDto,
+  DetectFacesResponseDto,
+  MIN_DETECTION_CONFIDENCE,
+  VerifyFacesDto,
+  VerifyFacesResponseDto,
+} from './recognition.dto.js';
 import { RecognitionService } from './recognition.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('recognition')
 @Controller('recognition')
@@ -16,7 +23,14 @@ export class RecognitionController {
   @Post('detect')
   @HttpCode(200)
   @Authenticated({ permission: Permission.RecognitionUse })
-  @ImageUpload(['image'], { min_confidence: { type: 'number', description: 'Detector score threshold, 0-1' } })
+  @ImageUpload(['image'], {
+    min_confidence: {
+      type: 'number',
+      minimum: MIN_DETECTION_CONFIDENCE,
+      maximum: 1,
+      description: "Detector score threshold (default: the detector's own, 0.9 for YuNet, 0.65 for BlazeFace)",
+    },
+  })
   detectFaces(@UploadedFiles() files: UploadedImages, @Body() body: DetectFacesDto): Promise<DetectFacesResponseDto> {
     return this.recognition.detect(files, body);
   }
@@ -35,6 +49,7 @@ export class RecognitionController {
     ['image_a'],
   )
   @ApiUnprocessableEntityResponse({ description: 'no_face_detected: details.field names the image' })
+  @ApiErrors({ 404: ['not_found'], 422: ['no_face_detected', 'not_enrolled', 'liveness_failed'] })
   verifyFaces(
     @CurrentUser() user: AuthUser,
     @UploadedFiles() files: UploadedImages,

@@ -5,12 +5,15 @@ import { Optional } from '../common/optional.js';
 import type { MatchQuality } from './match-decision.js';
 import type { AnalysedFace } from './recognition-engine.js';
 
+/** Below this a detector's score means nothing: a lower threshold only lists noise as faces. */
+export const MIN_DETECTION_CONFIDENCE = 0.5;
+
 export class DetectFacesDto {
-  /** Detector score threshold, 0-1 (default: the detector's own, 0.9 for YuNet, 0.65 for BlazeFace). */
+  /** Detector score threshold, 0.5-1 (default: the detector's own, 0.9 for YuNet, 0.65 for BlazeFace). */
   @Optional()
   @Type(() => Number)
   @IsNumber()
-  @Min(0)
+  @Min(MIN_DETECTION_CONFIDENCE)
   @Max(1)
   min_confidence?: number;
 }

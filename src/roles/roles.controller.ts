@@ -22,6 +22,7 @@ export class RolesController {
     return this.roles.list(user, query);
   }
 
+  /** A role with its permissions. */
   @Get(':id')
   @Authenticated({ permission: Permission.RolesRead })
   getRole(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<RoleDto> {
@@ -35,6 +36,7 @@ export class RolesController {
     return this.roles.create(user, body);
   }
 
+  /** Renames a custom role or changes its permissions (only permissions the caller has). */
   @Patch(':id')
   @Authenticated({ permission: Permission.RolesWrite })
   updateRole(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() body: UpdateRoleDto): Promise<RoleDto> {

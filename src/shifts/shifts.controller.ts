@@ -14,6 +14,7 @@ import { ShiftsService } from './shifts.service.js';
 export class ShiftsController {
   constructor(private readonly shifts: ShiftsService) {}
 
+  /** Lists the organisation's shifts. */
   @Get()
   @Authenticated({ permission: Permission.ShiftsRead })
   @ApiOkResponse({ type: PageDto(ShiftDto) })
@@ -21,24 +22,28 @@ export class ShiftsController {
     return this.shifts.list(user, query);
   }
 
+  /** A shift. */
   @Get(':id')
   @Authenticated({ permission: Permission.ShiftsRead })
   getShift(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<ShiftDto> {
     return this.shifts.get(user, id);
   }
 
+  /** Creates a shift (start, end, grace minutes, working days). */
   @Post()
   @Authenticated({ permission: Permission.ShiftsWrite })
   createShift(@CurrentUser() user: AuthUser, @Body() body: CreateShiftDto): Promise<ShiftDto> {
     return this.shifts.create(user, body);
   }
 
+  /** Changes a shift. */
   @Patch(':id')
   @Authenticated({ permission: Permission.ShiftsWrite })
   updateShift(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() body: UpdateShiftDto): Promise<ShiftDto> {
     return this.shifts.update(user, id, body);
   }
 
+  /** Deletes a shift. */
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.ShiftsWrite })

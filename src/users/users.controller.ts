@@ -8,6 +8,7 @@ import { PageDto } from '../common/page.dto.js';
 import type { PageOf } from '../common/pagination.js';
 import { CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './user.dto.js';
 import { UsersService } from './users.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('users')
 @Controller('users')
@@ -22,6 +23,7 @@ export class UsersController {
     return this.users.list(user, query);
   }
 
+  /** A user of the organisation. */
   @Get(':id')
   @Authenticated({ permission: Permission.UsersRead })
   getUser(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<UserDto> {
@@ -38,6 +40,7 @@ export class UsersController {
   /** Changes a user; a new role, password or deactivation ends the user's sessions. */
   @Patch(':id')
   @Authenticated({ permission: Permission.UsersWrite })
+  @ApiErrors({ 400: ['forbidden_self_change'] })
   updateUser(@CurrentUser() user: AuthUser, @IdParam() id: string, @Body() body: UpdateUserDto): Promise<UserDto> {
     return this.users.update(user, id, body);
   }
@@ -46,6 +49,7 @@ export class UsersController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.UsersWrite })
+  @ApiErrors({ 400: ['forbidden_self_change'] })
   deactivateUser(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<void> {
     return this.users.deactivate(user, id);
   }

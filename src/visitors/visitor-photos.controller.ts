@@ -18,6 +18,7 @@ import { VisitorIdentifyBodyDto, VisitorIdentifyResultDto } from './visitor-iden
 import { VisitorIdentificationService } from './visitor-identification.service.js';
 import { VisitorPhotosDto, VisitorPhotosResultDto } from './visitor-photos.dto.js';
 import { VisitorPhotosService } from './visitor-photos.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('visitors')
 @Controller('visitors')
@@ -39,6 +40,7 @@ export class VisitorPhotosController {
   )
   @ApiCreatedResponse({ type: VisitorPhotosResultDto })
   @ApiUnprocessableEntityResponse({ description: 'No photo passed the checks (no_photo_accepted)' })
+  @ApiErrors({ 422: ['no_photo_accepted'] })
   addVisitorPhotos(
     @CurrentUser() user: AuthUser,
     @IdParam() id: string,

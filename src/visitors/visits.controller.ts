@@ -8,6 +8,7 @@ import type { PageOf } from '../common/pagination.js';
 import { CheckInByCodeDto, CreateVisitDto, VisitQuery } from './visit.dto.js';
 import { ExpectedVisitDto, VisitDto, VisitListDto } from './visit-response.dto.js';
 import { VisitsService } from './visits.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('visits')
 @Controller('visits')
@@ -36,6 +37,7 @@ export class VisitsController {
   @ApiOperation({ summary: 'Checks a visitor in' })
   @Authenticated({ permission: Permission.VisitorsWrite })
   @ApiCreatedResponse({ type: VisitDto })
+  @ApiErrors({ 403: ['watchlisted'], 409: ['already_checked_in'] })
   checkInVisitor(@CurrentUser() user: AuthUser, @Body() body: CreateVisitDto): Promise<VisitDto> {
     return this.visits.checkIn(user, body);
   }
@@ -54,6 +56,7 @@ export class VisitsController {
   @ApiOperation({ summary: 'Checks an expected visit in with its one-time code' })
   @Authenticated({ permission: Permission.VisitorsWrite })
   @ApiOkResponse({ type: VisitDto })
+  @ApiErrors({ 403: ['watchlisted'], 404: ['invalid_code'], 409: ['already_checked_in'] })
   checkInWithCode(@CurrentUser() user: AuthUser, @Body() body: CheckInByCodeDto): Promise<VisitDto> {
     return this.visits.checkInByCode(user, body);
   }
@@ -63,6 +66,7 @@ export class VisitsController {
   @ApiOperation({ summary: 'Checks a visitor out' })
   @Authenticated({ permission: Permission.VisitorsWrite })
   @ApiOkResponse({ type: VisitDto })
+  @ApiErrors({ 409: ['not_checked_in'] })
   checkOutVisit(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<VisitDto> {
     return this.visits.checkOut(user, id);
   }

@@ -6,6 +6,7 @@ import { Permission } from '../../access/permissions.js';
 import { ImageUpload, requireImage, type UploadedImages } from '../../recognition/image-upload.js';
 import { SelfCheckInDto, SelfCheckInResultDto } from './self-check-in.dto.js';
 import { SelfCheckInService } from './self-check-in.service.js';
+import { ApiErrors } from '../../common/api-errors.decorator.js';
 
 @ApiTags('attendance')
 @Controller('attendance')
@@ -23,6 +24,7 @@ export class SelfCheckInController {
   @ApiUnprocessableEntityResponse({
     description: 'outside_geofence, face_mismatch, spoof_suspected, no_face_detected or not_enrolled',
   })
+  @ApiErrors({ 404: ['not_found'], 422: ['outside_geofence', 'face_mismatch', 'spoof_suspected', 'no_face_detected'] })
   selfCheckIn(
     @CurrentUser() user: AuthUser,
     @UploadedFiles() files: UploadedImages,
