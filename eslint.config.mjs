@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'models/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'models/**', 'coverage/**', 'clients/typescript/schema.d.ts'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

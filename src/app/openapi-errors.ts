@@ -25,7 +25,14 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
 
 /** What a route's input can get wrong, whatever the route (src/common/validation.ts, global-exception.filter.ts). */
 const INPUT_ERRORS: ErrorCodes = {
-  400: ['validation_error', 'bad_request', 'too_deeply_nested', 'value_out_of_range', 'value_too_long'],
+  400: [
+    'validation_error',
+    'bad_request',
+    'too_deeply_nested',
+    'value_out_of_range',
+    'value_too_long',
+    'request_too_complex',
+  ],
 };
 const JSON_BODY_ERRORS: ErrorCodes = { 400: ['invalid_json'], 413: ['payload_too_large'] };
 /** What the access guard answers (src/auth/access.guard.ts, auth-user.resolver.ts, access-token-authenticator.ts). */
