@@ -8562,7 +8562,10 @@ export interface operations {
                      * @description JPEG, PNG or WebP
                      */
                     image: Blob;
-                    /** @description Detector score threshold (default: the detector's own, 0.9 for YuNet, 0.65 for BlazeFace) */
+                    /**
+                     * @description Detector score threshold (default: the detector's own, 0.9 for YuNet, 0.65 for BlazeFace)
+                     * @example 0.75
+                     */
                     min_confidence?: number;
                 };
             };

@@ -48,7 +48,7 @@ export function ImageUpload(
       FileFieldsInterceptor(uploads, {
         limits: { fileSize: MAX_IMAGE_BYTES, files: maxFiles, fields: 20, fieldSize: 64 * 1024 },
       }),
-      new EmptyFilePartsDropped(uploads.map((upload) => upload.name)),
+      new TextInFileFieldsDropped(uploads.map((upload) => upload.name)),
     ),
     ApiConsumes('multipart/form-data'),
     ApiBody({
@@ -69,16 +69,17 @@ export function ImageUpload(
 }
 
 /**
- * A form (Swagger UI's among them) sends a file input left empty as an empty text part: drop those, so that an
- * angle not chosen is simply absent rather than refused as an unknown text field.
+ * A file field holds files only. A form (Swagger UI's among them) sends a file input left empty as an empty text
+ * part, and an empty file list as the sample text "string": such text parts are dropped, so that an angle not
+ * chosen is simply absent rather than refused as an unknown text field.
  */
-class EmptyFilePartsDropped implements NestInterceptor {
+class TextInFileFieldsDropped implements NestInterceptor {
   constructor(private readonly fileFields: string[]) {}
 
   intercept(context: ExecutionContext, next: CallHandler) {
     const body = context.switchToHttp().getRequest<{ body?: Record<string, unknown> }>().body;
     for (const name of this.fileFields) {
-      if (body && body[name] === '') delete body[name];
+      if (body && typeof body === 'object') delete body[name];
     }
     return next.handle();
   }

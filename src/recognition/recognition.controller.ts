@@ -28,6 +28,8 @@ export class RecognitionController {
       type: 'number',
       minimum: MIN_DETECTION_CONFIDENCE,
       maximum: 1,
+      // What a form pre-fills: a threshold that finds real faces with either detector and lists no noise.
+      example: 0.75,
       description: "Detector score threshold (default: the detector's own, 0.9 for YuNet, 0.65 for BlazeFace)",
     },
   })
