@@ -30,8 +30,8 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.use(untrustedInputMiddleware);
   app.enableCors({
-    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    credentials: true,
+    origin: config.cors.origin,
+    credentials: config.cors.credentials,
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
   });
   app.setGlobalPrefix('api/v1', {

@@ -91,10 +91,14 @@ export class EmployeesRepository {
     organizationId: string,
     id: string,
     summary: { templates: number; angles: string[] },
+    primaryThumbnailId: string | null,
   ): Promise<void> {
     await manager
       .getRepository(Employee)
-      .update({ id, organizationId }, { faceTemplates: summary.templates, faceAngles: summary.angles });
+      .update(
+        { id, organizationId },
+        { faceTemplates: summary.templates, faceAngles: summary.angles, primaryThumbnailId },
+      );
   }
 
   /** Ids of the organisation's people in a department and/or of a kind. */

@@ -1,10 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res, UploadedFiles } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
+import type { PageOf } from '../common/pagination.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
 import { ANGLE_FIELDS, IMAGES_FIELD, MAX_ENROLMENT_PHOTOS } from './enrolment-photos.js';
 import {
@@ -13,6 +14,8 @@ import {
   EnrolmentResultDto,
   EnrolQuery,
   FaceTemplateDto,
+  FaceTemplatePageDto,
+  FaceTemplateQuery,
   UpdateFaceTemplateDto,
 } from './face-template.dto.js';
 import { FaceTemplatesService } from './face-templates.service.js';
@@ -60,8 +63,13 @@ export class FacesController {
   /** The person's face templates, primary first. Embeddings are never returned. */
   @Get()
   @Authenticated({ permission: Permission.EmployeesRead })
-  listFaces(@CurrentUser() user: AuthUser, @IdParam('employeeId') employeeId: string): Promise<FaceTemplateDto[]> {
-    return this.faces.list(user, employeeId);
+  @ApiOkResponse({ type: FaceTemplatePageDto })
+  listFaces(
+    @CurrentUser() user: AuthUser,
+    @IdParam('employeeId') employeeId: string,
+    @Query() query: FaceTemplateQuery,
+  ): Promise<PageOf<FaceTemplateDto>> {
+    return this.faces.list(user, employeeId, query);
   }
 
   /** Makes a template the primary photo. */

@@ -7,6 +7,7 @@ import { PageQuery } from '../common/pagination.js';
 import { toBoolean } from '../common/transforms.js';
 import { PersonIdentityDto } from '../employees/employee-response.dto.js';
 import { ANOMALY_REASONS, type PresenceEvent, REVIEW_STATUSES } from './presence-event.entity.js';
+import type { FileUrls } from '../storage/file-urls.js';
 
 export const PRESENCE_EVENT_ORDERINGS = [
   'occurred_at',
@@ -125,9 +126,10 @@ export class PresenceEventDto {
   bbox: PresenceBoxDto;
   @ApiProperty({ type: 'object', additionalProperties: true })
   quality: Record<string, unknown>;
-  /** GET /api/v1/files/{id}: the face cut from the frame, and its thumbnail. */
+  /** GET /api/v1/files/{id} (with a token): the face cut from the frame, and its thumbnail. */
   snapshot_file_id: string | null;
   snapshot_thumbnail_id: string | null;
+  /** Signed URLs of the same (no token needed; they expire, see docs/api.md). */
   snapshot_url: string | null;
   thumbnail_url: string | null;
   processing_ms: number;
@@ -153,9 +155,11 @@ export class ReviewedPresenceEventDto extends PresenceEventDto {
   enrolment: EnrolmentJobRefDto | null;
 }
 
-export const fileUrl = (id: string | null) => (id ? `/api/v1/files/${id}` : null);
-
-export function toPresenceEventDto(event: PresenceEvent, person: PersonIdentityDto | null): PresenceEventDto {
+export function toPresenceEventDto(
+  event: PresenceEvent,
+  person: PersonIdentityDto | null,
+  urls: FileUrls,
+): PresenceEventDto {
   return {
     id: event.id,
     camera_id: event.cameraId,
@@ -174,8 +178,8 @@ export function toPresenceEventDto(event: PresenceEvent, person: PersonIdentityD
     quality: event.quality,
     snapshot_file_id: event.snapshotFileId,
     snapshot_thumbnail_id: event.snapshotThumbnailId,
-    snapshot_url: fileUrl(event.snapshotFileId),
-    thumbnail_url: fileUrl(event.snapshotThumbnailId),
+    snapshot_url: urls.signOptional(event.organizationId, event.snapshotFileId),
+    thumbnail_url: urls.signOptional(event.organizationId, event.snapshotThumbnailId),
     processing_ms: event.processingMs,
     is_unknown_face: event.isUnknownFace,
     is_anomaly: event.isAnomaly,
