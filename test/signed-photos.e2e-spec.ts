@@ -18,7 +18,9 @@ const portOf = (server: Server) => (server.address() as AddressInfo).port;
 async function startPageServer(): Promise<Server> {
   const server = createServer((_request, response) => {
     response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    response.end('<!doctype html><html><head><title>admin panel</title></head><body><main id="people"></main></body></html>');
+    response.end(
+      '<!doctype html><html><head><title>admin panel</title></head><body><main id="people"></main></body></html>',
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;

@@ -300,7 +300,10 @@ export class AppConfig {
     const vars = plainToInstance(EnvironmentVariables, { ...env });
     const errors = validateSync(vars, { skipMissingProperties: false });
     const problems = errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`);
-    if (/(^|,)\s*\*\s*(,|$)/.test(vars.CORS_ORIGINS) && vars.CORS_ORIGINS.split(',').filter((o) => o.trim()).length > 1) {
+    if (
+      /(^|,)\s*\*\s*(,|$)/.test(vars.CORS_ORIGINS) &&
+      vars.CORS_ORIGINS.split(',').filter((o) => o.trim()).length > 1
+    ) {
       problems.push('CORS_ORIGINS: * allows any origin and cannot be combined with a list');
     }
     if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {

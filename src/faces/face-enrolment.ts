@@ -73,7 +73,11 @@ export class FaceEnrolment {
       }
       const keep = payload.allOrNothing && rejected.length > 0 ? [] : accepted;
       const templates = keep.length > 0 ? await this.save(payload, keep) : [];
-      return { employee_id: payload.employeeId, accepted: templates.map((template) => toFaceTemplateDto(template, this.urls)), rejected };
+      return {
+        employee_id: payload.employeeId,
+        accepted: templates.map((template) => toFaceTemplateDto(template, this.urls)),
+        rejected,
+      };
     } finally {
       await Promise.all(payload.photos.map((photo) => this.storage.remove(photo.stagedKey)));
     }

@@ -38,7 +38,9 @@ export class PresenceEventsService {
     const [rows, count] = await this.repository.findPage(caller.organizationId, query);
     const people = await this.identities(caller.organizationId, rows);
     return new PageOf(
-      rows.map((row) => toPresenceEventDto(row, row.employeeId ? (people.get(row.employeeId) ?? null) : null, this.urls)),
+      rows.map((row) =>
+        toPresenceEventDto(row, row.employeeId ? (people.get(row.employeeId) ?? null) : null, this.urls),
+      ),
       count,
       query,
     );

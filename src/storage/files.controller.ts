@@ -41,7 +41,11 @@ export class FilesController {
   @ApiOperation({ summary: 'Get a stored photo by its signed URL (no token)' })
   @Public()
   @ApiProduces('image/jpeg', 'image/png', 'image/webp')
-  async getSignedFile(@IdParam() id: string, @Query() query: SignedFileQuery, @Res() response: Response): Promise<void> {
+  async getSignedFile(
+    @IdParam() id: string,
+    @Query() query: SignedFileQuery,
+    @Res() response: Response,
+  ): Promise<void> {
     const { file, bytes, maxAge } = await this.files.readSigned(id, query.expires, query.signature);
     response
       .status(200)

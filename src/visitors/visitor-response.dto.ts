@@ -72,7 +72,6 @@ export interface VisitorView {
   showWatchlistReason: boolean;
 }
 
-
 export function toVisitorDto(visitor: Visitor, view: VisitorView): VisitorDto {
   return {
     id: visitor.id,

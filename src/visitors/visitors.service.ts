@@ -76,7 +76,8 @@ export class VisitorsService {
     if (!visitor) return { exists: false, visitor: null, images: {} };
     const images: Record<string, string> = {};
     for (const face of await this.visitors.facesOf(caller.organizationId, visitor.id)) {
-      if (face.photoId && !(face.angle in images)) images[face.angle] = this.urls.sign(caller.organizationId, face.photoId);
+      if (face.photoId && !(face.angle in images))
+        images[face.angle] = this.urls.sign(caller.organizationId, face.photoId);
     }
     return { exists: true, visitor: this.toDto(caller, visitor), images };
   }
