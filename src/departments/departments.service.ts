@@ -17,6 +17,7 @@ import {
 import { UsersService } from '../users/users.service.js';
 import { Department } from './department.entity.js';
 import { findInOrganization } from '../common/find-in-organization.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
 
 @Injectable()
 export class DepartmentsService {
@@ -24,6 +25,7 @@ export class DepartmentsService {
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly events: DomainEventBus,
     private readonly users: UsersService,
   ) {}
 
@@ -107,6 +109,11 @@ export class DepartmentsService {
   async remove(caller: AuthUser, id: string): Promise<void> {
     const department = await findInOrganization(this.departments, caller.organizationId, id, 'Department');
     await this.dataSource.transaction(async (manager) => {
+      // The people feature refuses (409) while people belong to it; it knows them, departments does not.
+      await this.events.publish(manager, 'department.deleting', {
+        organizationId: caller.organizationId,
+        departmentId: id,
+      });
       await manager.getRepository(Department).delete({ id, organizationId: caller.organizationId });
       await this.audit.record(
         {

@@ -8,11 +8,12 @@ import { Employee } from './employee.entity.js';
 import { EmployeesController } from './employees.controller.js';
 import { EmployeesRepository } from './employees.repository.js';
 import { EmployeesService } from './employees.service.js';
+import { PeopleInUseListener } from './people-in-use.listener.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Employee]), DepartmentsModule, ShiftsModule, StorageModule, UsersModule],
   controllers: [EmployeesController],
-  providers: [EmployeesRepository, EmployeesService],
+  providers: [EmployeesRepository, EmployeesService, PeopleInUseListener],
   exports: [EmployeesService],
 })
 export class EmployeesModule {}

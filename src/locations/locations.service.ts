@@ -15,6 +15,7 @@ import {
 } from './location.dto.js';
 import { Location } from './location.entity.js';
 import { findInOrganization } from '../common/find-in-organization.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
 
 @Injectable()
 export class LocationsService {
@@ -22,6 +23,7 @@ export class LocationsService {
     @InjectRepository(Location) private readonly locations: Repository<Location>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly events: DomainEventBus,
   ) {}
 
   async list(caller: AuthUser, query: LocationQuery): Promise<PageOf<LocationDto>> {
@@ -81,6 +83,11 @@ export class LocationsService {
   async remove(caller: AuthUser, id: string): Promise<void> {
     const location = await findInOrganization(this.locations, caller.organizationId, id, 'Location');
     await this.dataSource.transaction(async (manager) => {
+      // The cameras feature refuses (409) while cameras stand there; past sightings keep no location.
+      await this.events.publish(manager, 'location.deleting', {
+        organizationId: caller.organizationId,
+        locationId: id,
+      });
       await manager.getRepository(Location).delete({ id, organizationId: caller.organizationId });
       await this.audit.record(
         { action: 'location.deleted', entityType: 'location', entityId: id, oldValues: toLocationDto(location) },
