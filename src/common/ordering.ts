@@ -1,4 +1,8 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
 import type { SelectQueryBuilder } from 'typeorm';
+import { Optional } from './optional.js';
 
 /**
  * The `ordering` values of a list: each field ascending, and with a leading `-` descending (`-created_at`). Every
@@ -33,4 +37,21 @@ export function orderQuery<F extends string, T extends object>(
 ): SelectQueryBuilder<T> {
   const { field, direction } = parseOrdering(ordering);
   return builder.orderBy(expressions[field], direction, 'NULLS LAST').addOrderBy(idColumn, direction);
+}
+
+/**
+ * The `ordering` query parameter of a list: one of `values` (see `orderingsOf`), documented as the enum
+ * `enumName` with its default. Put it on a `PageQuery` subclass with the default as the initial value.
+ */
+export function OrderingParam(values: readonly string[], enumName: string, defaultValue: string) {
+  return applyDecorators(
+    ApiPropertyOptional({
+      enum: values,
+      enumName,
+      default: defaultValue,
+      description: 'Sort field; a leading `-` sorts descending. Ties are broken by id.',
+    }),
+    Optional(),
+    IsIn(values),
+  );
 }

@@ -18,6 +18,7 @@ import { UsersService } from '../users/users.service.js';
 import { Department } from './department.entity.js';
 import { findInOrganization } from '../common/find-in-organization.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import { orderQuery } from '../common/ordering.js';
 
 @Injectable()
 export class DepartmentsService {
@@ -48,9 +49,13 @@ export class DepartmentsService {
   async list(caller: AuthUser, query: DepartmentQuery): Promise<PageOf<DepartmentDto>> {
     const builder = this.departments
       .createQueryBuilder('department')
-      .where('department.organization_id = :organizationId', { organizationId: caller.organizationId })
-      .orderBy('department.name', 'ASC')
-      .addOrderBy('department.id');
+      .where('department.organization_id = :organizationId', { organizationId: caller.organizationId });
+    orderQuery(
+      builder,
+      query.ordering,
+      { name: 'department.name', code: 'department.code', created_at: 'department.created_at' },
+      'department.id',
+    );
     if (query.search) {
       builder.andWhere('(department.name ILIKE :pattern OR department.code ILIKE :pattern)', {
         pattern: `%${escapeLike(query.search)}%`,

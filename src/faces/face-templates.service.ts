@@ -9,6 +9,7 @@ import { PageOf } from '../common/pagination.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { Job } from '../jobs/job.entity.js';
+import { type JobDto, toJobDto } from '../jobs/job.dto.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { UploadedImages } from '../recognition/image-upload.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
@@ -42,7 +43,7 @@ export interface ErasedFaces {
 }
 
 export type EnrolmentAnswer =
-  { status: HttpStatus.CREATED; body: EnrolmentResultDto } | { status: HttpStatus.ACCEPTED; body: EnrolmentJobDto };
+  { status: HttpStatus.CREATED; body: EnrolmentResultDto } | { status: HttpStatus.ACCEPTED; body: JobDto };
 
 /** A person's face templates: enrolment requests, listing, removal, the primary photo, erasure. */
 @Injectable()
@@ -73,7 +74,7 @@ export class FaceTemplatesService {
     await this.findPerson(caller.organizationId, employeeId);
     const photos = collectEnrolmentPhotos(files);
     const job = await this.queueEnrolment(caller, employeeId, photos, input);
-    if (!wait) return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: job.status } };
+    if (!wait) return { status: HttpStatus.ACCEPTED, body: toJobDto(job) };
     // From here on the job owns the staged photos: whatever happens while waiting, they are the job's to remove.
     const done = await this.queue.waitFor(job.id, WAIT_MS);
     if (done.status === 'cancelled') {
@@ -91,8 +92,7 @@ export class FaceTemplatesService {
         done.error?.message ?? 'Enrolment failed',
       );
     }
-    if (done.status !== 'completed')
-      return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: done.status } };
+    if (done.status !== 'completed') return { status: HttpStatus.ACCEPTED, body: toJobDto(done) };
     const result = done.result as unknown as EnrolmentResultDto;
     if (result.accepted.length === 0) {
       const first = result.rejected[0];

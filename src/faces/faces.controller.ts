@@ -11,12 +11,12 @@ import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
+import { JobDto } from '../jobs/job.dto.js';
 import type { PageOf } from '../common/pagination.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
 import { ANGLE_FIELDS, IMAGES_FIELD, MAX_ENROLMENT_PHOTOS } from './enrolment-photos.js';
 import {
   EnrolFacesDto,
-  EnrolmentJobDto,
   EnrolmentResultDto,
   EnrolQuery,
   FaceTemplateDto,
@@ -51,7 +51,7 @@ export class FacesController {
     { [IMAGES_FIELD]: MAX_ENROLMENT_PHOTOS },
   )
   @ApiCreatedResponse({ type: EnrolmentResultDto, description: 'With ?wait=true' })
-  @ApiAcceptedResponse({ type: EnrolmentJobDto })
+  @ApiAcceptedResponse({ type: JobDto, description: 'The job to poll at GET /jobs/{id}' })
   @ApiUnprocessableEntityResponse({ description: 'With ?wait=true, when no photo was accepted' })
   async enrolFaces(
     @CurrentUser() user: AuthUser,
@@ -60,7 +60,7 @@ export class FacesController {
     @Body() body: EnrolFacesDto,
     @Query() query: EnrolQuery,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<EnrolmentResultDto | EnrolmentJobDto> {
+  ): Promise<EnrolmentResultDto | JobDto> {
     const answer = await this.faces.enrol(user, employeeId, files, body, query.wait ?? false);
     response.status(answer.status);
     return answer.body;

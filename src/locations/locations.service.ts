@@ -16,6 +16,7 @@ import {
 import { Location } from './location.entity.js';
 import { findInOrganization } from '../common/find-in-organization.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import { orderQuery } from '../common/ordering.js';
 
 @Injectable()
 export class LocationsService {
@@ -29,9 +30,8 @@ export class LocationsService {
   async list(caller: AuthUser, query: LocationQuery): Promise<PageOf<LocationDto>> {
     const builder = this.locations
       .createQueryBuilder('location')
-      .where('location.organization_id = :organizationId', { organizationId: caller.organizationId })
-      .orderBy('location.name', 'ASC')
-      .addOrderBy('location.id');
+      .where('location.organization_id = :organizationId', { organizationId: caller.organizationId });
+    orderQuery(builder, query.ordering, { name: 'location.name', created_at: 'location.created_at' }, 'location.id');
     if (query.location_type) builder.andWhere('location.location_type = :type', { type: query.location_type });
     if (query.search) {
       builder.andWhere(

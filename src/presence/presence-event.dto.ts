@@ -1,13 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { IsDateInRange } from '../common/date-range.js';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { Optional } from '../common/optional.js';
 import { PageQuery } from '../common/pagination.js';
 import { toBoolean } from '../common/transforms.js';
 import { PersonIdentityDto } from '../employees/employee-response.dto.js';
 import { ANOMALY_REASONS, type PresenceEvent, REVIEW_STATUSES } from './presence-event.entity.js';
 import type { FileUrls } from '../storage/file-urls.js';
+import { QueryTime } from '../common/date-query.js';
 
 export const PRESENCE_EVENT_ORDERINGS = [
   'occurred_at',
@@ -49,18 +49,10 @@ export class PresenceEventQuery extends PageQuery {
   @IsIn(REVIEW_STATUSES)
   review_status?: (typeof REVIEW_STATUSES)[number];
 
-  /** Events first seen at or after this time (ISO 8601 date or date-time). */
-  @Optional()
-  @Type(() => Date)
-  @IsDate()
-  @IsDateInRange()
+  @QueryTime('from', 'Events first seen at or after this time (ISO 8601 day or date-time; a bare day from 00:00 UTC).')
   date_from?: Date;
 
-  /** Events first seen at or before this time (ISO 8601 date or date-time). */
-  @Optional()
-  @Type(() => Date)
-  @IsDate()
-  @IsDateInRange()
+  @QueryTime('to', 'Events first seen at or before this time (ISO 8601; a bare day includes the whole day, UTC).')
   date_to?: Date;
 
   /** Sort field, `-` for descending (default `-occurred_at`: newest first). */

@@ -17,6 +17,7 @@ import { Shift } from './shift.entity.js';
 import type { ShiftSchedule } from './shift-schedule.js';
 import { findInOrganization } from '../common/find-in-organization.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
+import { findOrder } from '../common/ordering.js';
 
 @Injectable()
 export class ShiftsService {
@@ -31,7 +32,7 @@ export class ShiftsService {
     const { skip, take } = PageOf.skipTake(query);
     const [rows, count] = await this.shifts.findAndCount({
       where: { organizationId: caller.organizationId },
-      order: { name: 'ASC', id: 'ASC' },
+      order: findOrder(query.ordering, { name: 'name', start_time: 'startTime', created_at: 'createdAt' }),
       skip,
       take,
     });
