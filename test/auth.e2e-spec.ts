@@ -19,7 +19,8 @@ describe('auth', () => {
   let mails: MailMessage[];
 
   before(async () => {
-    sut = await startTestApp();
+    // No refresh grace window here: a reuse is a reuse at once (test/refresh-grace.e2e-spec.ts covers the window).
+    sut = await startTestApp({ REFRESH_GRACE_SECONDS: '0' });
     mails = captureMails(sut);
     admin = await loginAsAdmin(sut);
   });

@@ -61,7 +61,8 @@ void describe('people API: list', () => {
 
   it('filters by department, kind and activity, and searches names, code and email literally', async () => {
     const { admin, engineering, names } = await organizationWithPeople();
-    assert.deepEqual(await names(`?department=${engineering.id}`), ['Ada', 'Alan', 'Edsger', 'Grace']);
+    assert.deepEqual(await names(`?department_id=${engineering.id}`), ['Ada', 'Alan', 'Edsger', 'Grace']);
+    assert.deepEqual(await names(`?department=${engineering.id}`), ['Ada', 'Alan', 'Edsger', 'Grace'], 'old name');
     assert.deepEqual(await names('?kind=student'), ['Barbara', 'Grace']);
     assert.deepEqual(await names('?is_active=false'), ['Edsger']);
     assert.deepEqual(await names('?is_active=true&kind=student'), ['Barbara', 'Grace']);
@@ -71,8 +72,8 @@ void describe('people API: list', () => {
     assert.deepEqual(await names('?search=ADA%40EXAMPLE'), ['Ada']);
     assert.deepEqual(await names('?search=%25'), []); // LIKE wildcards match literally
     assert.deepEqual(await names('?search=_'), []);
-    const invalid = await send(admin, 'get', '/employees?kind=teacher&department=x&is_active=maybe');
-    assert.deepEqual(expectInvalidFields(invalid), ['department', 'is_active', 'kind']);
+    const invalid = await send(admin, 'get', '/employees?kind=teacher&department_id=x&department=y&is_active=maybe');
+    assert.deepEqual(expectInvalidFields(invalid), ['department', 'department_id', 'is_active', 'kind']);
   });
 
   it('pages with links that keep the filters', async () => {
@@ -110,7 +111,11 @@ void describe('people API: list', () => {
       enrolled: 0,
       not_enrolled: 6,
     });
-    const engineers = await listPeople(context.sut, admin, `?department=${engineering.id}&is_active=true&page_size=1`);
+    const engineers = await listPeople(
+      context.sut,
+      admin,
+      `?department_id=${engineering.id}&is_active=true&page_size=1`,
+    );
     assert.equal(engineers.count, 3);
     assert.deepEqual(engineers.facets, {
       total: 3,

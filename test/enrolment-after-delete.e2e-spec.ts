@@ -90,7 +90,7 @@ describe('enrolment jobs of a deleted person', () => {
       .post(`/api/v1/employees/${blocker}/faces`)
       .set(bearer(admin))
       .attach('front', blank, 'blank.jpg');
-    const blockerJob = String(expectStatus(response, 202, 'blocker').job_id);
+    const blockerJob = String(expectStatus(response, 202, 'blocker').id);
     await paused.entered;
     return { open: paused.release, finished: () => sut.app.get(JobQueue).waitFor(blockerJob, 60_000) };
   };
@@ -111,7 +111,7 @@ describe('enrolment jobs of a deleted person', () => {
       } finally {
         hold.open();
       }
-      const done = await finished(String(job.job_id));
+      const done = await finished(String(job.id));
       assert.equal(done.status, 'cancelled', JSON.stringify(done));
       assert.equal((done.error as Json).error, 'person_deleted');
       assert.equal(done.result, null);
@@ -133,7 +133,7 @@ describe('enrolment jobs of a deleted person', () => {
         await paused.entered;
         expectStatus(await deletePerson(person, erase), 204, 'delete');
         paused.release();
-        const done = await finished(String(job.job_id));
+        const done = await finished(String(job.id));
         assert.equal(done.status, 'cancelled', JSON.stringify(done));
         assert.equal((done.error as Json).error, 'person_deleted');
         await assertNothingStored(person, done, before);
@@ -156,7 +156,7 @@ describe('enrolment jobs of a deleted person', () => {
         if (testDatabaseUrl) await waitForLockWait(sut);
         paused.release();
         expectStatus(await deletion, 204, 'delete');
-        const done = await finished(String(job.job_id));
+        const done = await finished(String(job.id));
         assert.equal(done.status, 'completed', JSON.stringify(done));
         assert.equal(((done.result as Json).accepted as Json[]).length, 1);
         await assertNothingStored(person, done, before);

@@ -39,11 +39,16 @@ describe('face enrolment and identification', () => {
       .get(`/api/v1/employees/${people.get('biden')}/faces`)
       .set(bearer(admin));
     assert.equal(list.status, 200);
-    assert.equal(list.body.length, 2);
-    const photo = await sut.http().get(`/api/v1/files/${list.body[0].thumbnail_id}`).set(bearer(admin));
+    assert.equal(list.body.count, 2);
+    assert.equal(list.body.results.length, 2);
+    const photo = await sut.http().get(`/api/v1/files/${list.body.results[0].thumbnail_id}`).set(bearer(admin));
     assert.equal(photo.status, 200);
     assert.equal(photo.headers['content-type'], 'image/jpeg');
-    assert.equal((await sut.http().get(`/api/v1/files/${list.body[0].photo_id}`)).status, 401, 'photos need a token');
+    assert.equal(
+      (await sut.http().get(`/api/v1/files/${list.body.results[0].photo_id}`)).status,
+      401,
+      'photos need a token',
+    );
     assert.equal(await count('face_templates'), 9);
     assert.equal(await count('stored_files'), 18);
   });
@@ -166,7 +171,7 @@ describe('face enrolment and identification', () => {
     let job = response.body;
     for (let i = 0; i < 100 && job.status !== 'completed' && job.status !== 'failed'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      job = (await sut.http().get(`/api/v1/jobs/${response.body.job_id}`).set(bearer(admin))).body;
+      job = (await sut.http().get(`/api/v1/jobs/${response.body.id}`).set(bearer(admin))).body;
     }
     assert.equal(job.status, 'completed');
     assert.equal(job.result.accepted.length, 1);
@@ -202,7 +207,7 @@ describe('face enrolment and identification', () => {
       .http()
       .get(`/api/v1/employees/${people.get('alex_lacamoire')}/faces`)
       .set(bearer(admin));
-    const [template] = list.body;
+    const [template] = list.body.results;
     const removed = await sut
       .http()
       .delete(`/api/v1/employees/${people.get('alex_lacamoire')}/faces/${template.id}`)

@@ -163,7 +163,7 @@ describe('recognition tasks and bulk recognition', () => {
       .post(`/api/v1/employees/${person}/faces`)
       .set(bearer(admin))
       .attach('images', photo('knn', 'train', 'biden', 'biden2.jpg'), 'biden2.jpg');
-    const jobId = String(expectStatus(enrolment, 202).job_id);
+    const jobId = String(expectStatus(enrolment, 202).id);
     expectError(await get(admin, jobId), 404, 'not_found', 'an enrolment job is no task');
     await finished(sut, admin, String(queued.task_id));
   });

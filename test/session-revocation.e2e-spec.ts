@@ -22,7 +22,8 @@ describe('access tokens end with their session', () => {
   let mails: MailMessage[];
 
   before(async () => {
-    sut = await startTestApp();
+    // No refresh grace window here: a reuse is a reuse at once (test/refresh-grace.e2e-spec.ts covers the window).
+    sut = await startTestApp({ REFRESH_GRACE_SECONDS: '0' });
     mails = captureMails(sut);
     admin = await loginAsAdmin(sut);
   });

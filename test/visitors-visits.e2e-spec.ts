@@ -65,7 +65,7 @@ describe('visits', () => {
     );
     expectError(await send(operator, 'post', '/visits', { visitor_id: visitorId }), 409, 'already_checked_in');
 
-    const onSite = expectStatus(await send(operator, 'get', '/visits/on-site'), 200) as unknown as Json[];
+    const onSite = expectStatus(await send(operator, 'get', '/visits/on-site'), 200).results as Json[];
     assert.deepEqual(
       onSite.map((row) => [row.id, (row.host as Json).full_name, row.floors]),
       [[visit.id, 'Hosting Test', ['3']]],
@@ -76,7 +76,7 @@ describe('visits', () => {
     const out = expectStatus(await send(operator, 'post', `/visits/${String(visit.id)}/check-out`), 200);
     assert.equal(out.status, 'checked_out');
     expectError(await send(operator, 'post', `/visits/${String(visit.id)}/check-out`), 409, 'not_checked_in');
-    assert.deepEqual(expectStatus(await send(operator, 'get', '/visits/on-site'), 200), []);
+    assert.deepEqual(expectStatus(await send(operator, 'get', '/visits/on-site'), 200).results, []);
     await pause(250);
     assert.deepEqual(bystanderHeard, [], 'a colleague who is not the host hears nothing');
     assert.deepEqual(outsiderHeard, [], 'another organisation hears nothing');

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { contentTypeMiddleware } from '../common/content-type.js';
 import { GlobalExceptionFilter } from '../common/global-exception.filter.js';
 import { answerMalformedRequestsInJson } from '../common/malformed-request.js';
 import { requestIdMiddleware } from '../common/request-id.middleware.js';
@@ -30,10 +31,12 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   app.use(untrustedInputMiddleware);
   app.enableCors({
-    origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
-    credentials: true,
+    origin: config.cors.origin,
+    credentials: config.cors.credentials,
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
   });
+  // After CORS, so that a browser on an allowed origin can read the 415.
+  app.use(contentTypeMiddleware);
   app.setGlobalPrefix('api/v1', {
     exclude: [
       { path: 'healthz', method: RequestMethod.GET },

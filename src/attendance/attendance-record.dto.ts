@@ -9,6 +9,7 @@ import { PersonIdentityDto } from '../employees/employee-response.dto.js';
 import { PresenceEventDto } from '../presence/presence-event.dto.js';
 import { ATTENDANCE_SOURCES, type AttendanceRecord, type AttendanceSource } from './attendance-record.entity.js';
 import { ATTENDANCE_STATUSES, type AttendanceStatus } from './attendance-rules.js';
+import { QueryDay } from '../common/date-query.js';
 
 export const RECORD_ORDERINGS = ['date', '-date', 'check_in_at', '-check_in_at', 'status', '-status'] as const;
 export type RecordOrdering = (typeof RECORD_ORDERINGS)[number];
@@ -31,16 +32,10 @@ export class AttendanceRecordQuery extends PageQuery {
   @IsIn(ATTENDANCE_STATUSES)
   status?: AttendanceStatus;
 
-  /** First day, `YYYY-MM-DD` (inclusive). */
-  @Optional()
-  @IsDateString({ strict: true })
-  @IsDateInRange()
+  @QueryDay('First day, `YYYY-MM-DD` (inclusive).')
   date_from?: string;
 
-  /** Last day, `YYYY-MM-DD` (inclusive). */
-  @Optional()
-  @IsDateString({ strict: true })
-  @IsDateInRange()
+  @QueryDay('Last day, `YYYY-MM-DD` (inclusive).')
   date_to?: string;
 
   @ApiPropertyOptional({ enum: RECORD_ORDERINGS, enumName: 'AttendanceRecordOrdering', default: '-date' })

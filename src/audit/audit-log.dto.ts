@@ -1,12 +1,18 @@
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
 import type { AuditLog } from './audit-log.entity.js';
 import { Optional } from '../common/optional.js';
 import { toBoolean } from '../common/transforms.js';
-import { IsDateInRange } from '../common/date-range.js';
+import { QueryTime } from '../common/date-query.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
+
+export const AUDIT_LOG_ORDERINGS = orderingsOf(['created_at', 'action'] as const);
+export type AuditLogOrdering = (typeof AUDIT_LOG_ORDERINGS)[number];
 
 export class AuditLogQuery extends PageQuery {
+  @OrderingParam(AUDIT_LOG_ORDERINGS, 'AuditLogOrdering', '-created_at')
+  ordering: AuditLogOrdering = '-created_at';
   /** e.g. `user.created`, `auth.login`, `auth.login_failed`. */
   @Optional()
   @IsString()
@@ -36,18 +42,10 @@ export class AuditLogQuery extends PageQuery {
   @MaxLength(100)
   entity_id?: string;
 
-  /** ISO 8601 date or date-time, inclusive. */
-  @Optional()
-  @Type(() => Date)
-  @IsDate()
-  @IsDateInRange()
+  @QueryTime('from')
   date_from?: Date;
 
-  /** ISO 8601 date or date-time, inclusive. */
-  @Optional()
-  @Type(() => Date)
-  @IsDate()
-  @IsDateInRange()
+  @QueryTime('to')
   date_to?: Date;
 }
 

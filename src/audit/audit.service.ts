@@ -8,6 +8,7 @@ import { requestContext } from '../common/request-context.js';
 import { AuditLog } from './audit-log.entity.js';
 import { type AuditLogDto, type AuditLogQuery, toAuditLogDto } from './audit-log.dto.js';
 import { redactSecrets } from './redact-secrets.js';
+import { orderQuery } from '../common/ordering.js';
 
 export interface AuditEntry {
   action: string;
@@ -49,7 +50,12 @@ export class AuditService {
     if (query.all_organizations && !caller.isSuperAdmin) {
       throw ApiError.forbidden("Only a super admin may read every organisation's trail");
     }
-    const builder = this.logs.createQueryBuilder('log').orderBy('log.created_at', 'DESC').addOrderBy('log.id', 'DESC');
+    const builder = orderQuery(
+      this.logs.createQueryBuilder('log'),
+      query.ordering,
+      { created_at: 'log.created_at', action: 'log.action' },
+      'log.id',
+    );
     if (!query.all_organizations) {
       builder.where('log.organization_id = :organizationId', { organizationId: caller.organizationId });
     }

@@ -92,7 +92,9 @@ export class AuthService {
 
   /**
    * Swaps a refresh token for a new pair. A token that was already used (or revoked) means it leaked:
-   * the whole family (that login) is revoked, its access tokens stop working, and the caller gets 401.
+   * the whole family (that login) is revoked, its access tokens stop working, and the caller gets 401. Except
+   * within the grace window right after its rotation: then two tabs (or React StrictMode) refreshing with the same
+   * token at once both get the same new pair, as long as that pair is still unused and the login still live.
    * The transaction returns its refusal instead of throwing it: a throw would roll the revocation back.
    */
   async refresh(refreshToken: string): Promise<TokenPairDto> {
@@ -100,6 +102,8 @@ export class AuthService {
       const stored = await this.findRefreshToken(manager.getRepository(RefreshToken), refreshToken, true);
       if (!stored) return { error: ApiError.unauthorized('invalid_token', 'The refresh token is not valid') };
       if (stored.usedAt || stored.revokedAt) {
+        const again = await this.pairWithinGrace(manager, stored, refreshToken);
+        if (again) return { pair: again };
         await this.tokens.revokeFamily(manager, stored.familyId);
         await this.recordSecurityEvent(manager, 'auth.refresh_reused', stored.userId);
         return {
@@ -114,11 +118,31 @@ export class AuthService {
       if (user.role !== 'super_admin' && !(await this.organizationIsActive(manager, user.organizationId))) {
         return { error: ApiError.unauthorized('organization_inactive', 'The organisation is deactivated') };
       }
-      await manager.getRepository(RefreshToken).update({ id: stored.id }, { usedAt: new Date() });
-      return { pair: await this.startSession(manager, user, stored.familyId) };
+      const pair = await this.startSession(manager, user, stored.familyId);
+      const successorSealed = this.tokens.refreshGraceMs > 0 ? this.tokens.sealSuccessor(refreshToken, pair) : null;
+      await manager.getRepository(RefreshToken).update({ id: stored.id }, { usedAt: new Date(), successorSealed });
+      return { pair };
     });
     if ('error' in outcome) throw outcome.error;
     return outcome.pair;
+  }
+
+  /**
+   * The pair a used token was rotated into, when it is asked for again within the grace window and that pair's
+   * refresh token is still unused and unrevoked (the row is locked by the caller, so concurrent asks queue here).
+   */
+  private async pairWithinGrace(
+    manager: EntityManager,
+    stored: RefreshToken,
+    refreshToken: string,
+  ): Promise<TokenPairDto | null> {
+    if (stored.revokedAt || !stored.usedAt || !stored.successorSealed) return null;
+    if (Date.now() - stored.usedAt.getTime() > this.tokens.refreshGraceMs) return null;
+    const pair = this.tokens.openSuccessor(refreshToken, stored.successorSealed);
+    const successor = pair && parseRefreshToken(pair.refresh_token);
+    if (!successor) return null;
+    const next = await manager.getRepository(RefreshToken).findOneBy({ id: successor.id });
+    return next && !next.usedAt && !next.revokedAt && next.expiresAt.getTime() > Date.now() ? pair : null;
   }
 
   /** Ends the login the refresh token belongs to, its access tokens included. */

@@ -27,6 +27,13 @@ export class RefreshToken {
   @Column({ type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 
+  /**
+   * The pair this token was rotated into, AES-256-GCM sealed with a key derived from this token itself: only its
+   * holder can open it, within the refresh grace window (`SessionTokens.sealSuccessor`).
+   */
+  @Column({ type: 'text', nullable: true })
+  successorSealed: string | null;
+
   @Column({ type: 'text', nullable: true })
   ip: string | null;
 

@@ -67,14 +67,19 @@ export function assertSourceFits(camera: Camera): void {
   const problems: FieldError[] = [];
   if (camera.sourceUrl === null) {
     if (rule.urlRequired) {
-      problems.push({ field: 'source_url', errors: [`source_url is required for ${camera.sourceType} cameras`] });
+      problems.push({
+        field: 'source_url',
+        code: 'required',
+        message: `source_url is required for ${camera.sourceType} cameras`,
+      });
     }
   } else {
     const url = parseStreamUrl(camera.sourceUrl);
     if (url && !rule.schemes.includes(schemeOf(url))) {
       problems.push({
         field: 'source_url',
-        errors: [`source_url of a ${camera.sourceType} camera must be a ${rule.schemes.join(' or ')} URL`],
+        code: 'url_scheme',
+        message: `source_url of a ${camera.sourceType} camera must be a ${rule.schemes.join(' or ')} URL`,
       });
     }
   }

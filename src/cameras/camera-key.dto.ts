@@ -1,4 +1,6 @@
 import type { CameraKey } from './camera-key.entity.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
+import { PageQuery } from '../common/pagination.js';
 
 /** A new key: `api_key` is shown this once and cannot be read again. */
 export class CreatedCameraKeyDto {
@@ -34,4 +36,12 @@ export function toCameraKeyDto(key: CameraKey): CameraKeyDto {
     last_used_at: key.lastUsedAt,
     revoked_at: key.revokedAt,
   };
+}
+
+export const CAMERA_KEY_ORDERINGS = orderingsOf(['created_at', 'last_used_at'] as const);
+export type CameraKeyOrdering = (typeof CAMERA_KEY_ORDERINGS)[number];
+
+export class CameraKeyQuery extends PageQuery {
+  @OrderingParam(CAMERA_KEY_ORDERINGS, 'CameraKeyOrdering', '-created_at')
+  ordering: CameraKeyOrdering = '-created_at';
 }

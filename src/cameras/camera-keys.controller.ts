@@ -5,8 +5,8 @@ import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
 import { PageDto } from '../common/page.dto.js';
-import { type PageOf, PageQuery } from '../common/pagination.js';
-import { CameraKeyDto, CreatedCameraKeyDto } from './camera-key.dto.js';
+import type { PageOf } from '../common/pagination.js';
+import { CameraKeyDto, CameraKeyQuery, CreatedCameraKeyDto } from './camera-key.dto.js';
 import { CameraKeysService } from './camera-keys.service.js';
 
 @ApiTags('cameras')
@@ -29,7 +29,7 @@ export class CameraKeysController {
   listCameraKeys(
     @CurrentUser() user: AuthUser,
     @IdParam() id: string,
-    @Query() query: PageQuery,
+    @Query() query: CameraKeyQuery,
   ): Promise<PageOf<CameraKeyDto>> {
     return this.keys.list(user, id, query);
   }

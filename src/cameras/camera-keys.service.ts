@@ -5,11 +5,12 @@ import { DataSource, IsNull, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
-import { PageOf, type PageQuery } from '../common/pagination.js';
-import { type CameraKeyDto, type CreatedCameraKeyDto, toCameraKeyDto } from './camera-key.dto.js';
+import { PageOf } from '../common/pagination.js';
+import { type CameraKeyDto, type CameraKeyQuery, type CreatedCameraKeyDto, toCameraKeyDto } from './camera-key.dto.js';
 import { CameraKey } from './camera-key.entity.js';
 import { hashCameraKey } from './camera-key-verifier.js';
 import { CamerasService } from './cameras.service.js';
+import { findOrder } from '../common/ordering.js';
 
 /** Keys start with this, so that a leaked one is easy to recognise (and to scan for). */
 const KEY_PREFIX = 'fgc_';
@@ -55,12 +56,12 @@ export class CameraKeysService {
   }
 
   /** The camera's keys, newest first, revoked ones included. */
-  async list(caller: AuthUser, cameraId: string, query: PageQuery): Promise<PageOf<CameraKeyDto>> {
+  async list(caller: AuthUser, cameraId: string, query: CameraKeyQuery): Promise<PageOf<CameraKeyDto>> {
     const camera = await this.cameras.findOwned(caller.organizationId, cameraId);
     const { skip, take } = PageOf.skipTake(query);
     const [rows, count] = await this.keys.findAndCount({
       where: { cameraId: camera.id, organizationId: camera.organizationId },
-      order: { createdAt: 'DESC', id: 'ASC' },
+      order: findOrder(query.ordering, { created_at: 'createdAt', last_used_at: 'lastUsedAt' }),
       skip,
       take,
     });

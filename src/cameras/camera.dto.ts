@@ -27,6 +27,7 @@ import {
   type CameraStatus,
 } from './camera.entity.js';
 import { parseStreamUrl, STREAM_URL_SCHEMES } from './stream-credentials.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
 export const CAMERA_STATUSES = ['online', 'offline'] as const;
 
@@ -129,7 +130,12 @@ export class UpdateCameraDto extends CreateCameraDto {
   declare name: string;
 }
 
+export const CAMERA_ORDERINGS = orderingsOf(['name', 'created_at', 'last_heartbeat_at'] as const);
+export type CameraOrdering = (typeof CAMERA_ORDERINGS)[number];
+
 export class CameraQuery extends PageQuery {
+  @OrderingParam(CAMERA_ORDERINGS, 'CameraOrdering', 'name')
+  ordering: CameraOrdering = 'name';
   @Optional()
   @IsUUID()
   location_id?: string;

@@ -11,6 +11,7 @@ import { CameraStatusMonitor } from './camera-status-monitor.js';
 import { CameraLookup } from './camera-lookup.js';
 import { Camera } from './camera.entity.js';
 import { CamerasController } from './cameras.controller.js';
+import { CamerasInUseListener } from './cameras-in-use.listener.js';
 import { CamerasService } from './cameras.service.js';
 import { CredentialSeal } from './credential-seal.js';
 import { StreamProbe } from './stream-probe.js';
@@ -19,6 +20,7 @@ import { StreamProbe } from './stream-probe.js';
   imports: [TypeOrmModule.forFeature([Camera, CameraKey]), LocationsModule],
   controllers: [CamerasController, CameraKeysController],
   providers: [
+    CamerasInUseListener,
     CamerasService,
     CameraKeysService,
     CameraLookup,

@@ -23,6 +23,7 @@ import {
 import { Camera } from './camera.entity.js';
 import { CredentialSeal } from './credential-seal.js';
 import { NO_CREDENTIALS } from './stream-credentials.js';
+import { orderQuery } from '../common/ordering.js';
 
 @Injectable()
 export class CamerasService {
@@ -60,9 +61,13 @@ export class CamerasService {
   async list(caller: AuthUser, query: CameraQuery): Promise<PageOf<CameraDto>> {
     const builder = this.cameras
       .createQueryBuilder('camera')
-      .where('camera.organization_id = :organizationId', { organizationId: caller.organizationId })
-      .orderBy('camera.name', 'ASC')
-      .addOrderBy('camera.id');
+      .where('camera.organization_id = :organizationId', { organizationId: caller.organizationId });
+    orderQuery(
+      builder,
+      query.ordering,
+      { name: 'camera.name', created_at: 'camera.created_at', last_heartbeat_at: 'camera.last_heartbeat_at' },
+      'camera.id',
+    );
     if (query.location_id) builder.andWhere('camera.location_id = :locationId', { locationId: query.location_id });
     if (query.is_active !== undefined) builder.andWhere('camera.is_active = :isActive', { isActive: query.is_active });
     if (query.status) {

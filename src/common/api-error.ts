@@ -19,6 +19,19 @@ export class ApiError extends HttpException {
     return new ApiError(HttpStatus.CONFLICT, 'conflict', message, details);
   }
 
+  /**
+   * 409 `in_use`: the record cannot be deleted while others refer to it. `details` names what uses it and how
+   * many: `{ used_by, count }` (e.g. `{ used_by: 'employees', count: 3 }`).
+   */
+  static inUse(entity: string, usedBy: string, count: number): ApiError {
+    return new ApiError(
+      HttpStatus.CONFLICT,
+      'in_use',
+      `The ${entity} is in use by ${count} ${usedBy.replaceAll('_', ' ')}; reassign them first`,
+      { used_by: usedBy, count },
+    );
+  }
+
   static forbidden(message = 'You do not have permission to do this'): ApiError {
     return new ApiError(HttpStatus.FORBIDDEN, 'forbidden', message);
   }

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { requestContext } from './request-context.js';
+import { toFieldErrors } from './validation.js';
 
 export interface ErrorBody {
   error: string;
@@ -90,7 +91,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         message: status === 404 && !code ? `Cannot ${request.method} ${request.path}` : message,
         trace_id: traceId,
       };
-      if (payload.details !== undefined) body.details = payload.details;
+      if (payload.details !== undefined)
+        body.details = toFieldErrors(payload.details, status === 409 ? 'taken' : 'invalid');
       return { status, body };
     }
     if (exception instanceof QueryFailedError) {
@@ -113,7 +115,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
           body: {
             error: 'validation_error',
             message: 'The request is not valid',
-            details: [{ field, errors: [`${field} must not be null`] }],
+            details: [{ field, code: 'required', message: `${field} must not be null` }],
             trace_id: traceId,
           },
         };

@@ -26,12 +26,14 @@ const MAX_LISTED_FIELDS = 20;
  * reserved keys as `validation_error` naming each field. Throws ApiError, returns nothing when the input is fine.
  */
 export function assertSafeInput(input: unknown, root = ''): void {
-  const problems = new Map<string, string[]>();
+  const problems = new Map<string, FieldError[]>();
   const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: root, depth: 0 }];
   while (stack.length > 0) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) note(problems, path, `${path || 'value'} must not contain NUL characters`);
+      if (value.includes('\u0000')) {
+        note(problems, path, 'nul_character', `${path || 'value'} must not contain NUL characters`);
+      }
       continue;
     }
     if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) continue;
@@ -47,23 +49,21 @@ export function assertSafeInput(input: unknown, root = ''): void {
     for (const key of Object.keys(value).reverse()) {
       const shown = key.replaceAll('\u0000', '\\u0000');
       const child = Array.isArray(value) ? `${path}[${shown}]` : path ? `${path}.${shown}` : shown;
-      if (RESERVED_KEYS.has(key)) note(problems, child, `${key} is not an allowed field name`);
-      else if (key !== shown) note(problems, child, 'field names must not contain NUL characters');
+      if (RESERVED_KEYS.has(key)) note(problems, child, 'reserved_key', `${key} is not an allowed field name`);
+      else if (key !== shown) note(problems, child, 'nul_character', 'field names must not contain NUL characters');
       stack.push({ value: (value as Record<string, unknown>)[key], path: child, depth: depth + 1 });
     }
   }
   if (problems.size > 0) {
-    const details: FieldError[] = [...problems]
-      .slice(0, MAX_LISTED_FIELDS)
-      .map(([field, errors]) => ({ field, errors }));
+    const details: FieldError[] = [...problems.values()].slice(0, MAX_LISTED_FIELDS).flat();
     throw new ApiError(HttpStatus.BAD_REQUEST, 'validation_error', 'The request is not valid', details);
   }
 }
 
-function note(problems: Map<string, string[]>, field: string, error: string): void {
+function note(problems: Map<string, FieldError[]>, field: string, code: string, message: string): void {
   const errors = problems.get(field);
-  if (errors) errors.push(error);
-  else problems.set(field, [error]);
+  if (errors) errors.push({ field, code, message });
+  else problems.set(field, [{ field, code, message }]);
 }
 
 /**

@@ -2,15 +2,29 @@ import { type ArgumentMetadata, HttpStatus, ValidationPipe, type ValidationError
 import { ApiError } from './api-error.js';
 import { assertSafeInput } from './untrusted-input.js';
 
+/**
+ * One problem with one field, as `details` of a 400 `validation_error` lists them: `code` is a machine code a
+ * client can translate (the class-validator constraint, `isUuid`, `maxLength`, …, or `required`, `unknown_field`,
+ * `invalid`), `message` the English sentence.
+ */
 export interface FieldError {
   field: string;
-  errors: string[];
+  code: string;
+  message: string;
 }
+
+/** class-validator's names for two constraints clients meet often, in the words of this API. */
+const CONSTRAINT_CODES: Record<string, string> = { whitelistValidation: 'unknown_field' };
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, errors: Object.values(error.constraints) }] : [];
+    const constraints = Object.entries(error.constraints ?? {});
+    // A missing field fails every rule of its own: one entry says it is missing instead of one per rule.
+    const own =
+      constraints.length > 0 && error.value === undefined && !('whitelistValidation' in (error.constraints ?? {}))
+        ? [{ field, code: 'required', message: `${field} is required` }]
+        : constraints.map(([name, message]) => ({ field, code: CONSTRAINT_CODES[name] ?? name, message }));
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -37,5 +51,24 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) =>
       new ApiError(HttpStatus.BAD_REQUEST, 'validation_error', 'The request is not valid', flatten(errors)),
+  });
+}
+
+/**
+ * Field problems as `details` lists them. Services describe theirs as `{ field, errors: [...] }` or already as
+ * FieldErrors; this turns both into FieldErrors, with `fallbackCode` where a service gave none (`invalid`, or
+ * `taken` for a 409 duplicate). Anything else is returned as it is.
+ */
+export function toFieldErrors(details: unknown, fallbackCode: string): unknown {
+  if (!Array.isArray(details)) return details;
+  const isFieldItem = (item: unknown): item is { field: string; errors?: unknown; code?: unknown; message?: unknown } =>
+    typeof item === 'object' && item !== null && typeof (item as { field?: unknown }).field === 'string';
+  if (!details.every(isFieldItem)) return details;
+  return details.flatMap((item): FieldError[] => {
+    if (typeof item.code === 'string' && typeof item.message === 'string') {
+      return [{ field: item.field, code: item.code, message: item.message }];
+    }
+    const messages = Array.isArray(item.errors) ? item.errors.map(String) : [];
+    return messages.map((message) => ({ field: item.field, code: fallbackCode, message }));
   });
 }

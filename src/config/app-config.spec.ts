@@ -84,5 +84,33 @@ describe(AppConfig.name, () => {
       CORS_ORIGINS: 'https://a.example, http://localhost:5173,',
     });
     assert.deepEqual(sut.corsOrigins, ['https://a.example', 'http://localhost:5173']);
+    assert.deepEqual(sut.cors, { origin: ['https://a.example', 'http://localhost:5173'], credentials: true });
+  });
+
+  it('never combines any origin (*) with credentials, and refuses * inside a list', () => {
+    assert.deepEqual(AppConfig.fromEnvironment({ DATA_DIR: dataDir, CORS_ORIGINS: '*' }).cors, {
+      origin: '*',
+      credentials: false,
+    });
+    assert.throws(
+      () => AppConfig.fromEnvironment({ DATA_DIR: dataDir, CORS_ORIGINS: 'https://a.example,*' }),
+      /CORS_ORIGINS: \* allows any origin/,
+    );
+  });
+
+  it('signs photo URLs with a key of their own, derived from the JWT secret unless FILE_URL_KEY is set', () => {
+    const secret = 'x'.repeat(40);
+    const derived = AppConfig.fromEnvironment({ DATA_DIR: dataDir, JWT_SECRET: secret });
+    const again = AppConfig.fromEnvironment({ DATA_DIR: dataDir, JWT_SECRET: secret });
+    const own = AppConfig.fromEnvironment({ DATA_DIR: dataDir, JWT_SECRET: secret, FILE_URL_KEY: 'y'.repeat(32) });
+    assert.ok(derived.fileUrls.key.equals(again.fileUrls.key), 'instances sharing JWT_SECRET agree');
+    assert.ok(!derived.fileUrls.key.equals(Buffer.from(secret)), 'not the JWT secret itself');
+    assert.ok(!own.fileUrls.key.equals(derived.fileUrls.key));
+    assert.equal(derived.fileUrls.ttlSeconds, 900);
+    assert.equal(derived.fileUrls.resourcePolicy, 'same-site');
+    assert.equal(
+      AppConfig.fromEnvironment({ DATA_DIR: dataDir, CORS_ORIGINS: 'https://a.example' }).fileUrls.resourcePolicy,
+      'cross-origin',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,6 +159,31 @@ class EnvironmentVariables {
   @Min(1)
   @Max(3650)
   VISITOR_RETENTION_DAYS: number = 30;
+
+  /** Key of signed photo URLs (at least 32 characters); unset: derived from the JWT secret. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'FILE_URL_KEY must be at least 32 characters' })
+  FILE_URL_KEY?: string;
+
+  /** Lifetime of a signed photo URL in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  FILE_URL_TTL_SECONDS: number = 900;
+
+  /** Cross-Origin-Resource-Policy of signed photos; empty: cross-origin when CORS_ORIGINS is set, else same-site. */
+  @IsIn(['', 'same-origin', 'same-site', 'cross-origin'])
+  FILE_RESOURCE_POLICY: string = '';
+
+  /** Seconds during which a just-rotated refresh token answers the same new pair again (0: never). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120)
+  REFRESH_GRACE_SECONDS: number = 10;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -183,6 +208,12 @@ export class AppConfig {
   readonly adminUsername: string;
   readonly adminPassword: string | undefined;
   readonly corsOrigins: string[];
+  /**
+   * CORS for the API and the socket: the listed origins with credentials (cookies, Authorization from fetch's
+   * `credentials: 'include'`), or, for `*`, any origin without credentials: a browser never sends credentials to
+   * a wildcard, and reflecting any origin with credentials would let every site act as the logged-in user.
+   */
+  readonly cors: { origin: '*' | string[]; credentials: boolean };
   /** Express's `trust proxy`: false (the default: the socket address is the client), a hop count, or a list. */
   readonly trustProxy: false | number | string;
   /** Extra models (YuNet, MiniFASNet) are looked for here first, then in the built-in pack. */
@@ -205,6 +236,10 @@ export class AppConfig {
   readonly visitorIdKey: Buffer;
   /** Days after a visitor's last visit when their faces are erased. */
   readonly visitorRetentionDays: number;
+  /** Signed photo URLs: HMAC key, lifetime, and the Cross-Origin-Resource-Policy they are served with. */
+  readonly fileUrls: { key: Buffer; ttlSeconds: number; resourcePolicy: 'same-origin' | 'same-site' | 'cross-origin' };
+  /** A refresh token used again within this many seconds of its rotation answers the same new pair. */
+  readonly refreshGraceSeconds: number;
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -218,6 +253,8 @@ export class AppConfig {
     this.corsOrigins = vars.CORS_ORIGINS.split(',')
       .map((origin) => origin.trim())
       .filter(Boolean);
+    const anyOrigin = this.corsOrigins.includes('*');
+    this.cors = { origin: anyOrigin ? '*' : this.corsOrigins, credentials: !anyOrigin };
     const trustProxy = vars.TRUST_PROXY.trim();
     this.trustProxy =
       trustProxy === '' || trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy;
@@ -244,6 +281,15 @@ export class AppConfig {
       vars.VISITOR_ID_KEY ?? this.loadOrCreateSecret('visitor-id-key', () => randomBytes(32).toString('base64')),
     );
     this.visitorRetentionDays = vars.VISITOR_RETENTION_DAYS;
+    this.fileUrls = {
+      key: createHmac('sha256', vars.FILE_URL_KEY ?? this.jwtSecret)
+        .update('facegate signed file URLs')
+        .digest(),
+      ttlSeconds: vars.FILE_URL_TTL_SECONDS,
+      resourcePolicy: (vars.FILE_RESOURCE_POLICY ||
+        (this.corsOrigins.length > 0 ? 'cross-origin' : 'same-site')) as AppConfig['fileUrls']['resourcePolicy'],
+    };
+    this.refreshGraceSeconds = vars.REFRESH_GRACE_SECONDS;
   }
 
   /**
@@ -254,6 +300,12 @@ export class AppConfig {
     const vars = plainToInstance(EnvironmentVariables, { ...env });
     const errors = validateSync(vars, { skipMissingProperties: false });
     const problems = errors.map((error) => `${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`);
+    if (
+      /(^|,)\s*\*\s*(,|$)/.test(vars.CORS_ORIGINS) &&
+      vars.CORS_ORIGINS.split(',').filter((o) => o.trim()).length > 1
+    ) {
+      problems.push('CORS_ORIGINS: * allows any origin and cannot be combined with a list');
+    }
     if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
       problems.push('JWT_SECRET: required when NODE_ENV=production');
     }

@@ -4,6 +4,7 @@ import { PageQuery } from '../common/pagination.js';
 import type { Department } from './department.entity.js';
 import { Optional } from '../common/optional.js';
 import { trim } from '../common/transforms.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
 const upperTrim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
 
@@ -55,7 +56,12 @@ export class UpdateDepartmentDto {
   manager_id?: string | null;
 }
 
+export const DEPARTMENT_ORDERINGS = orderingsOf(['name', 'code', 'created_at'] as const);
+export type DepartmentOrdering = (typeof DEPARTMENT_ORDERINGS)[number];
+
 export class DepartmentQuery extends PageQuery {
+  @OrderingParam(DEPARTMENT_ORDERINGS, 'DepartmentOrdering', 'name')
+  ordering: DepartmentOrdering = 'name';
   /** Matches name or code. */
   @Optional()
   @IsString()

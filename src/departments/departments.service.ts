@@ -17,6 +17,8 @@ import {
 import { UsersService } from '../users/users.service.js';
 import { Department } from './department.entity.js';
 import { findInOrganization } from '../common/find-in-organization.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { orderQuery } from '../common/ordering.js';
 
 @Injectable()
 export class DepartmentsService {
@@ -24,6 +26,7 @@ export class DepartmentsService {
     @InjectRepository(Department) private readonly departments: Repository<Department>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly events: DomainEventBus,
     private readonly users: UsersService,
   ) {}
 
@@ -46,9 +49,13 @@ export class DepartmentsService {
   async list(caller: AuthUser, query: DepartmentQuery): Promise<PageOf<DepartmentDto>> {
     const builder = this.departments
       .createQueryBuilder('department')
-      .where('department.organization_id = :organizationId', { organizationId: caller.organizationId })
-      .orderBy('department.name', 'ASC')
-      .addOrderBy('department.id');
+      .where('department.organization_id = :organizationId', { organizationId: caller.organizationId });
+    orderQuery(
+      builder,
+      query.ordering,
+      { name: 'department.name', code: 'department.code', created_at: 'department.created_at' },
+      'department.id',
+    );
     if (query.search) {
       builder.andWhere('(department.name ILIKE :pattern OR department.code ILIKE :pattern)', {
         pattern: `%${escapeLike(query.search)}%`,
@@ -107,6 +114,11 @@ export class DepartmentsService {
   async remove(caller: AuthUser, id: string): Promise<void> {
     const department = await findInOrganization(this.departments, caller.organizationId, id, 'Department');
     await this.dataSource.transaction(async (manager) => {
+      // The people feature refuses (409) while people belong to it; it knows them, departments does not.
+      await this.events.publish(manager, 'department.deleting', {
+        organizationId: caller.organizationId,
+        departmentId: id,
+      });
       await manager.getRepository(Department).delete({ id, organizationId: caller.organizationId });
       await this.audit.record(
         {

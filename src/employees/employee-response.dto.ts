@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageDto } from '../common/page.dto.js';
+import type { FileUrls } from '../storage/file-urls.js';
 import { EMPLOYEE_KINDS, EmergencyContactDto } from './employee.dto.js';
 import type { EmergencyContact, Employee, EmployeeKind } from './employee.entity.js';
 
@@ -39,6 +40,11 @@ export class EmployeeDto {
   @ApiProperty({ type: 'object', additionalProperties: true })
   metadata: Record<string, unknown>;
   is_active: boolean;
+  /**
+   * Signed URL of the primary face photo's thumbnail, for a plain `<img src>` (no token; expires like every
+   * signed URL, see docs/api.md); null for people not enrolled.
+   */
+  thumbnail_url: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -94,7 +100,12 @@ export class EmployeeListDto extends PageDto(EmployeeDto) {
   facets: EmployeeFacetsDto;
 }
 
-export function toEmployeeDto(employee: Employee, department: DepartmentSummaryDto | null): EmployeeDto {
+/** `urls` signs the thumbnail's URL; null where no URL belongs (audit entries: a signed URL is a capability). */
+export function toEmployeeDto(
+  employee: Employee,
+  department: DepartmentSummaryDto | null,
+  urls: FileUrls | null,
+): EmployeeDto {
   return {
     id: employee.id,
     organization_id: employee.organizationId,
@@ -119,6 +130,7 @@ export function toEmployeeDto(employee: Employee, department: DepartmentSummaryD
     user_id: employee.userId,
     metadata: employee.metadata,
     is_active: employee.isActive,
+    thumbnail_url: urls?.signOptional(employee.organizationId, employee.primaryThumbnailId) ?? null,
     created_at: employee.createdAt,
     updated_at: employee.updatedAt,
   };

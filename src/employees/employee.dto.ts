@@ -224,6 +224,12 @@ export class EmployeeQuery extends PageQuery {
   /** Only people of this department. */
   @Optional()
   @IsUUID()
+  department_id?: string;
+
+  /** Deprecated alias of `department_id`, kept for older clients. */
+  @ApiProperty({ required: false, deprecated: true, format: 'uuid' })
+  @Optional()
+  @IsUUID()
   department?: string;
 
   @ApiProperty({ enum: EMPLOYEE_KINDS, enumName: 'EmployeeKind', required: false })

@@ -87,6 +87,10 @@ export class Employee {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   faceAngles: string[];
 
+  /** The thumbnail of the primary face template (a stored file), kept with the enrolment summary. */
+  @Column({ type: 'uuid', nullable: true })
+  primaryThumbnailId: string | null;
+
   @DeleteDateColumn({ type: 'timestamptz', nullable: true })
   deletedAt: Date | null;
 

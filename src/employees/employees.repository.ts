@@ -15,7 +15,7 @@ import type { EmployeeOrdering, EmployeeQuery } from './employee.dto.js';
 import type { EmployeeFacetsDto } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
 
-type Filters = Pick<EmployeeQuery, 'department' | 'kind' | 'is_active' | 'search'>;
+type Filters = Pick<EmployeeQuery, 'department_id' | 'department' | 'kind' | 'is_active' | 'search'>;
 
 export type FacetCounts = Omit<EmployeeFacetsDto, 'by_department'> & {
   by_department: { department_id: string | null; count: number }[];
@@ -91,10 +91,14 @@ export class EmployeesRepository {
     organizationId: string,
     id: string,
     summary: { templates: number; angles: string[] },
+    primaryThumbnailId: string | null,
   ): Promise<void> {
     await manager
       .getRepository(Employee)
-      .update({ id, organizationId }, { faceTemplates: summary.templates, faceAngles: summary.angles });
+      .update(
+        { id, organizationId },
+        { faceTemplates: summary.templates, faceAngles: summary.angles, primaryThumbnailId },
+      );
   }
 
   /** Ids of the organisation's people in a department and/or of a kind. */
@@ -194,8 +198,8 @@ export class EmployeesRepository {
     const builder = this.employees
       .createQueryBuilder('employee')
       .where('employee.organization_id = :organizationId', { organizationId });
-    if (filters.department)
-      builder.andWhere('employee.department_id = :department', { department: filters.department });
+    const department = filters.department_id ?? filters.department;
+    if (department) builder.andWhere('employee.department_id = :department', { department });
     if (filters.kind) builder.andWhere('employee.kind = :kind', { kind: filters.kind });
     if (filters.is_active !== undefined)
       builder.andWhere('employee.is_active = :active', { active: filters.is_active });

@@ -9,6 +9,7 @@ import type { DepartmentsService } from '../departments/departments.service.js';
 import type { CreateEmployeeDto } from './employee.dto.js';
 import type { Employee } from './employee.entity.js';
 import type { EmployeesRepository } from './employees.repository.js';
+import type { FileUrls } from '../storage/file-urls.js';
 import { EmployeesService } from './employees.service.js';
 import type { DomainEventBus } from '../events/domain-event-bus.js';
 import type { ShiftsService } from '../shifts/shifts.service.js';
@@ -71,7 +72,17 @@ function setup(takenCodes: string[] = []) {
     summaryOf: (organizationId: string, id: string) =>
       Promise.resolve(organizationId === engineering.organizationId && id === engineering.id ? engineering : null),
   } as unknown as DepartmentsService;
-  const sut = new EmployeesService(fakeRepository(takenCodes), dataSource, audit, events, shifts, users, departments);
+  const urls = { signOptional: (_organizationId: string, id: string | null) => (id ? `/signed/${id}` : null) };
+  const sut = new EmployeesService(
+    fakeRepository(takenCodes),
+    dataSource,
+    audit,
+    events,
+    shifts,
+    users,
+    departments,
+    urls as unknown as FileUrls,
+  );
   return { sut, saved, audits, auditManagers, manager };
 }
 

@@ -28,6 +28,7 @@ import {
 } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
 import { EmployeesRepository, type FacetCounts } from './employees.repository.js';
+import { FileUrls } from '../storage/file-urls.js';
 
 /** One active person as attendance sees them. */
 export interface RosterEntry {
@@ -52,6 +53,7 @@ export class EmployeesService {
     private readonly shifts: ShiftsService,
     private readonly users: UsersService,
     private readonly departments: DepartmentsService,
+    private readonly urls: FileUrls,
   ) {}
 
   /** One page of people, with facet counts over everyone matching the filters. */
@@ -66,7 +68,7 @@ export class EmployeesService {
       rows.flatMap((row) => (row.departmentId ? [row.departmentId] : [])),
     );
     const results = rows.map((row) =>
-      toEmployeeDto(row, row.departmentId ? (departments.get(row.departmentId) ?? null) : null),
+      toEmployeeDto(row, row.departmentId ? (departments.get(row.departmentId) ?? null) : null, this.urls),
     );
     return new PageOf(results, count, query, { facets });
   }
@@ -91,7 +93,7 @@ export class EmployeesService {
       const employee = applyEmployeeInput(Object.assign(new Employee(), { organizationId }), input);
       employee.code = input.code ?? (await this.generateCode(manager, organizationId, department, input.joining_date));
       const saved = await manager.getRepository(Employee).save(employee);
-      const dto = toEmployeeDto(saved, department);
+      const dto = toEmployeeDto(saved, department, null);
       await this.audit.record(
         { action: 'employee.created', entityType: 'employee', entityId: saved.id, newValues: dto },
         manager,
@@ -103,7 +105,7 @@ export class EmployeesService {
   async update(caller: AuthUser, id: string, input: UpdateEmployeeDto): Promise<EmployeeDto> {
     const organizationId = caller.organizationId;
     const employee = await this.employees.findInOrganization(caller.organizationId, id);
-    const before = toEmployeeDto(employee, await this.departmentOf(employee));
+    const before = toEmployeeDto(employee, await this.departmentOf(employee), null);
     await this.checkReferences(organizationId, input, id);
     if (input.code !== undefined && input.code.toLowerCase() !== employee.code.toLowerCase()) {
       await this.assertCodeFree(organizationId, input.code, id);
@@ -117,7 +119,7 @@ export class EmployeesService {
         { action: 'employee.updated', entityType: 'employee', entityId: id, oldValues: before, newValues: input },
         manager,
       );
-      return toEmployeeDto(saved, department);
+      return toEmployeeDto(saved, department, this.urls);
     });
   }
 
@@ -127,7 +129,7 @@ export class EmployeesService {
    */
   async remove(caller: AuthUser, id: string, erase: boolean): Promise<void> {
     const employee = await this.employees.findInOrganization(caller.organizationId, id);
-    const before = toEmployeeDto(employee, await this.departmentOf(employee));
+    const before = toEmployeeDto(employee, await this.departmentOf(employee), null);
     const organizationId = caller.organizationId;
     await this.dataSource.transaction(async (manager) => {
       // The row lock orders this deletion against enrolments saving templates for the person (they lock the row
@@ -171,8 +173,9 @@ export class EmployeesService {
     organizationId: string,
     id: string,
     summary: EnrolmentSummaryDto,
+    primaryThumbnailId: string | null,
   ): Promise<void> {
-    return this.employees.recordEnrolment(manager, organizationId, id, summary);
+    return this.employees.recordEnrolment(manager, organizationId, id, summary, primaryThumbnailId);
   }
 
   /** Ids of the organisation's people in a department and/or of a kind. */
@@ -267,7 +270,7 @@ export class EmployeesService {
 
   private async toDetail(employee: Employee): Promise<EmployeeDetailDto> {
     const enrolment = { templates: employee.faceTemplates, angles: employee.faceAngles };
-    return { ...toEmployeeDto(employee, await this.departmentOf(employee)), enrolment };
+    return { ...toEmployeeDto(employee, await this.departmentOf(employee), this.urls), enrolment };
   }
 
   private async departmentOf(employee: Employee): Promise<DepartmentSummaryDto | null> {

@@ -36,6 +36,10 @@ export interface DomainEvents {
   'user.access_revoked': { organizationId: string; userId: string };
   /** A custom role is being deleted; a listener refuses (throws) while something still uses it. In transaction. */
   'role.deleting': { organizationId: string; roleName: string };
+  /** A department, shift or location is being deleted; listeners refuse (throw 409) while something uses it. */
+  'department.deleting': { organizationId: string; departmentId: string };
+  'shift.deleting': { organizationId: string; shiftId: string };
+  'location.deleting': { organizationId: string; locationId: string };
   /** A person was deleted (soft) or erased (`erased`: the row is gone too). Published inside the deletion. */
   'employee.deleted': { organizationId: string; employeeId: string; erased: boolean };
   /** Face templates were stored for a person and are searchable. */

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { EmployeesService } from '../employees/employees.service.js';
 
 /**
- * Keeps the people feature's enrolment summary of a person (how many templates, at which angles) in step with
+ * Keeps the people feature's enrolment summary of a person (how many templates, at which angles, the primary thumbnail) in step with
  * the face templates, so that people lists never read this feature's table.
  */
 @Injectable()
@@ -20,9 +20,18 @@ export class EnrolmentSummary {
        WHERE organization_id = $1 AND employee_id = $2 GROUP BY angle ORDER BY angle`,
       [organizationId, employeeId],
     );
-    await this.people.recordEnrolment(manager, organizationId, employeeId, {
-      templates: rows.reduce((sum, row) => sum + Number(row.templates), 0),
-      angles: rows.map((row) => row.angle),
-    });
+    const [primary] = await manager.query<{ thumbnail_id: string }[]>(
+      `SELECT thumbnail_id FROM face_templates
+       WHERE organization_id = $1 AND employee_id = $2 AND thumbnail_id IS NOT NULL
+       ORDER BY is_primary DESC, created_at ASC LIMIT 1`,
+      [organizationId, employeeId],
+    );
+    await this.people.recordEnrolment(
+      manager,
+      organizationId,
+      employeeId,
+      { templates: rows.reduce((sum, row) => sum + Number(row.templates), 0), angles: rows.map((row) => row.angle) },
+      primary?.thumbnail_id ?? null,
+    );
   }
 }

@@ -7,6 +7,7 @@ import { JobCancelled, JobFailure } from '../jobs/job-queue.js';
 import { OnJob } from '../jobs/on-job.decorator.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
 import { FileStorage } from '../storage/file-storage.js';
+import { FileUrls } from '../storage/file-urls.js';
 import { PhotoStore, type StoredPhoto } from '../storage/photo-store.js';
 import { EmployeeGallery } from './employee-gallery.js';
 import { type AcceptedFace, checkEnrolmentPhoto, qualityScore } from './enrolment-photo-check.js';
@@ -53,6 +54,7 @@ export class FaceEnrolment {
     private readonly people: EmployeesService,
     private readonly summary: EnrolmentSummary,
     private readonly events: DomainEventBus,
+    private readonly urls: FileUrls,
   ) {}
 
   @OnJob('faces.enrol')
@@ -71,7 +73,11 @@ export class FaceEnrolment {
       }
       const keep = payload.allOrNothing && rejected.length > 0 ? [] : accepted;
       const templates = keep.length > 0 ? await this.save(payload, keep) : [];
-      return { employee_id: payload.employeeId, accepted: templates.map(toFaceTemplateDto), rejected };
+      return {
+        employee_id: payload.employeeId,
+        accepted: templates.map((template) => toFaceTemplateDto(template, this.urls)),
+        rejected,
+      };
     } finally {
       await Promise.all(payload.photos.map((photo) => this.storage.remove(photo.stagedKey)));
     }

@@ -1,11 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean } from 'class-validator';
+import { IsBoolean, IsIn } from 'class-validator';
+import { orderingsOf } from '../common/ordering.js';
+import { PageDto } from '../common/page.dto.js';
+import { PageQuery } from '../common/pagination.js';
 import { Optional } from '../common/optional.js';
 import { JOB_STATUSES } from '../jobs/job.entity.js';
 import { FACE_ANGLES } from './face-template.entity.js';
 import type { FaceTemplate } from './face-template.entity.js';
 import { toBoolean } from '../common/transforms.js';
+import type { FileUrls } from '../storage/file-urls.js';
 
 export class EnrolFacesDto {
   /** Keep nothing when any photo fails (default: keep the good ones). */
@@ -48,8 +52,25 @@ export class FaceTemplateDto {
   /** GET /api/v1/files/{id} with a bearer token. */
   photo_id: string | null;
   thumbnail_id: string | null;
+  /** Signed URL of the photo, for a plain `<img src>` (no token; expires, see docs/api.md). */
+  photo_url: string | null;
+  /** Signed URL of the thumbnail. */
+  thumbnail_url: string | null;
   created_at: Date;
 }
+
+export const FACE_TEMPLATE_ORDERINGS = orderingsOf(['created_at', 'quality_score', 'angle'] as const);
+export type FaceTemplateOrdering = (typeof FACE_TEMPLATE_ORDERINGS)[number];
+
+export class FaceTemplateQuery extends PageQuery {
+  /** Default: the primary photo first, then oldest first. A leading `-` sorts descending. */
+  @ApiPropertyOptional({ enum: FACE_TEMPLATE_ORDERINGS, enumName: 'FaceTemplateOrdering' })
+  @Optional()
+  @IsIn(FACE_TEMPLATE_ORDERINGS)
+  ordering?: FaceTemplateOrdering;
+}
+
+export class FaceTemplatePageDto extends PageDto(FaceTemplateDto) {}
 
 export class RejectedPhotoDto {
   /** The form field (angle) or `images[n]`. */
@@ -77,7 +98,7 @@ export class UpdateFaceTemplateDto {
   is_primary: boolean;
 }
 
-export function toFaceTemplateDto(template: FaceTemplate): FaceTemplateDto {
+export function toFaceTemplateDto(template: FaceTemplate, urls: FileUrls): FaceTemplateDto {
   return {
     id: template.id,
     employee_id: template.employeeId,
@@ -90,6 +111,8 @@ export function toFaceTemplateDto(template: FaceTemplate): FaceTemplateDto {
     is_primary: template.isPrimary,
     photo_id: template.photoId,
     thumbnail_id: template.thumbnailId,
+    photo_url: urls.signOptional(template.organizationId, template.photoId),
+    thumbnail_url: urls.signOptional(template.organizationId, template.thumbnailId),
     created_at: template.createdAt,
   };
 }

@@ -4,13 +4,17 @@ import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
+import { findOrder } from '../common/ordering.js';
+import { PageOf } from '../common/pagination.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { Job } from '../jobs/job.entity.js';
+import { type JobDto, toJobDto } from '../jobs/job.dto.js';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { UploadedImages } from '../recognition/image-upload.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
 import { FileStorage } from '../storage/file-storage.js';
+import { FileUrls } from '../storage/file-urls.js';
 import { PhotoStore } from '../storage/photo-store.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
 import { EmployeeGallery } from './employee-gallery.js';
@@ -22,6 +26,7 @@ import {
   type EnrolmentJobDto,
   type EnrolmentResultDto,
   type FaceTemplateDto,
+  type FaceTemplateQuery,
   toFaceTemplateDto,
 } from './face-template.dto.js';
 import { bytesToEmbedding, FaceTemplate } from './face-template.entity.js';
@@ -38,7 +43,7 @@ export interface ErasedFaces {
 }
 
 export type EnrolmentAnswer =
-  { status: HttpStatus.CREATED; body: EnrolmentResultDto } | { status: HttpStatus.ACCEPTED; body: EnrolmentJobDto };
+  { status: HttpStatus.CREATED; body: EnrolmentResultDto } | { status: HttpStatus.ACCEPTED; body: JobDto };
 
 /** A person's face templates: enrolment requests, listing, removal, the primary photo, erasure. */
 @Injectable()
@@ -55,6 +60,7 @@ export class FaceTemplatesService {
     private readonly people: EmployeesService,
     private readonly events: DomainEventBus,
     private readonly summary: EnrolmentSummary,
+    private readonly urls: FileUrls,
   ) {}
 
   /** Stages the photos and queues the enrolment job; with `wait`, answers with its result. */
@@ -68,7 +74,7 @@ export class FaceTemplatesService {
     await this.findPerson(caller.organizationId, employeeId);
     const photos = collectEnrolmentPhotos(files);
     const job = await this.queueEnrolment(caller, employeeId, photos, input);
-    if (!wait) return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: job.status } };
+    if (!wait) return { status: HttpStatus.ACCEPTED, body: toJobDto(job) };
     // From here on the job owns the staged photos: whatever happens while waiting, they are the job's to remove.
     const done = await this.queue.waitFor(job.id, WAIT_MS);
     if (done.status === 'cancelled') {
@@ -86,8 +92,7 @@ export class FaceTemplatesService {
         done.error?.message ?? 'Enrolment failed',
       );
     }
-    if (done.status !== 'completed')
-      return { status: HttpStatus.ACCEPTED, body: { job_id: job.id, status: done.status } };
+    if (done.status !== 'completed') return { status: HttpStatus.ACCEPTED, body: toJobDto(done) };
     const result = done.result as unknown as EnrolmentResultDto;
     if (result.accepted.length === 0) {
       const first = result.rejected[0];
@@ -157,13 +162,20 @@ export class FaceTemplatesService {
     return rows.map((row) => bytesToEmbedding(row.embedding));
   }
 
-  async list(caller: AuthUser, employeeId: string): Promise<FaceTemplateDto[]> {
+  async list(caller: AuthUser, employeeId: string, query: FaceTemplateQuery): Promise<PageOf<FaceTemplateDto>> {
     await this.findPerson(caller.organizationId, employeeId);
-    const rows = await this.templates.find({
+    const [rows, count] = await this.templates.findAndCount({
       where: { organizationId: caller.organizationId, employeeId },
-      order: { isPrimary: 'DESC', createdAt: 'ASC' },
+      order: query.ordering
+        ? findOrder(query.ordering, { created_at: 'createdAt', quality_score: 'qualityScore', angle: 'angle' })
+        : { isPrimary: 'DESC', createdAt: 'ASC', id: 'ASC' },
+      ...PageOf.skipTake(query),
     });
-    return rows.map(toFaceTemplateDto);
+    return new PageOf(
+      rows.map((row) => toFaceTemplateDto(row, this.urls)),
+      count,
+      query,
+    );
   }
 
   async remove(caller: AuthUser, employeeId: string, templateId: string): Promise<void> {
@@ -197,16 +209,19 @@ export class FaceTemplatesService {
 
   async setPrimary(caller: AuthUser, employeeId: string, templateId: string): Promise<FaceTemplateDto> {
     const template = await this.findTemplate(caller, employeeId, templateId);
+    const organizationId = caller.organizationId;
     await this.dataSource.transaction(async (manager) => {
+      if (!(await this.people.lockPresent(manager, organizationId, employeeId))) throw ApiError.notFound('Employee');
       const repository = manager.getRepository(FaceTemplate);
       await repository.update({ employeeId }, { isPrimary: false });
       await repository.update({ id: templateId }, { isPrimary: true });
+      await this.summary.record(manager, organizationId, employeeId);
       await this.audit.record(
         { action: 'face_template.primary_set', entityType: 'face_template', entityId: templateId },
         manager,
       );
     });
-    return toFaceTemplateDto({ ...template, isPrimary: true });
+    return toFaceTemplateDto({ ...template, isPrimary: true }, this.urls);
   }
 
   /**

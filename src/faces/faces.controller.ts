@@ -1,18 +1,27 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, Res, UploadedFiles } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
+import { JobDto } from '../jobs/job.dto.js';
+import type { PageOf } from '../common/pagination.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
 import { ANGLE_FIELDS, IMAGES_FIELD, MAX_ENROLMENT_PHOTOS } from './enrolment-photos.js';
 import {
   EnrolFacesDto,
-  EnrolmentJobDto,
   EnrolmentResultDto,
   EnrolQuery,
   FaceTemplateDto,
+  FaceTemplatePageDto,
+  FaceTemplateQuery,
   UpdateFaceTemplateDto,
 } from './face-template.dto.js';
 import { FaceTemplatesService } from './face-templates.service.js';
@@ -43,7 +52,7 @@ export class FacesController {
     { [IMAGES_FIELD]: MAX_ENROLMENT_PHOTOS },
   )
   @ApiCreatedResponse({ type: EnrolmentResultDto, description: 'With ?wait=true' })
-  @ApiAcceptedResponse({ type: EnrolmentJobDto })
+  @ApiAcceptedResponse({ type: JobDto, description: 'The job to poll at GET /jobs/{id}' })
   @ApiUnprocessableEntityResponse({ description: 'With ?wait=true, when no photo was accepted' })
   @ApiErrors({
     404: ['person_deleted'],
@@ -67,7 +76,7 @@ export class FacesController {
     @Body() body: EnrolFacesDto,
     @Query() query: EnrolQuery,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<EnrolmentResultDto | EnrolmentJobDto> {
+  ): Promise<EnrolmentResultDto | JobDto> {
     const answer = await this.faces.enrol(user, employeeId, files, body, query.wait ?? false);
     response.status(answer.status);
     return answer.body;
@@ -76,8 +85,13 @@ export class FacesController {
   /** The person's face templates, primary first. Embeddings are never returned. */
   @Get()
   @Authenticated({ permission: Permission.EmployeesRead })
-  listFaces(@CurrentUser() user: AuthUser, @IdParam('employeeId') employeeId: string): Promise<FaceTemplateDto[]> {
-    return this.faces.list(user, employeeId);
+  @ApiOkResponse({ type: FaceTemplatePageDto })
+  listFaces(
+    @CurrentUser() user: AuthUser,
+    @IdParam('employeeId') employeeId: string,
+    @Query() query: FaceTemplateQuery,
+  ): Promise<PageOf<FaceTemplateDto>> {
+    return this.faces.list(user, employeeId, query);
   }
 
   /** Makes a template the primary photo. */

@@ -29,12 +29,11 @@ export class LiveSocketAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const origins = this.config.corsOrigins;
     const server = super.createIOServer(port, {
       ...options,
       serveClient: true,
       maxHttpBufferSize: MAX_MESSAGE_BYTES,
-      cors: { origin: origins.includes('*') ? true : origins, credentials: true },
+      cors: { origin: this.config.cors.origin, credentials: this.config.cors.credentials },
     } as ServerOptions);
     if (this.config.databaseUrl) server.adapter(this.postgresAdapter(this.config.databaseUrl));
     return server;

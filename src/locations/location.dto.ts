@@ -16,6 +16,7 @@ import { PageQuery } from '../common/pagination.js';
 import type { Location } from './location.entity.js';
 import { Optional } from '../common/optional.js';
 import { trim } from '../common/transforms.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
 export const LOCATION_TYPES = [
   'building',
@@ -91,7 +92,12 @@ export class UpdateLocationDto extends CreateLocationDto {
   declare name: string;
 }
 
+export const LOCATION_ORDERINGS = orderingsOf(['name', 'created_at'] as const);
+export type LocationOrdering = (typeof LOCATION_ORDERINGS)[number];
+
 export class LocationQuery extends PageQuery {
+  @OrderingParam(LOCATION_ORDERINGS, 'LocationOrdering', 'name')
+  ordering: LocationOrdering = 'name';
   /** Matches name, building or area. */
   @Optional()
   @IsString()

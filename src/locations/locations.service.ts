@@ -15,6 +15,8 @@ import {
 } from './location.dto.js';
 import { Location } from './location.entity.js';
 import { findInOrganization } from '../common/find-in-organization.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { orderQuery } from '../common/ordering.js';
 
 @Injectable()
 export class LocationsService {
@@ -22,14 +24,14 @@ export class LocationsService {
     @InjectRepository(Location) private readonly locations: Repository<Location>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly events: DomainEventBus,
   ) {}
 
   async list(caller: AuthUser, query: LocationQuery): Promise<PageOf<LocationDto>> {
     const builder = this.locations
       .createQueryBuilder('location')
-      .where('location.organization_id = :organizationId', { organizationId: caller.organizationId })
-      .orderBy('location.name', 'ASC')
-      .addOrderBy('location.id');
+      .where('location.organization_id = :organizationId', { organizationId: caller.organizationId });
+    orderQuery(builder, query.ordering, { name: 'location.name', created_at: 'location.created_at' }, 'location.id');
     if (query.location_type) builder.andWhere('location.location_type = :type', { type: query.location_type });
     if (query.search) {
       builder.andWhere(
@@ -81,6 +83,11 @@ export class LocationsService {
   async remove(caller: AuthUser, id: string): Promise<void> {
     const location = await findInOrganization(this.locations, caller.organizationId, id, 'Location');
     await this.dataSource.transaction(async (manager) => {
+      // The cameras feature refuses (409) while cameras stand there; past sightings keep no location.
+      await this.events.publish(manager, 'location.deleting', {
+        organizationId: caller.organizationId,
+        locationId: id,
+      });
       await manager.getRepository(Location).delete({ id, organizationId: caller.organizationId });
       await this.audit.record(
         { action: 'location.deleted', entityType: 'location', entityId: id, oldValues: toLocationDto(location) },

@@ -16,6 +16,7 @@ import { PageQuery } from '../common/pagination.js';
 import type { Organization } from './organization.entity.js';
 import { Optional } from '../common/optional.js';
 import { trim } from '../common/transforms.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 export const ORGANIZATION_TYPES = ['company', 'school', 'university', 'campus', 'government', 'other'] as const;
@@ -102,7 +103,12 @@ export class UpdateOrganizationDto extends CreateOrganizationDto {
   is_active?: boolean;
 }
 
+export const ORGANIZATION_ORDERINGS = orderingsOf(['name', 'code', 'created_at'] as const);
+export type OrganizationOrdering = (typeof ORGANIZATION_ORDERINGS)[number];
+
 export class OrganizationQuery extends PageQuery {
+  @OrderingParam(ORGANIZATION_ORDERINGS, 'OrganizationOrdering', 'name')
+  ordering: OrganizationOrdering = 'name';
   /** Matches name or code. */
   @Optional()
   @IsString()

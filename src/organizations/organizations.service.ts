@@ -15,6 +15,7 @@ import {
   type UpdateOrganizationDto,
 } from './organization.dto.js';
 import { Organization } from './organization.entity.js';
+import { orderQuery } from '../common/ordering.js';
 
 /** What attendance needs of an organisation's calendar. */
 export interface OrganizationCalendar {
@@ -33,7 +34,12 @@ export class OrganizationsService {
   ) {}
 
   async list(caller: AuthUser, query: OrganizationQuery): Promise<PageOf<OrganizationDto>> {
-    const builder = this.organizations.createQueryBuilder('org').orderBy('org.name', 'ASC').addOrderBy('org.id');
+    const builder = orderQuery(
+      this.organizations.createQueryBuilder('org'),
+      query.ordering,
+      { name: 'org.name', code: 'org.code', created_at: 'org.created_at' },
+      'org.id',
+    );
     if (!caller.isSuperAdmin) builder.where('org.id = :id', { id: caller.organizationId });
     if (query.search) {
       builder.andWhere('(org.name ILIKE :pattern OR org.code ILIKE :pattern)', {

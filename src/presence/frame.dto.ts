@@ -3,7 +3,8 @@ import { buildMessage, isISO8601, ValidateBy, type ValidationOptions } from 'cla
 import { Optional } from '../common/optional.js';
 import { IdentifiedPersonDto } from '../faces/identification.dto.js';
 import { FaceQualityDto, toDetectedFaceDto } from '../recognition/recognition.dto.js';
-import { fileUrl, PresenceBoxDto } from './presence-event.dto.js';
+import type { FileUrls } from '../storage/file-urls.js';
+import { PresenceBoxDto } from './presence-event.dto.js';
 import { ANOMALY_REASONS, REVIEW_STATUSES } from './presence-event.entity.js';
 import type { RecordedFace } from './seen-face.js';
 import { toFaceBox } from './seen-face.js';
@@ -76,7 +77,7 @@ export class FrameDetectionDto {
   anomaly_reason: string | null;
   @ApiProperty({ enum: REVIEW_STATUSES, enumName: 'ReviewStatus' })
   review_status: string;
-  /** GET with a token: the thumbnail of the event's face snapshot. */
+  /** Signed URL (no token needed; expires) of the thumbnail of the event's face snapshot. */
   thumbnail_url: string | null;
   models_used: string[];
 }
@@ -91,7 +92,11 @@ export class FrameResponseDto {
 
 const round4 = (value: number) => Math.round(value * 10000) / 10000;
 
-export function toFrameDetectionDto({ seen, event, created }: RecordedFace, modelsUsed: string[]): FrameDetectionDto {
+export function toFrameDetectionDto(
+  { seen, event, created }: RecordedFace,
+  modelsUsed: string[],
+  urls: FileUrls,
+): FrameDetectionDto {
   const { face, match } = seen;
   const person = match.person;
   return {
@@ -115,7 +120,7 @@ export function toFrameDetectionDto({ seen, event, created }: RecordedFace, mode
     is_anomaly: event.isAnomaly,
     anomaly_reason: event.anomalyReason,
     review_status: event.reviewStatus,
-    thumbnail_url: fileUrl(event.snapshotThumbnailId),
+    thumbnail_url: urls.signOptional(event.organizationId, event.snapshotThumbnailId),
     models_used: modelsUsed,
   };
 }

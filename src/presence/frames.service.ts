@@ -11,6 +11,7 @@ import { type FrameResponseDto, type PostFrameDto, toFrameDetectionDto } from '.
 import { PresenceRecorder } from './presence-recorder.js';
 import type { SeenFace } from './seen-face.js';
 import { ShiftCheck } from './shift-check.js';
+import { FileUrls } from '../storage/file-urls.js';
 
 export interface FrameAnswer {
   /** 201 when the frame added an event, 200 when every face repeated one (or there was none). */
@@ -31,6 +32,7 @@ export class FramesService {
     private readonly identification: IdentificationService,
     private readonly shifts: ShiftCheck,
     private readonly recorder: PresenceRecorder,
+    private readonly urls: FileUrls,
   ) {}
 
   async ingest(
@@ -71,7 +73,7 @@ export class FramesService {
         camera_id: camera.id,
         frame_time: frameTime.toISOString(),
         processing_ms: processingMs,
-        detections: recorded.map((face) => toFrameDetectionDto(face, analysis.models)),
+        detections: recorded.map((face) => toFrameDetectionDto(face, analysis.models, this.urls)),
       },
     };
   }

@@ -1,12 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsDate, IsIn, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
-import { IsDateInRange } from '../common/date-range.js';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsString, IsUUID, MaxLength, ValidateIf } from 'class-validator';
 import { Optional } from '../common/optional.js';
 import { PageQuery } from '../common/pagination.js';
 import { toBoolean } from '../common/transforms.js';
 import { PersonIdentityDto } from '../employees/employee-response.dto.js';
 import { ANOMALY_REASONS, type PresenceEvent, REVIEW_STATUSES } from './presence-event.entity.js';
+import type { FileUrls } from '../storage/file-urls.js';
+import { QueryTime } from '../common/date-query.js';
 
 export const PRESENCE_EVENT_ORDERINGS = [
   'occurred_at',
@@ -48,18 +49,10 @@ export class PresenceEventQuery extends PageQuery {
   @IsIn(REVIEW_STATUSES)
   review_status?: (typeof REVIEW_STATUSES)[number];
 
-  /** Events first seen at or after this time (ISO 8601 date or date-time). */
-  @Optional()
-  @Type(() => Date)
-  @IsDate()
-  @IsDateInRange()
+  @QueryTime('from', 'Events first seen at or after this time (ISO 8601 day or date-time; a bare day from 00:00 UTC).')
   date_from?: Date;
 
-  /** Events first seen at or before this time (ISO 8601 date or date-time). */
-  @Optional()
-  @Type(() => Date)
-  @IsDate()
-  @IsDateInRange()
+  @QueryTime('to', 'Events first seen at or before this time (ISO 8601; a bare day includes the whole day, UTC).')
   date_to?: Date;
 
   /** Sort field, `-` for descending (default `-occurred_at`: newest first). */
@@ -125,9 +118,10 @@ export class PresenceEventDto {
   bbox: PresenceBoxDto;
   @ApiProperty({ type: 'object', additionalProperties: true })
   quality: Record<string, unknown>;
-  /** GET /api/v1/files/{id}: the face cut from the frame, and its thumbnail. */
+  /** GET /api/v1/files/{id} (with a token): the face cut from the frame, and its thumbnail. */
   snapshot_file_id: string | null;
   snapshot_thumbnail_id: string | null;
+  /** Signed URLs of the same (no token needed; they expire, see docs/api.md). */
   snapshot_url: string | null;
   thumbnail_url: string | null;
   processing_ms: number;
@@ -153,9 +147,11 @@ export class ReviewedPresenceEventDto extends PresenceEventDto {
   enrolment: EnrolmentJobRefDto | null;
 }
 
-export const fileUrl = (id: string | null) => (id ? `/api/v1/files/${id}` : null);
-
-export function toPresenceEventDto(event: PresenceEvent, person: PersonIdentityDto | null): PresenceEventDto {
+export function toPresenceEventDto(
+  event: PresenceEvent,
+  person: PersonIdentityDto | null,
+  urls: FileUrls,
+): PresenceEventDto {
   return {
     id: event.id,
     camera_id: event.cameraId,
@@ -174,8 +170,8 @@ export function toPresenceEventDto(event: PresenceEvent, person: PersonIdentityD
     quality: event.quality,
     snapshot_file_id: event.snapshotFileId,
     snapshot_thumbnail_id: event.snapshotThumbnailId,
-    snapshot_url: fileUrl(event.snapshotFileId),
-    thumbnail_url: fileUrl(event.snapshotThumbnailId),
+    snapshot_url: urls.signOptional(event.organizationId, event.snapshotFileId),
+    thumbnail_url: urls.signOptional(event.organizationId, event.snapshotThumbnailId),
     processing_ms: event.processingMs,
     is_unknown_face: event.isUnknownFace,
     is_anomaly: event.isAnomaly,

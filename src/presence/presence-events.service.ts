@@ -18,6 +18,7 @@ import {
 import { PresenceEvent } from './presence-event.entity.js';
 import { PresenceEventsRepository } from './presence-events.repository.js';
 import { PresenceSnapshots } from './presence-snapshots.js';
+import { FileUrls } from '../storage/file-urls.js';
 
 /** Reading presence events and reviewing them: approve, reject, or say who an unknown face is. */
 @Injectable()
@@ -30,13 +31,16 @@ export class PresenceEventsService {
     private readonly snapshots: PresenceSnapshots,
     private readonly audit: AuditService,
     private readonly events: DomainEventBus,
+    private readonly urls: FileUrls,
   ) {}
 
   async list(caller: AuthUser, query: PresenceEventQuery): Promise<PageOf<PresenceEventDto>> {
     const [rows, count] = await this.repository.findPage(caller.organizationId, query);
     const people = await this.identities(caller.organizationId, rows);
     return new PageOf(
-      rows.map((row) => toPresenceEventDto(row, row.employeeId ? (people.get(row.employeeId) ?? null) : null)),
+      rows.map((row) =>
+        toPresenceEventDto(row, row.employeeId ? (people.get(row.employeeId) ?? null) : null, this.urls),
+      ),
       count,
       query,
     );
@@ -46,14 +50,14 @@ export class PresenceEventsService {
   async sightingsOf(organizationId: string, employeeId: string, from: Date, to: Date): Promise<PresenceEventDto[]> {
     const rows = await this.repository.ofPersonBetween(organizationId, employeeId, from, to, 200);
     const people = await this.identities(organizationId, rows);
-    return rows.map((row) => toPresenceEventDto(row, people.get(employeeId) ?? null));
+    return rows.map((row) => toPresenceEventDto(row, people.get(employeeId) ?? null, this.urls));
   }
 
   async get(caller: AuthUser, id: string): Promise<PresenceEventDto> {
     const event = await this.repository.findInOrganization(caller.organizationId, id);
     if (!event) throw ApiError.notFound('Presence event');
     const people = await this.identities(caller.organizationId, [event]);
-    return toPresenceEventDto(event, event.employeeId ? (people.get(event.employeeId) ?? null) : null);
+    return toPresenceEventDto(event, event.employeeId ? (people.get(event.employeeId) ?? null) : null, this.urls);
   }
 
   /**
@@ -124,7 +128,7 @@ export class PresenceEventsService {
           )
         : null;
     const identity = person ?? (await this.identities(organizationId, [event])).get(event.employeeId ?? '') ?? null;
-    return { ...toPresenceEventDto(event, identity), enrolment };
+    return { ...toPresenceEventDto(event, identity, this.urls), enrolment };
   }
 
   /** The active person of the organisation named by `employee_id`; a 400 naming the field otherwise. */

@@ -10,6 +10,7 @@ import { type AnomalyReason, PresenceEvent } from './presence-event.entity.js';
 import { PresenceEventsRepository, type Window } from './presence-events.repository.js';
 import { type RecordedFace, type SeenFace, toFaceBox, toPresenceDetection } from './seen-face.js';
 import { nearestUnknown } from './unknown-faces.js';
+import { fileApiPath } from '../storage/file-urls.js';
 
 /** One processed frame, ready to be stored. */
 export interface FrameRecord {
@@ -183,7 +184,7 @@ export class PresenceRecorder {
           ...base,
           eventId: event.id,
           frameTime,
-          thumbnailUrl: event.snapshotThumbnailId ? `/api/v1/files/${event.snapshotThumbnailId}` : null,
+          thumbnailUrl: fileApiPath(event.snapshotThumbnailId),
         });
       }
       if (event.isAnomaly && event.anomalyReason) {

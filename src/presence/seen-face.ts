@@ -1,7 +1,7 @@
 import type { PresenceDetection } from '../events/domain-events.js';
 import type { FaceMatch } from '../faces/identification.service.js';
 import type { AnalysedFace } from '../recognition/recognition-engine.js';
-import { fileUrl } from './presence-event.dto.js';
+import { fileApiPath } from '../storage/file-urls.js';
 import type { FaceBox, PresenceEvent } from './presence-event.entity.js';
 
 /** One face of a frame after analysis and matching, with what was decided about it before it is stored. */
@@ -47,7 +47,7 @@ export function toPresenceDetection({ seen, event, created }: RecordedFace, mode
     isAnomaly: event.isAnomaly,
     anomalyReason: event.anomalyReason,
     reviewStatus: event.reviewStatus,
-    thumbnailUrl: fileUrl(event.snapshotThumbnailId),
+    thumbnailUrl: fileApiPath(event.snapshotThumbnailId),
     modelsUsed,
   };
 }

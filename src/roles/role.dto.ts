@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import { ArrayUnique, IsArray, IsIn, IsString, Matches, MaxLength } from 'class-validator';
 import { ALL_PERMISSIONS, type Permission } from '../access/permissions.js';
 import { Optional } from '../common/optional.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
+import { PageQuery } from '../common/pagination.js';
 
 export class CreateRoleDto {
   /** Lower-case letters, digits and underscores; must not be a built-in role name. */
@@ -44,4 +46,13 @@ export class RoleDto {
   permissions: string[];
   created_at: Date | null;
   updated_at: Date | null;
+}
+
+export const ROLE_ORDERINGS = orderingsOf(['name'] as const);
+export type RoleOrdering = (typeof ROLE_ORDERINGS)[number];
+
+export class RoleQuery extends PageQuery {
+  /** Default: built-in roles first, then custom roles by name; `name`/`-name` sorts all roles by name. */
+  @OrderingParam(ROLE_ORDERINGS, 'RoleOrdering', 'name')
+  ordering?: RoleOrdering;
 }

@@ -5,8 +5,8 @@ import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
 import { PageDto } from '../common/page.dto.js';
-import { PageQuery, type PageOf } from '../common/pagination.js';
-import { CreateRoleDto, RoleDto, UpdateRoleDto } from './role.dto.js';
+import type { PageOf } from '../common/pagination.js';
+import { CreateRoleDto, RoleDto, RoleQuery, UpdateRoleDto } from './role.dto.js';
 import { RolesService } from './roles.service.js';
 
 @ApiTags('roles')
@@ -18,7 +18,7 @@ export class RolesController {
   @Get()
   @Authenticated({ permission: Permission.RolesRead })
   @ApiOkResponse({ type: PageDto(RoleDto) })
-  listRoles(@CurrentUser() user: AuthUser, @Query() query: PageQuery): Promise<PageOf<RoleDto>> {
+  listRoles(@CurrentUser() user: AuthUser, @Query() query: RoleQuery): Promise<PageOf<RoleDto>> {
     return this.roles.list(user, query);
   }
 

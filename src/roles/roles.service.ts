@@ -7,9 +7,10 @@ import { isPermission, type Permission } from '../access/permissions.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { ApiError } from '../common/api-error.js';
-import { PageOf, type PageQuery } from '../common/pagination.js';
+import { PageOf } from '../common/pagination.js';
 import { AccessInvalidation } from '../sessions/access-invalidation.js';
-import type { CreateRoleDto, RoleDto, UpdateRoleDto } from './role.dto.js';
+import type { CreateRoleDto, RoleDto, RoleQuery, UpdateRoleDto } from './role.dto.js';
+import { parseOrdering } from '../common/ordering.js';
 import { Role } from './role.entity.js';
 import { findInOrganization } from '../common/find-in-organization.js';
 
@@ -49,7 +50,7 @@ export class RolesService {
   }
 
   /** Built-in roles first, then the organisation's custom roles by name. */
-  async list(caller: AuthUser, query: PageQuery): Promise<PageOf<RoleDto>> {
+  async list(caller: AuthUser, query: RoleQuery): Promise<PageOf<RoleDto>> {
     const custom = await this.roles.find({ where: { organizationId: caller.organizationId }, order: { name: 'ASC' } });
     const builtIn = BUILT_IN_ROLE_NAMES.map((name) => ({
       id: null,
@@ -61,6 +62,10 @@ export class RolesService {
       updated_at: null,
     }));
     const all = [...builtIn, ...custom.map(toRoleDto)];
+    if (query.ordering) {
+      const { direction } = parseOrdering(query.ordering);
+      all.sort((a, b) => (direction === 'ASC' ? 1 : -1) * a.name.localeCompare(b.name));
+    }
     const { skip, take } = PageOf.skipTake(query);
     return new PageOf(all.slice(skip, skip + take), all.length, query);
   }

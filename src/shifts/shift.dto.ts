@@ -17,6 +17,7 @@ import { PageQuery } from '../common/pagination.js';
 import type { Shift } from './shift.entity.js';
 import { Optional } from '../common/optional.js';
 import { trim } from '../common/transforms.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -78,7 +79,13 @@ export class UpdateShiftDto extends CreateShiftDto {
   declare end_time: string;
 }
 
-export class ShiftQuery extends PageQuery {}
+export const SHIFT_ORDERINGS = orderingsOf(['name', 'start_time', 'created_at'] as const);
+export type ShiftOrdering = (typeof SHIFT_ORDERINGS)[number];
+
+export class ShiftQuery extends PageQuery {
+  @OrderingParam(SHIFT_ORDERINGS, 'ShiftOrdering', 'name')
+  ordering: ShiftOrdering = 'name';
+}
 
 export class ShiftDto {
   id: string;

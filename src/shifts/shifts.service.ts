@@ -16,6 +16,8 @@ import {
 import { Shift } from './shift.entity.js';
 import type { ShiftSchedule } from './shift-schedule.js';
 import { findInOrganization } from '../common/find-in-organization.js';
+import { DomainEventBus } from '../events/domain-event-bus.js';
+import { findOrder } from '../common/ordering.js';
 
 @Injectable()
 export class ShiftsService {
@@ -23,13 +25,14 @@ export class ShiftsService {
     @InjectRepository(Shift) private readonly shifts: Repository<Shift>,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly events: DomainEventBus,
   ) {}
 
   async list(caller: AuthUser, query: ShiftQuery): Promise<PageOf<ShiftDto>> {
     const { skip, take } = PageOf.skipTake(query);
     const [rows, count] = await this.shifts.findAndCount({
       where: { organizationId: caller.organizationId },
-      order: { name: 'ASC', id: 'ASC' },
+      order: findOrder(query.ordering, { name: 'name', start_time: 'startTime', created_at: 'createdAt' }),
       skip,
       take,
     });
@@ -74,6 +77,8 @@ export class ShiftsService {
   async remove(caller: AuthUser, id: string): Promise<void> {
     const shift = await findInOrganization(this.shifts, caller.organizationId, id, 'Shift');
     await this.dataSource.transaction(async (manager) => {
+      // The people feature refuses (409) while people work it.
+      await this.events.publish(manager, 'shift.deleting', { organizationId: caller.organizationId, shiftId: id });
       await manager.getRepository(Shift).delete({ id, organizationId: caller.organizationId });
       await this.audit.record(
         { action: 'shift.deleted', entityType: 'shift', entityId: id, oldValues: toShiftDto(shift) },

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FileStorage } from './file-storage.js';
+import { FileUrls } from './file-urls.js';
 import { FilesController } from './files.controller.js';
 import { FilesService } from './files.service.js';
 import { PhotoStore } from './photo-store.js';
@@ -9,7 +10,7 @@ import { StoredFile } from './stored-file.entity.js';
 @Module({
   imports: [TypeOrmModule.forFeature([StoredFile])],
   controllers: [FilesController],
-  providers: [FileStorage, PhotoStore, FilesService],
-  exports: [FileStorage, PhotoStore],
+  providers: [FileStorage, FileUrls, PhotoStore, FilesService],
+  exports: [FileStorage, FileUrls, PhotoStore],
 })
 export class StorageModule {}

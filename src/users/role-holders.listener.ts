@@ -13,6 +13,6 @@ export class RoleHoldersListener {
     const holders = await manager
       .getRepository(User)
       .countBy({ organizationId: event.organizationId, role: event.roleName });
-    if (holders > 0) throw ApiError.conflict(`The role is assigned to ${holders} user(s); reassign them first`);
+    if (holders > 0) throw ApiError.inUse('role', 'users', holders);
   }
 }

@@ -6,6 +6,7 @@ import { IsAcceptablePassword } from './password-policy.js';
 import type { User } from './user.entity.js';
 import { Optional } from '../common/optional.js';
 import { trim, toBoolean } from '../common/transforms.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
 export class CreateUserDto {
   /** 3-64 letters, digits, `_`, `.` or `-`; unique (case-insensitive). */
@@ -68,7 +69,12 @@ export class UpdateUserDto {
   password?: string;
 }
 
+export const USER_ORDERINGS = orderingsOf(['username', 'full_name', 'created_at', 'last_login_at'] as const);
+export type UserOrdering = (typeof USER_ORDERINGS)[number];
+
 export class UserQuery extends PageQuery {
+  @OrderingParam(USER_ORDERINGS, 'UserOrdering', 'created_at')
+  ordering: UserOrdering = 'created_at';
   @Optional()
   @IsString()
   @MaxLength(50)

@@ -15,6 +15,7 @@ import { type CreateUserDto, toUserDto, type UpdateUserDto, type UserDto, type U
 import { User } from './user.entity.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { findInOrganization } from '../common/find-in-organization.js';
+import { orderQuery } from '../common/ordering.js';
 
 /** User accounts of an organisation. Every query is scoped to the caller's organisation. */
 @Injectable()
@@ -33,9 +34,18 @@ export class UsersService {
   async list(caller: AuthUser, query: UserQuery): Promise<PageOf<UserDto>> {
     const builder = this.users
       .createQueryBuilder('user')
-      .where('user.organization_id = :organizationId', { organizationId: caller.organizationId })
-      .orderBy('user.created_at', 'ASC')
-      .addOrderBy('user.id', 'ASC');
+      .where('user.organization_id = :organizationId', { organizationId: caller.organizationId });
+    orderQuery(
+      builder,
+      query.ordering,
+      {
+        username: 'user.username',
+        full_name: 'user.full_name',
+        created_at: 'user.created_at',
+        last_login_at: 'user.last_login_at',
+      },
+      'user.id',
+    );
     if (query.role) builder.andWhere('user.role = :role', { role: query.role });
     if (query.is_active !== undefined) builder.andWhere('user.is_active = :active', { active: query.is_active });
     if (query.search) {

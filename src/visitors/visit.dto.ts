@@ -15,6 +15,8 @@ import { Optional } from '../common/optional.js';
 import { PageQuery } from '../common/pagination.js';
 import { trim } from '../common/transforms.js';
 import { VISIT_STATUSES, type VisitStatus } from './visit.entity.js';
+import { QueryTime } from '../common/date-query.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
 const labels = ({ value }: { value: unknown }): unknown =>
   Array.isArray(value)
@@ -85,7 +87,12 @@ export class CheckInByCodeDto {
   badge_number?: string | null;
 }
 
+export const VISIT_ORDERINGS = orderingsOf(['visit_time', 'created_at'] as const);
+export type VisitOrdering = (typeof VISIT_ORDERINGS)[number];
+
 export class VisitQuery extends PageQuery {
+  @OrderingParam(VISIT_ORDERINGS, 'VisitOrdering', '-visit_time')
+  ordering: VisitOrdering = '-visit_time';
   @ApiProperty({ enum: VISIT_STATUSES, enumName: 'VisitStatus', required: false })
   @Optional()
   @IsIn(VISIT_STATUSES)
@@ -99,13 +106,17 @@ export class VisitQuery extends PageQuery {
   @IsUUID()
   visitor_id?: string;
 
-  /** Visits from this time on (check-in time, else expected time, else creation). */
-  @Optional()
-  @IsISO8601({ strict: true })
-  from?: string;
+  @QueryTime('from', 'Visits from this time on (check-in time, else expected time, else creation); ISO 8601.')
+  date_from?: Date;
 
-  /** Visits before this time. */
-  @Optional()
-  @IsISO8601({ strict: true })
-  to?: string;
+  @QueryTime('to', 'Visits up to this time, inclusive (ISO 8601; a bare day includes the whole day, UTC).')
+  date_to?: Date;
+
+  /** Deprecated: `date_from`. */
+  @QueryTime('from', 'Deprecated alias of `date_from`.')
+  from?: Date;
+
+  /** Deprecated: `date_to`. */
+  @QueryTime('to', 'Deprecated alias of `date_to`.')
+  to?: Date;
 }

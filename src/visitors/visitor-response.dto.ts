@@ -42,7 +42,7 @@ export class VisitorLookupDto {
   exists: boolean;
   @ApiProperty({ type: VisitorDto, nullable: true })
   visitor: VisitorDto | null;
-  /** API path of the latest photo of each angle (`/api/v1/files/:id`), e.g. `{ "front": "…" }`. */
+  /** Signed URL of the latest photo of each angle (no token needed; expires), e.g. `{ "front": "…" }`. */
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   images: Record<string, string>;
 }
@@ -71,8 +71,6 @@ export interface VisitorView {
   idNumber: string;
   showWatchlistReason: boolean;
 }
-
-export const fileUrl = (fileId: string) => `/api/v1/files/${fileId}`;
 
 export function toVisitorDto(visitor: Visitor, view: VisitorView): VisitorDto {
   return {

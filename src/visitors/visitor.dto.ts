@@ -19,6 +19,7 @@ import { PageQuery } from '../common/pagination.js';
 import { trim } from '../common/transforms.js';
 import { GENDERS } from '../employees/employee.dto.js';
 import { MAX_ID_NUMBER, MIN_PREFIX, VisitorIdNumbers } from './visitor-id-numbers.js';
+import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
 export const ID_TYPES = ['aadhaar', 'passport', 'driving_licence', 'voter_id', 'pan', 'national_id', 'other'] as const;
 export type IdType = (typeof ID_TYPES)[number];
@@ -154,7 +155,12 @@ export class UpdateVisitorDto extends CreateVisitorDto {
   declare full_name: string;
 }
 
+export const VISITOR_ORDERINGS = orderingsOf(['full_name', 'last_visit_at', 'created_at'] as const);
+export type VisitorOrdering = (typeof VISITOR_ORDERINGS)[number];
+
 export class VisitorQuery extends PageQuery {
+  @OrderingParam(VISITOR_ORDERINGS, 'VisitorOrdering', 'full_name')
+  ordering: VisitorOrdering = 'full_name';
   /** Matches full name, company or phone (case-insensitive substring). */
   @Optional()
   @IsString()

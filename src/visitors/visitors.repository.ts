@@ -7,6 +7,7 @@ import { PageOf } from '../common/pagination.js';
 import type { VisitorQuery } from './visitor.dto.js';
 import { Visitor } from './visitor.entity.js';
 import { VisitorFace } from './visitor-face.entity.js';
+import { orderQuery } from '../common/ordering.js';
 
 /** SQL of the visitors feature. Every method is scoped to one organisation. */
 @Injectable()
@@ -47,12 +48,17 @@ export class VisitorsRepository {
       builder.andWhere('visitor.is_watchlisted = :watchlisted', { watchlisted: query.is_watchlisted });
     }
     const { skip, take } = PageOf.skipTake(query);
-    return builder
-      .orderBy('visitor.full_name', 'ASC')
-      .addOrderBy('visitor.id', 'ASC')
-      .skip(skip)
-      .take(take)
-      .getManyAndCount();
+    orderQuery(
+      builder,
+      query.ordering,
+      {
+        full_name: 'visitor.full_name',
+        last_visit_at: 'visitor.last_visit_at',
+        created_at: 'visitor.created_at',
+      },
+      'visitor.id',
+    );
+    return builder.skip(skip).take(take).getManyAndCount();
   }
 
   /** Visitors whose ID number starts with the prefix (by its keyed hash; a GIN index answers), at most `limit`. */

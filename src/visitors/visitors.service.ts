@@ -11,7 +11,6 @@ import { Visitor } from './visitor.entity.js';
 import { VisitorFaceEraser } from './visitor-faces.js';
 import { VisitorIdNumbers } from './visitor-id-numbers.js';
 import {
-  fileUrl,
   toVisitorDto,
   type VisitorDto,
   type VisitorLookupDto,
@@ -20,6 +19,7 @@ import {
   type VisitorView,
 } from './visitor-response.dto.js';
 import { VisitorsRepository } from './visitors.repository.js';
+import { FileUrls } from '../storage/file-urls.js';
 
 const MAX_SUGGESTIONS = 10;
 
@@ -52,6 +52,7 @@ export class VisitorsService {
     private readonly audit: AuditService,
     private readonly people: EmployeesService,
     private readonly faces: VisitorFaceEraser,
+    private readonly urls: FileUrls,
   ) {}
 
   async list(caller: AuthUser, query: VisitorQuery): Promise<PageOf<VisitorDto>> {
@@ -75,7 +76,8 @@ export class VisitorsService {
     if (!visitor) return { exists: false, visitor: null, images: {} };
     const images: Record<string, string> = {};
     for (const face of await this.visitors.facesOf(caller.organizationId, visitor.id)) {
-      if (face.photoId && !(face.angle in images)) images[face.angle] = fileUrl(face.photoId);
+      if (face.photoId && !(face.angle in images))
+        images[face.angle] = this.urls.sign(caller.organizationId, face.photoId);
     }
     return { exists: true, visitor: this.toDto(caller, visitor), images };
   }
@@ -88,7 +90,7 @@ export class VisitorsService {
       full_name: visitor.fullName,
       id_number: this.viewOf(caller, visitor).idNumber,
       company: visitor.company,
-      latest_image_url: latest?.photoId ? fileUrl(latest.photoId) : null,
+      latest_image_url: this.urls.signOptional(caller.organizationId, latest?.photoId),
       last_visit_at: visitor.lastVisitAt,
       is_watchlisted: visitor.isWatchlisted,
     };

@@ -4,7 +4,7 @@ import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
-import type { PageOf } from '../common/pagination.js';
+import { type PageOf, PageQuery } from '../common/pagination.js';
 import { CheckInByCodeDto, CreateVisitDto, VisitQuery } from './visit.dto.js';
 import { ExpectedVisitDto, VisitDto, VisitListDto } from './visit-response.dto.js';
 import { VisitsService } from './visits.service.js';
@@ -27,9 +27,9 @@ export class VisitsController {
   @Get('on-site')
   @ApiOperation({ summary: 'Visitors on site now' })
   @Authenticated({ permission: Permission.VisitorsRead })
-  @ApiOkResponse({ type: [VisitDto] })
-  listVisitorsOnSite(@CurrentUser() user: AuthUser): Promise<VisitDto[]> {
-    return this.visits.onSite(user);
+  @ApiOkResponse({ type: VisitListDto })
+  listVisitorsOnSite(@CurrentUser() user: AuthUser, @Query() query: PageQuery): Promise<PageOf<VisitDto>> {
+    return this.visits.onSite(user, query);
   }
 
   /** A walk-in, checked in now; the host hears `visitor.checked_in`. A watchlisted visitor: 403 `watchlisted`. */

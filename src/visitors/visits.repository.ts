@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Repository } from 'typeorm';
 import { findInOrganization } from '../common/find-in-organization.js';
-import { PageOf } from '../common/pagination.js';
+import { PageOf, type PageQuery } from '../common/pagination.js';
 import type { VisitQuery } from './visit.dto.js';
 import { Visit } from './visit.entity.js';
+import { orderQuery } from '../common/ordering.js';
 
 /** When a visit happened, for date filters: its check-in, else its expected start, else its creation. */
 const VISIT_TIME = 'COALESCE(visit.checked_in_at, visit.expected_from, visit.created_at)';
@@ -42,17 +43,21 @@ export class VisitsRepository {
     if (query.status) builder.andWhere('visit.status = :status', { status: query.status });
     if (query.host_employee_id) builder.andWhere('visit.host_employee_id = :host', { host: query.host_employee_id });
     if (query.visitor_id) builder.andWhere('visit.visitor_id = :visitor', { visitor: query.visitor_id });
-    if (query.from) builder.andWhere(`${VISIT_TIME} >= :from`, { from: new Date(query.from) });
-    if (query.to) builder.andWhere(`${VISIT_TIME} < :to`, { to: new Date(query.to) });
+    const from = query.date_from ?? query.from;
+    const to = query.date_to ?? query.to;
+    if (from) builder.andWhere(`${VISIT_TIME} >= :from`, { from });
+    if (to) builder.andWhere(`${VISIT_TIME} <= :to`, { to });
     const { skip, take } = PageOf.skipTake(query);
-    return builder.orderBy(VISIT_TIME, 'DESC').addOrderBy('visit.id', 'ASC').skip(skip).take(take).getManyAndCount();
+    orderQuery(builder, query.ordering, { visit_time: VISIT_TIME, created_at: 'visit.created_at' }, 'visit.id');
+    return builder.skip(skip).take(take).getManyAndCount();
   }
 
   /** Everyone checked in and not out, earliest first. */
-  onSite(organizationId: string): Promise<Visit[]> {
-    return this.visits.find({
+  onSite(organizationId: string, query: PageQuery): Promise<[Visit[], number]> {
+    return this.visits.findAndCount({
       where: { organizationId, status: 'checked_in' },
       order: { checkedInAt: 'ASC', id: 'ASC' },
+      ...PageOf.skipTake(query),
     });
   }
 }

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
-import { PageOf } from '../common/pagination.js';
+import { PageOf, type PageQuery } from '../common/pagination.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import type { CheckInByCodeDto, CreateVisitDto, VisitQuery } from './visit.dto.js';
@@ -35,8 +35,9 @@ export class VisitsService {
     return new PageOf(await this.toDtos(caller.organizationId, rows), count, query);
   }
 
-  async onSite(caller: AuthUser): Promise<VisitDto[]> {
-    return this.toDtos(caller.organizationId, await this.visits.onSite(caller.organizationId));
+  async onSite(caller: AuthUser, query: PageQuery): Promise<PageOf<VisitDto>> {
+    const [rows, count] = await this.visits.onSite(caller.organizationId, query);
+    return new PageOf(await this.toDtos(caller.organizationId, rows), count, query);
   }
 
   /** A walk-in: the visit starts now. A watchlisted visitor is refused (403 `watchlisted`) and security is alerted. */

@@ -21,15 +21,25 @@ export function expectStatus(response: Response, status: number, what = ''): Jso
   return response.body as Json;
 }
 
-/** Asserts the error shape and returns the sorted fields named in `details`. */
+/**
+ * Asserts the error shape and returns the sorted fields named in `details` (each once). Field details always
+ * carry a machine `code` and a `message` beside the field.
+ */
 export function expectError(response: Response, status: number, error: string, what = ''): string[] {
   const body = expectStatus(response, status, what);
   assert.equal(body.error, error, what);
   assert.equal(typeof body.message, 'string');
   assert.equal(typeof body.trace_id, 'string');
-  return ((Array.isArray(body.details) ? body.details : []) as { field: string }[])
-    .map((detail) => detail.field)
-    .sort();
+  const details = (Array.isArray(body.details) ? body.details : []) as {
+    field: string;
+    code: unknown;
+    message: unknown;
+  }[];
+  for (const detail of details) {
+    assert.match(String(detail.code), /^[a-zA-Z_]+$/, `${what} code of ${JSON.stringify(detail)}`);
+    assert.equal(typeof detail.message, 'string', `${what} message of ${JSON.stringify(detail)}`);
+  }
+  return [...new Set(details.map((detail) => detail.field))].sort();
 }
 
 /** Asserts a 400 validation error and returns the sorted fields it names. */

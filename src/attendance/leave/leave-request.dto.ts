@@ -13,6 +13,8 @@ import {
   type LeaveStatus,
   type LeaveType,
 } from './leave-request.entity.js';
+import { QueryDay } from '../../common/date-query.js';
+import { OrderingParam, orderingsOf } from '../../common/ordering.js';
 
 export class CreateLeaveRequestDto {
   /** The person on leave; only callers with `attendance:write` may name someone else. Default: the caller's person. */
@@ -49,7 +51,12 @@ export class LeaveDecisionDto {
   note?: string;
 }
 
+export const LEAVE_REQUEST_ORDERINGS = orderingsOf(['start_date', 'created_at', 'status'] as const);
+export type LeaveRequestOrdering = (typeof LEAVE_REQUEST_ORDERINGS)[number];
+
 export class LeaveRequestQuery extends PageQuery {
+  @OrderingParam(LEAVE_REQUEST_ORDERINGS, 'LeaveRequestOrdering', '-start_date')
+  ordering: LeaveRequestOrdering = '-start_date';
   @Optional()
   @IsUUID()
   employee_id?: string;
@@ -59,16 +66,10 @@ export class LeaveRequestQuery extends PageQuery {
   @IsIn(LEAVE_STATUSES)
   status?: LeaveStatus;
 
-  /** Requests that reach this day or later. */
-  @Optional()
-  @IsDateString({ strict: true })
-  @IsDateInRange()
+  @QueryDay('Requests that reach this day or later (`YYYY-MM-DD`).')
   date_from?: string;
 
-  /** Requests that start on this day or earlier. */
-  @Optional()
-  @IsDateString({ strict: true })
-  @IsDateInRange()
+  @QueryDay('Requests that start on this day or earlier (`YYYY-MM-DD`, inclusive).')
   date_to?: string;
 }
 

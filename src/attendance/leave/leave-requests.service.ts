@@ -28,6 +28,7 @@ import {
   toLeaveRequestDto,
 } from './leave-request.dto.js';
 import { LeaveRequest, type LeaveStatus } from './leave-request.entity.js';
+import { orderQuery } from '../../common/ordering.js';
 
 /** The longest leave one request may ask for. */
 const MAX_LEAVE_DAYS = 366;
@@ -103,9 +104,13 @@ export class LeaveRequestsService {
   async list(caller: AuthUser, query: LeaveRequestQuery): Promise<PageOf<LeaveRequestDto>> {
     const builder = this.requests
       .createQueryBuilder('leave')
-      .where('leave.organization_id = :organizationId', { organizationId: caller.organizationId })
-      .orderBy('leave.start_date', 'DESC')
-      .addOrderBy('leave.id', 'DESC');
+      .where('leave.organization_id = :organizationId', { organizationId: caller.organizationId });
+    orderQuery(
+      builder,
+      query.ordering,
+      { start_date: 'leave.start_date', created_at: 'leave.created_at', status: 'leave.status' },
+      'leave.id',
+    );
     const own = await this.ownScope(caller);
     const employeeId = own ?? query.employee_id;
     if (employeeId) builder.andWhere('leave.employee_id = :employeeId', { employeeId });
