@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DocumentStore } from './document-store.js';
 import { FileStorage } from './file-storage.js';
 import { FilesController } from './files.controller.js';
 import { FilesService } from './files.service.js';
@@ -9,7 +10,7 @@ import { StoredFile } from './stored-file.entity.js';
 @Module({
   imports: [TypeOrmModule.forFeature([StoredFile])],
   controllers: [FilesController],
-  providers: [FileStorage, PhotoStore, FilesService],
-  exports: [FileStorage, PhotoStore],
+  providers: [DocumentStore, FileStorage, PhotoStore, FilesService],
+  exports: [DocumentStore, FileStorage, PhotoStore],
 })
 export class StorageModule {}
