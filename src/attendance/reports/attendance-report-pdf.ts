@@ -59,11 +59,15 @@ export function renderPdf(report: AttendanceReportDto): Promise<Buffer> {
       doc,
       `${department.name}: ${department.people.length} ${department.people.length === 1 ? 'person' : 'people'}`,
     );
-    const table = new PdfTable(doc, [
-      { title: 'Code', width: codeWidth, align: 'left' },
-      { title: 'Name', width: nameWidth - codeWidth, align: 'left' },
-      ...counts,
-    ]);
+    const table = new PdfTable(
+      doc,
+      [
+        { title: 'Code', width: codeWidth, align: 'left' },
+        { title: 'Name', width: nameWidth - codeWidth, align: 'left' },
+        ...counts,
+      ],
+      department.name,
+    );
     table.header();
     for (const person of department.people) table.row([person.code, person.full_name, ...countTexts(person)]);
     table.row(['', `Total ${department.name}`, ...countTexts(department.totals)], true);
@@ -102,6 +106,8 @@ class PdfTable {
   constructor(
     private readonly doc: Doc,
     private readonly columns: Column[],
+    /** Written above the header on each new page the table runs onto. */
+    private readonly continued?: string,
   ) {}
 
   header(): void {
@@ -120,6 +126,7 @@ class PdfTable {
   row(cells: string[], bold = false): void {
     if (this.doc.y + ROW_HEIGHT > this.doc.page.height - this.doc.page.margins.bottom) {
       this.doc.addPage();
+      if (this.continued) section(this.doc, `${this.continued} (continued)`);
       this.header();
     }
     this.line(cells, bold);
