@@ -8,6 +8,8 @@ const ROW_HEIGHT = 13;
 const FONT_SIZE = 7.5;
 const FOOTER_SPACE = 24;
 const COUNT_WIDTH = 42;
+const SECTION_HEIGHT = 18;
+const A4_LANDSCAPE = { width: 841.89, height: 595.28 };
 
 interface Column {
   title: string;
@@ -20,14 +22,18 @@ type Doc = InstanceType<typeof PDFDocument>;
 /**
  * The report as a PDF (A4 landscape, the standard Helvetica font): title, organisation and period, a summary table by
  * department with the total, then one table per department (a row per person, its totals last; the header repeats on
- * each new page), and `Page n of N` at the foot of every page.
+ * each new page, under the department's name), and `Page n of N` at the foot of every page.
+ *
+ * Every element has a fixed height, so one pass without drawing counts the pages, and the second draws each page with
+ * its footer as it goes. (pdfkit's bufferPages, the usual way to number pages, keeps every page in memory and
+ * doubled the time of a 10,000-person report.)
  */
 export function renderPdf(report: AttendanceReportDto): Promise<Buffer> {
+  const pages = new ReportLayout(report, null, 0).run();
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',
-    margins: { top: MARGIN, bottom: MARGIN + FOOTER_SPACE, left: MARGIN, right: MARGIN },
-    bufferPages: true,
+    margins: { top: MARGIN, bottom: 0, left: MARGIN, right: MARGIN },
     info: {
       Title: `${report.title}: ${report.organization}`,
       Author: 'FaceGate',
@@ -35,64 +41,155 @@ export function renderPdf(report: AttendanceReportDto): Promise<Buffer> {
     },
   });
   const done = collect(doc);
-  heading(doc, report);
-  const nameWidth = doc.page.width - 2 * MARGIN - COUNT_HEADINGS.length * COUNT_WIDTH;
-  const counts: Column[] = COUNT_HEADINGS.map((column) => ({
+  new ReportLayout(report, doc, pages).run();
+  doc.end();
+  return done;
+}
+
+/** Lays the report out page by page; draws when given a document, else only counts the pages. */
+class ReportLayout {
+  private page = 1;
+  private y = MARGIN;
+  private readonly bottom = A4_LANDSCAPE.height - MARGIN - FOOTER_SPACE;
+  private readonly nameWidth = A4_LANDSCAPE.width - 2 * MARGIN - COUNT_HEADINGS.length * COUNT_WIDTH;
+  private readonly counts: Column[] = COUNT_HEADINGS.map((column) => ({
     title: column.short,
     width: COUNT_WIDTH,
     align: 'right',
   }));
 
-  section(doc, 'Summary by department');
-  const summary = new PdfTable(doc, [{ title: 'Department (people)', width: nameWidth, align: 'left' }, ...counts]);
-  summary.header();
-  for (const department of report.departments) {
-    summary.row([`${department.name} (${department.people.length})`, ...countTexts(department.totals)]);
-  }
-  const people = report.departments.reduce((sum, department) => sum + department.people.length, 0);
-  summary.row([`Total (${people})`, ...countTexts(report.totals)], true);
+  constructor(
+    private readonly report: AttendanceReportDto,
+    private readonly doc: Doc | null,
+    private readonly pages: number,
+  ) {}
 
-  const codeWidth = Math.min(90, Math.round(nameWidth * 0.35));
-  for (const department of report.departments) {
-    doc.moveDown(1);
-    section(
-      doc,
-      `${department.name}: ${department.people.length} ${department.people.length === 1 ? 'person' : 'people'}`,
+  /** Lays out everything; answers the number of pages. */
+  run(): number {
+    const { report } = this;
+    this.footer();
+    this.heading();
+    this.section('Summary by department');
+    const summary: Column[] = [{ title: 'Department (people)', width: this.nameWidth, align: 'left' }, ...this.counts];
+    this.line(
+      summary,
+      summary.map((column) => column.title),
+      true,
+      true,
     );
-    const table = new PdfTable(
-      doc,
-      [
-        { title: 'Code', width: codeWidth, align: 'left' },
-        { title: 'Name', width: nameWidth - codeWidth, align: 'left' },
-        ...counts,
-      ],
-      department.name,
-    );
-    table.header();
-    for (const person of department.people) table.row([person.code, person.full_name, ...countTexts(person)]);
-    table.row(['', `Total ${department.name}`, ...countTexts(department.totals)], true);
+    for (const department of report.departments) {
+      this.row(summary, [`${department.name} (${department.people.length})`, ...countTexts(department.totals)]);
+    }
+    const people = report.departments.reduce((sum, department) => sum + department.people.length, 0);
+    this.row(summary, [`Total (${people})`, ...countTexts(report.totals)], true);
+
+    const codeWidth = Math.min(90, Math.round(this.nameWidth * 0.35));
+    const table: Column[] = [
+      { title: 'Code', width: codeWidth, align: 'left' },
+      { title: 'Name', width: this.nameWidth - codeWidth, align: 'left' },
+      ...this.counts,
+    ];
+    for (const department of report.departments) {
+      this.y += ROW_HEIGHT;
+      const size = department.people.length;
+      this.section(`${department.name}: ${size} ${size === 1 ? 'person' : 'people'}`);
+      this.line(
+        table,
+        table.map((column) => column.title),
+        true,
+        true,
+      );
+      for (const person of department.people) {
+        this.row(table, [person.code, person.full_name, ...countTexts(person)], false, department.name);
+      }
+      this.row(table, ['', `Total ${department.name}`, ...countTexts(department.totals)], true, department.name);
+    }
+    if (report.departments.length === 0) {
+      this.doc
+        ?.font('Helvetica')
+        .fontSize(10)
+        .text('No records in this period.', MARGIN, this.y + ROW_HEIGHT);
+    }
+    return this.page;
   }
-  if (report.departments.length === 0)
-    doc.moveDown(1).font('Helvetica').fontSize(10).text('No records in this period.');
 
-  footers(doc, `${report.organization}, attendance ${report.date_from} to ${report.date_to}`);
-  doc.end();
-  return done;
-}
+  private heading(): void {
+    const { report } = this;
+    this.write('Helvetica-Bold', 18, report.title, 24);
+    this.write('Helvetica', 11, report.organization, 15);
+    this.write('Helvetica', 9, `Period: ${report.date_from} to ${report.date_to} (${report.time_zone})`, 12);
+    if (report.department) this.write('Helvetica', 9, `Department: ${report.department}`, 12);
+    this.write('Helvetica', 9, `Generated: ${report.generated_at}`, 12);
+    this.y += 12;
+  }
 
-function heading(doc: Doc, report: AttendanceReportDto): void {
-  doc.font('Helvetica-Bold').fontSize(18).text(report.title);
-  doc.font('Helvetica').fontSize(11).text(report.organization);
-  doc.fontSize(9).text(`Period: ${report.date_from} to ${report.date_to} (${report.time_zone})`);
-  if (report.department) doc.text(`Department: ${report.department}`);
-  doc.text(`Generated: ${report.generated_at}`);
-  doc.moveDown(1);
-}
+  /** A section title, on a new page unless it and three rows fit. */
+  private section(title: string): void {
+    if (this.y + SECTION_HEIGHT + 3 * ROW_HEIGHT > this.bottom) this.newPage();
+    this.write('Helvetica-Bold', 11, title, SECTION_HEIGHT);
+  }
 
-function section(doc: Doc, title: string): void {
-  if (doc.y + 16 + 3 * ROW_HEIGHT > doc.page.height - doc.page.margins.bottom) doc.addPage();
-  doc.font('Helvetica-Bold').fontSize(11).text(title, MARGIN, doc.y);
-  doc.moveDown(0.3);
+  /** A table row; one that would cross the foot starts a new page with the table's title and header. */
+  private row(columns: Column[], cells: string[], bold = false, continued?: string): void {
+    if (this.y + ROW_HEIGHT > this.bottom) {
+      this.newPage();
+      if (continued) this.write('Helvetica-Bold', 11, `${continued} (continued)`, SECTION_HEIGHT);
+      this.line(
+        columns,
+        columns.map((column) => column.title),
+        true,
+        true,
+      );
+    }
+    this.line(columns, cells, bold, false);
+  }
+
+  private line(columns: Column[], cells: string[], bold: boolean, rule: boolean): void {
+    const doc = this.doc;
+    if (doc) {
+      doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(FONT_SIZE);
+      let x = MARGIN;
+      columns.forEach((column, i) => {
+        const text = fit(doc, cells[i] ?? '', column.width - 4);
+        const left = column.align === 'left' ? x + 2 : x + column.width - 2 - doc.widthOfString(text);
+        doc.text(text, left, this.y + 3, { lineBreak: false });
+        x += column.width;
+      });
+      if (rule) {
+        doc
+          .moveTo(MARGIN, this.y + ROW_HEIGHT)
+          .lineTo(A4_LANDSCAPE.width - MARGIN, this.y + ROW_HEIGHT)
+          .lineWidth(0.5)
+          .stroke();
+      }
+    }
+    this.y += ROW_HEIGHT + (rule ? 2 : 0);
+  }
+
+  private write(font: string, size: number, text: string, height: number): void {
+    this.doc?.font(font).fontSize(size).text(text, MARGIN, this.y, { lineBreak: false });
+    this.y += height;
+  }
+
+  private newPage(): void {
+    this.doc?.addPage();
+    this.page += 1;
+    this.y = MARGIN;
+    this.footer();
+  }
+
+  private footer(): void {
+    const doc = this.doc;
+    if (!doc) return;
+    const { report } = this;
+    const y = A4_LANDSCAPE.height - MARGIN - 8;
+    const width = A4_LANDSCAPE.width - 2 * MARGIN;
+    doc.font('Helvetica').fontSize(8);
+    const caption = `${report.organization}, attendance ${report.date_from} to ${report.date_to}`;
+    doc.text(fit(doc, caption, width - 100), MARGIN, y, { lineBreak: false });
+    const number = `Page ${this.page} of ${this.pages}`;
+    doc.text(number, A4_LANDSCAPE.width - MARGIN - doc.widthOfString(number), y, { lineBreak: false });
+  }
 }
 
 function countTexts(counts: AttendanceCountsDto): string[] {
@@ -101,72 +198,12 @@ function countTexts(counts: AttendanceCountsDto): string[] {
   );
 }
 
-/** A table drawn row by row at fixed positions; a row that would cross the foot starts a new page with the header. */
-class PdfTable {
-  constructor(
-    private readonly doc: Doc,
-    private readonly columns: Column[],
-    /** Written above the header on each new page the table runs onto. */
-    private readonly continued?: string,
-  ) {}
-
-  header(): void {
-    this.line(
-      this.columns.map((column) => column.title),
-      true,
-    );
-    const y = this.doc.y;
-    this.doc
-      .moveTo(MARGIN, y - 2)
-      .lineTo(this.doc.page.width - MARGIN, y - 2)
-      .lineWidth(0.5)
-      .stroke();
-  }
-
-  row(cells: string[], bold = false): void {
-    if (this.doc.y + ROW_HEIGHT > this.doc.page.height - this.doc.page.margins.bottom) {
-      this.doc.addPage();
-      if (this.continued) section(this.doc, `${this.continued} (continued)`);
-      this.header();
-    }
-    this.line(cells, bold);
-  }
-
-  private line(cells: string[], bold: boolean): void {
-    const y = this.doc.y;
-    this.doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(FONT_SIZE);
-    let x = MARGIN;
-    this.columns.forEach((column, i) => {
-      const text = fit(this.doc, cells[i] ?? '', column.width - 4);
-      this.doc.text(text, x + 2, y + 3, { width: column.width - 4, align: column.align, lineBreak: false });
-      x += column.width;
-    });
-    this.doc.x = MARGIN;
-    this.doc.y = y + ROW_HEIGHT;
-  }
-}
-
 /** The text, cut with `...` to fit `width` at the current font. */
 function fit(doc: Doc, text: string, width: number): string {
   if (doc.widthOfString(text) <= width) return text;
   let cut = text;
   while (cut.length > 0 && doc.widthOfString(`${cut}...`) > width) cut = cut.slice(0, -1);
   return `${cut}...`;
-}
-
-function footers(doc: Doc, caption: string): void {
-  const { start, count } = doc.bufferedPageRange();
-  for (let i = start; i < start + count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - MARGIN - 8;
-    const width = doc.page.width - 2 * MARGIN;
-    doc.font('Helvetica').fontSize(8);
-    doc.text(fit(doc, caption, width - 100), MARGIN, y, { width: width - 100, lineBreak: false });
-    doc.text(`Page ${i - start + 1} of ${count}`, MARGIN, y, { width, align: 'right', lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
 }
 
 function collect(doc: Doc): Promise<Buffer> {
