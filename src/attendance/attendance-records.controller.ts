@@ -18,6 +18,9 @@ import { AttendanceRecordsService } from './attendance-records.service.js';
 import { DailyClose } from './daily-close.js';
 import { AttendanceSummaryDto, AttendanceSummaryQuery } from './reports/attendance-summary.dto.js';
 import { AttendanceSummaryService } from './reports/attendance-summary.service.js';
+import { AttendanceStatisticsDto, AttendanceStatisticsQuery } from './reports/attendance-statistics.dto.js';
+import { AttendanceStatisticsService } from './reports/attendance-statistics.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import type { JobDto } from '../jobs/job.dto.js';
 
 @ApiTags('attendance')
@@ -27,6 +30,7 @@ export class AttendanceRecordsController {
     private readonly records: AttendanceRecordsService,
     private readonly close: DailyClose,
     private readonly summaries: AttendanceSummaryService,
+    private readonly statistics: AttendanceStatisticsService,
   ) {}
 
   @Get('records')
@@ -48,6 +52,19 @@ export class AttendanceRecordsController {
     @Query() query: AttendanceSummaryQuery,
   ): Promise<AttendanceSummaryDto> {
     return this.summaries.summary(user, query);
+  }
+
+  @Get('statistics')
+  @Authenticated({ permission: Permission.AttendanceRead })
+  @ApiOperation({
+    summary: 'Attendance counts and rates over a range: overall, per day/week/month/person/department, trend',
+  })
+  @ApiErrors({ 400: ['unsupported_group'], 404: ['not_found'] })
+  attendanceStatistics(
+    @CurrentUser() user: AuthUser,
+    @Query() query: AttendanceStatisticsQuery,
+  ): Promise<AttendanceStatisticsDto> {
+    return this.statistics.statistics(user, query);
   }
 
   @Get('me')

@@ -26,6 +26,12 @@ import { RealTimeReportService } from './reports/real-time-report.service.js';
 import { AttendancePatternsService } from './reports/attendance-patterns.service.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { CamerasModule } from '../cameras/cameras.module.js';
+import { AttendanceStatisticsService } from './reports/attendance-statistics.service.js';
+import { ReportScopes } from './reports/report-scope.js';
+import { AttendanceReportData } from './reports/attendance-report-data.js';
+import { AttendanceReportFiles } from './reports/attendance-report-files.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { NoSubjectStatistics, SubjectStatistics } from './reports/subject-statistics.js';
 
 /** Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave. Listens to presence, never the reverse. */
 @Module({
@@ -39,6 +45,7 @@ import { CamerasModule } from '../cameras/cameras.module.js';
     PresenceModule,
     RecognitionModule,
     ShiftsModule,
+    StorageModule,
   ],
   controllers: [AttendanceRecordsController, LeaveRequestsController, ReportsController, SelfCheckInController],
   providers: [
@@ -46,13 +53,18 @@ import { CamerasModule } from '../cameras/cameras.module.js';
     AttendanceMarker,
     AttendancePatternsService,
     AttendanceRecordsService,
+    AttendanceReportData,
+    AttendanceReportFiles,
+    AttendanceStatisticsService,
     AttendanceSummaryService,
     DailyClose,
     DailyCloseScheduler,
     LeaveRequestsService,
     PresenceListener,
     RealTimeReportService,
+    ReportScopes,
     SelfCheckInService,
+    { provide: SubjectStatistics, useClass: NoSubjectStatistics },
   ],
   exports: [AttendanceMarker],
 })

@@ -104,6 +104,13 @@ class EnvironmentVariables {
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'ATTENDANCE_CLOSE_TIME must be HH:MM' })
   ATTENDANCE_CLOSE_TIME: string = '23:30';
 
+  /** An attendance report over more days than this runs as a job (202) instead of answering the file at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  REPORT_SYNC_MAX_DAYS: number = 31;
+
   /** AES-256 key sealing camera stream credentials: 32 bytes as 64 hex digits or base64. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -224,6 +231,8 @@ export class AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   readonly attendanceHalfDayHours: number;
   readonly attendanceCloseTime: string;
+  /** Reports over more days run as jobs. */
+  readonly reportSyncMaxDays: number;
   /** The 32-byte AES-256-GCM key for camera credentials: CAMERA_SECRETS_KEY, or generated once in DATA_DIR. */
   readonly cameraSecretsKey: Buffer;
   /** A camera is online while its last heartbeat or frame is at most this many seconds old. */
@@ -264,6 +273,7 @@ export class AppConfig {
     this.logLevel = vars.LOG_LEVEL as AppConfig['logLevel'];
     this.attendanceHalfDayHours = vars.ATTENDANCE_HALF_DAY_HOURS;
     this.attendanceCloseTime = vars.ATTENDANCE_CLOSE_TIME;
+    this.reportSyncMaxDays = vars.REPORT_SYNC_MAX_DAYS;
     this.jwtSecret =
       vars.JWT_SECRET ?? this.loadOrCreateSecret('jwt-secret', () => randomBytes(48).toString('base64url'));
     this.cameraSecretsKey = decodeKey(

@@ -138,6 +138,21 @@ export class EmployeesRepository {
   }
 
   /** The active people of the organisation among `ids`. */
+  /** Code and names of the organisation's people among `ids`, inactive and soft-deleted ones included. */
+  findNames(
+    organizationId: string,
+    ids: string[],
+  ): Promise<Pick<Employee, 'id' | 'code' | 'firstName' | 'lastName'>[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.employees
+      .createQueryBuilder('employee')
+      .withDeleted()
+      .select(['employee.id', 'employee.code', 'employee.firstName', 'employee.lastName'])
+      .where('employee.organization_id = :organizationId', { organizationId })
+      .andWhere('employee.id = ANY(CAST(:ids AS uuid[]))', { ids })
+      .getMany();
+  }
+
   findActive(organizationId: string, ids: string[]): Promise<Employee[]> {
     if (ids.length === 0) return Promise.resolve([]);
     return this.employees.findBy({ organizationId, id: In(ids), isActive: true });

@@ -210,6 +210,20 @@ export class EmployeesService {
     }));
   }
 
+  /**
+   * Code and full name of the organisation's people among `ids`, by id: inactive and soft-deleted people too, since
+   * reports over past days name whoever the records belong to.
+   */
+  async namesOf(organizationId: string, ids: string[]): Promise<Map<string, { code: string; fullName: string }>> {
+    const rows = await this.employees.findNames(organizationId, [...new Set(ids)]);
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { code: row.code, fullName: [row.firstName, row.lastName].filter(Boolean).join(' ') },
+      ]),
+    );
+  }
+
   /** Who the active people among `ids` are (for answers that name recognised people), by id. */
   async identities(organizationId: string, ids: string[]): Promise<Map<string, PersonIdentityDto>> {
     const rows = await this.employees.findActive(organizationId, ids);

@@ -13,6 +13,8 @@ export const JOB_OPTIONS = {
   'attendance.close': { attempts: 5, backoffMs: 60_000 },
   // A task's images are gone after its one run; a retry could only fail.
   'recognition.task': { attempts: 1, backoffMs: 1_000 },
+  // A report over a long range; rendering again is harmless.
+  'reports.attendance': { attempts: 2, backoffMs: 10_000 },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;

@@ -132,6 +132,13 @@ export class OrganizationsService {
     return { timeZone: organization.timezone, holidays };
   }
 
+  /** The organisation's name (report headings); 404 when there is no such organisation. */
+  async nameOf(id: string): Promise<string> {
+    const organization = await this.organizations.findOne({ select: { id: true, name: true }, where: { id } });
+    if (!organization) throw ApiError.notFound('Organization');
+    return organization.name;
+  }
+
   /**
    * The organisation's floor and tower labels for the visitor desk: `settings.floors` and `settings.towers` (lists
    * of strings), else `G`, `1`…`15` and `A`…`D`. 404 when there is no such organisation.

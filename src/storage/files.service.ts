@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { ApiError } from '../common/api-error.js';
 import { FileStorage } from './file-storage.js';
 import { FileUrls } from './file-urls.js';
-import { StoredFile } from './stored-file.entity.js';
+import { PHOTO_FILE_KINDS, StoredFile } from './stored-file.entity.js';
 
 /** Serves stored photos to callers of the same organisation, or to holders of a signed URL; never from a public folder. */
 @Injectable()
@@ -17,7 +17,9 @@ export class FilesService {
   ) {}
 
   async read(caller: AuthUser, id: string): Promise<{ file: StoredFile; bytes: Buffer }> {
-    return this.readFile(await this.files.findOneBy({ id, organizationId: caller.organizationId }));
+    return this.readFile(
+      await this.files.findOneBy({ id, organizationId: caller.organizationId, kind: In(PHOTO_FILE_KINDS) }),
+    );
   }
 
   /**
@@ -29,7 +31,7 @@ export class FilesService {
     expires: string | undefined,
     signature: string | undefined,
   ): Promise<{ file: StoredFile; bytes: Buffer; maxAge: number }> {
-    const file = await this.files.findOneBy({ id });
+    const file = await this.files.findOneBy({ id, kind: In(PHOTO_FILE_KINDS) });
     if (!file || !this.urls.verify(file.organizationId, file.id, expires, signature)) throw ApiError.notFound('File');
     return { ...(await this.readFile(file)), maxAge: this.urls.secondsLeft(expires!) };
   }

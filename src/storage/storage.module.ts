@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DocumentStore } from './document-store.js';
 import { FileStorage } from './file-storage.js';
 import { FileUrls } from './file-urls.js';
 import { FilesController } from './files.controller.js';
@@ -10,7 +11,7 @@ import { StoredFile } from './stored-file.entity.js';
 @Module({
   imports: [TypeOrmModule.forFeature([StoredFile])],
   controllers: [FilesController],
-  providers: [FileStorage, FileUrls, PhotoStore, FilesService],
-  exports: [FileStorage, FileUrls, PhotoStore],
+  providers: [DocumentStore, FileStorage, FileUrls, PhotoStore, FilesService],
+  exports: [DocumentStore, FileStorage, FileUrls, PhotoStore],
 })
 export class StorageModule {}
