@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app/create-app.js';
@@ -16,7 +17,7 @@ try {
 const app = await createApp(config);
 exitOnSignals(app, config.shutdownTimeoutMs);
 await app.listen(config.port);
-const { port } = app.getHttpServer().address() as AddressInfo;
+const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
 Logger.log(
   `Listening on http://localhost:${port} (API /api/v1, docs /docs) with ${
     config.usesEmbeddedDatabase ? `embedded PostgreSQL in ${config.dataDir}` : 'PostgreSQL'
