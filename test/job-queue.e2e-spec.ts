@@ -1,37 +1,60 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { getRepositoryToken } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
-import { DatabaseJobQueue } from '../src/jobs/database-job-queue.js';
-import { Job } from '../src/jobs/job.entity.js';
+import { DataSource } from 'typeorm';
+import { bullmqStore } from '../src/jobs/drivers/bullmq-connection.js';
+import { BullmqJobQueue } from '../src/jobs/drivers/bullmq.driver.js';
+import { DatabaseJobQueue } from '../src/jobs/drivers/database.driver.js';
 import type { JobHandler, JobHandlers } from '../src/jobs/job-handlers.js';
 import { JobFailure, JobQueue } from '../src/jobs/job-queue.js';
+import { JobRunner } from '../src/jobs/job-runner.js';
+import { JobsRepository } from '../src/jobs/jobs.repository.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-/** Queues of their own on the app's database, running `handler` for every job (the app's own runner is stopped). */
-function queueWith(repository: Repository<Job>, handler: JobHandler): DatabaseJobQueue {
-  const handlers = { discover: () => undefined, has: () => true, get: () => handler } as unknown as JobHandlers;
-  const queue = new DatabaseJobQueue(repository, handlers);
-  queue.onApplicationBootstrap();
-  return queue;
-}
+type Driver = (DatabaseJobQueue | BullmqJobQueue) & { onApplicationShutdown?: () => Promise<void> };
 
 const payload = (n: number) => ({ organizationId: String(n) });
 const options = { organizationId: null, createdBy: null };
 
-describe('the database job queue', () => {
+/**
+ * The driver the app runs (in-process on the embedded database, BullMQ on PostgreSQL: CI runs this file on both),
+ * tested through the JobQueue interface with handlers of the test's own. The app's own runner is stopped, so the
+ * queues made here are the only ones that run jobs.
+ */
+describe('the job queue', () => {
   let sut: TestApp;
-  let jobs: Repository<Job>;
-  const queues: DatabaseJobQueue[] = [];
+  let records: JobsRepository;
+  const queues: Driver[] = [];
+
+  /** A runner of its own on the app's database (and queue), running `handler` for every job. */
+  async function queueWith(handler: JobHandler): Promise<Driver> {
+    const handlers = { discover: () => undefined, has: () => true, get: () => handler } as unknown as JobHandlers;
+    const runner = new JobRunner(records, handlers);
+    const queue: Driver = sut.config.usesEmbeddedDatabase
+      ? new DatabaseJobQueue(records, runner, sut.app.get(DataSource).manager)
+      : new BullmqJobQueue(records, runner, {
+          store: bullmqStore(sut.config),
+          workers: true,
+          concurrency: 1,
+          lockMs: 30_000,
+        });
+    queues.push(queue);
+    await queue.onApplicationBootstrap();
+    return queue;
+  }
+
+  async function stop(queue: Driver): Promise<void> {
+    await queue.beforeApplicationShutdown();
+    await queue.onApplicationShutdown?.();
+  }
 
   before(async () => {
     sut = await startTestApp();
-    await sut.app.get<JobQueue, DatabaseJobQueue>(JobQueue).onApplicationShutdown();
-    jobs = sut.app.get<Repository<Job>>(getRepositoryToken(Job));
+    await sut.app.get<JobQueue, Driver>(JobQueue).beforeApplicationShutdown();
+    records = sut.app.get(JobsRepository);
   });
   // Each test's runners stop when it ends: a runner left over would take the next test's jobs.
   afterEach(async () => {
-    for (const queue of queues.splice(0)) await queue.onApplicationShutdown();
+    for (const queue of queues.splice(0)) await stop(queue);
   });
   after(() => sut.close());
 
@@ -42,8 +65,7 @@ describe('the database job queue', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       return { ok: true };
     };
-    const [a, b] = [queueWith(jobs, handler), queueWith(jobs, handler)];
-    queues.push(a, b);
+    const [a, b] = [await queueWith(handler), await queueWith(handler)];
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push((await (i % 2 ? a : b).enqueue('faces.reindex', payload(i), options)).id);
     const done = await Promise.all(ids.map((id) => a.waitFor(id, 20_000)));
@@ -56,22 +78,20 @@ describe('the database job queue', () => {
 
   it('retries a job that throws unexpectedly, with back-off, and keeps a JobFailure final', async () => {
     let calls = 0;
-    const flaky = queueWith(jobs, () => {
+    const flaky = await queueWith(() => {
       calls += 1;
       if (calls < 3) throw new Error('transient');
       return Promise.resolve({ calls });
     });
-    queues.push(flaky);
     const job = await flaky.enqueue('faces.enrol', payload(1) as never, options);
     const started = Date.now();
     const done = await flaky.waitFor(job.id, 20_000);
     assert.equal(done.status, 'completed', JSON.stringify(done));
     assert.deepEqual([done.attempts, done.result], [3, { calls: 3 }]);
     assert.ok(Date.now() - started >= 2000 + 4000 - 200, 'waited 2 s, then 4 s (faces.enrol back-off)');
-    await flaky.onApplicationShutdown();
+    await stop(flaky);
 
-    const failing = queueWith(jobs, () => Promise.reject(new JobFailure('bad_input', 'no use trying again')));
-    queues.push(failing);
+    const failing = await queueWith(() => Promise.reject(new JobFailure('bad_input', 'no use trying again')));
     const final = await failing.waitFor((await failing.enqueue('faces.enrol', payload(2) as never, options)).id, 5000);
     assert.deepEqual([final.status, final.attempts, final.error?.error], ['failed', 1, 'bad_input']);
   });
@@ -79,11 +99,10 @@ describe('the database job queue', () => {
   it('returns the queued or running job for a repeated idempotency key, and a new one after it finished', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const queue = queueWith(jobs, async () => {
+    const queue = await queueWith(async () => {
       await held;
       return {};
     });
-    queues.push(queue);
     const keyed = { ...options, idempotencyKey: 'org-1' };
     const first = await queue.enqueue('faces.reindex', payload(1), keyed);
     const again = await queue.enqueue('faces.reindex', payload(1), keyed);
@@ -96,12 +115,65 @@ describe('the database job queue', () => {
   });
 
   it('answers waitFor at once for a job that already finished', async () => {
-    const queue = queueWith(jobs, () => Promise.resolve({}));
-    queues.push(queue);
+    const queue = await queueWith(() => Promise.resolve({}));
     const job = await queue.enqueue('faces.reindex', payload(9), options);
     await queue.waitFor(job.id, 5000);
     const started = Date.now();
     assert.equal((await queue.waitFor(job.id, 60_000)).status, 'completed');
     assert.ok(Date.now() - started < 1000);
   });
+
+  it('never starts a job cancelled in a transaction, and runs the others', async () => {
+    const [{ id: organizationId }] = await sut.app
+      .get(DataSource)
+      .query<{ id: string }[]>('SELECT id FROM organizations LIMIT 1');
+    const ran: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const queue = await queueWith(async (_payload, id) => {
+      ran.push(id);
+      await held;
+      return {};
+    });
+    const scoped = { organizationId, createdBy: null };
+    const running = await queue.enqueue('faces.reindex', { organizationId: 'running' }, scoped);
+    const doomed = await queue.enqueue('faces.reindex', { organizationId: 'doomed' }, scoped);
+    const kept = await queue.enqueue('faces.reindex', { organizationId: 'kept' }, scoped);
+    await waitUntil(async () => (await records.findById(running.id))?.status === 'running');
+    const cancelled = await sut.app
+      .get(DataSource)
+      .transaction((manager) =>
+        queue.cancelQueued(manager, 'faces.reindex', organizationId, { organizationId: 'doomed' }, reason),
+      );
+    assert.deepEqual(cancelled, [{ organizationId: 'doomed' }]);
+    release();
+    assert.equal((await queue.waitFor(kept.id, 10_000)).status, 'completed');
+    const gone = await queue.waitFor(doomed.id, 1000);
+    assert.deepEqual([gone.status, gone.error?.error, gone.attempts], ['cancelled', 'person_deleted', 0]);
+    assert.deepEqual(ran.sort(), [running.id, kept.id].sort(), 'the cancelled job never ran');
+  });
+
+  it('runs a failed job again when it is put back in the queue', async () => {
+    let calls = 0;
+    const queue = await queueWith(() => {
+      calls += 1;
+      return calls === 1 ? Promise.reject(new JobFailure('not_yet', 'fails once')) : Promise.resolve({ calls });
+    });
+    const job = await queue.enqueue('faces.reindex', payload(3), options);
+    assert.equal((await queue.waitFor(job.id, 5000)).status, 'failed');
+    assert.equal(await sut.app.get(DataSource).transaction((manager) => records.requeueFailed(manager, job.id)), true);
+    await queue.requeue(job);
+    const done = await queue.waitFor(job.id, 5000);
+    assert.deepEqual([done.status, done.attempts, done.error, done.result], ['completed', 1, null, { calls: 2 }]);
+  });
 });
+
+const reason = { error: 'person_deleted', message: 'gone' };
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

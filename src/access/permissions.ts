@@ -38,6 +38,8 @@ export const Permission = {
   VisitorsWrite: 'visitors:write',
   VisitorsViewIdNumber: 'visitors:view_id_number',
   JobsRead: 'jobs:read',
+  /** Run a failed background job again (admins). */
+  JobsWrite: 'jobs:write',
   WebhooksWrite: 'webhooks:write',
 } as const;
 

@@ -12,11 +12,15 @@ import type { AppConfig } from '../config/app-config.js';
 import { serveDashboard } from '../live/dashboard.js';
 import { LiveSocketAdapter } from '../live/live-socket-adapter.js';
 import { AppModule } from './app.module.js';
+import { trackRequests } from './graceful-shutdown.js';
 import { setUpOpenApi } from './openapi.js';
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Builds the whole HTTP application; `main.ts` and the end-to-end tests both use it. */
+/**
+ * Builds the whole HTTP application; `main.ts`, `worker.ts` (which never listens) and the end-to-end tests use it.
+ * Signals are the entry points' business (`exitOnSignals`), so that a stop is graceful and bounded in time.
+ */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
     logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
@@ -26,6 +30,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   // address that login throttling and the audit trail see.
   app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
+  trackRequests(app);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } }));
   app.useBodyParser('json', { limit: '1mb' });
   app.useBodyParser('urlencoded', { limit: '1mb', extended: false });
@@ -45,7 +50,6 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   });
   app.useWebSocketAdapter(new LiveSocketAdapter(app, config));
   serveDashboard(app);
-  app.enableShutdownHooks();
   setUpOpenApi(app);
   await app.init();
   answerErrorsInJsonEverywhere(app);

@@ -19,6 +19,28 @@ describe(AppConfig.name, () => {
     assert.deepEqual(sut.corsOrigins, []);
   });
 
+  it('runs jobs in every process by default, and refuses WORKERS=false or REDIS_URL without DATABASE_URL', () => {
+    const sut = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
+    assert.deepEqual(sut.jobs, { workers: true, concurrency: 1, lockMs: 30_000, redisPrefix: 'facegate' });
+    assert.equal(sut.shutdownTimeoutMs, 25_000);
+    assert.throws(() => AppConfig.fromEnvironment({ DATA_DIR: dataDir, WORKERS: 'false' }), /WORKERS: false needs/);
+    assert.throws(
+      () => AppConfig.fromEnvironment({ DATA_DIR: dataDir, REDIS_URL: 'redis://127.0.0.1:6379' }),
+      /REDIS_URL: needs DATABASE_URL/,
+    );
+    const api = AppConfig.fromEnvironment({
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgres://db/facegate',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      WORKERS: 'false',
+    });
+    assert.deepEqual([api.jobs.workers, api.redisUrl], [false, 'redis://127.0.0.1:6379']);
+    assert.throws(
+      () => AppConfig.fromEnvironment({ DATA_DIR: dataDir, WORKERS: 'no' }),
+      /WORKERS must be true or false/,
+    );
+  });
+
   it('names every wrong variable in one error', () => {
     assert.throws(
       () =>

@@ -191,6 +191,40 @@ class EnvironmentVariables {
   @Min(0)
   @Max(120)
   REFRESH_GRACE_SECONDS: number = 10;
+  /** With DATABASE_URL: BullMQ queues on this Redis instead of on PostgreSQL (bullmq's PostgreSQL backend). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Prefix of the queue keys on Redis, so several deployments can share one Redis. */
+  @Matches(/^[\w.-]{1,64}$/, { message: 'REDIS_PREFIX must be 1-64 letters, digits, _ . or -' })
+  REDIS_PREFIX: string = 'facegate';
+
+  /** Whether this process runs job processors (`false`: an API instance that only queues jobs). */
+  @IsIn(['true', 'false'], { message: 'WORKERS must be true or false' })
+  WORKERS: string = 'true';
+
+  /** Jobs one process runs at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_CONCURRENCY: number = 1;
+
+  /** A running job's lock; a job whose worker stopped renewing it (died) runs again after this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  JOB_LOCK_MS: number = 30_000;
+
+  /** On SIGTERM/SIGINT: how long to finish in-flight requests and jobs before exiting anyway. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS: number = 25_000;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -249,6 +283,15 @@ export class AppConfig {
   readonly fileUrls: { key: Buffer; ttlSeconds: number; resourcePolicy: 'same-origin' | 'same-site' | 'cross-origin' };
   /** A refresh token used again within this many seconds of its rotation answers the same new pair. */
   readonly refreshGraceSeconds: number;
+  /** Redis for the job queues (with DATABASE_URL); unset: bullmq's PostgreSQL backend on DATABASE_URL. */
+  readonly redisUrl: string | undefined;
+  /**
+   * Background jobs: whether this process runs processors, how many jobs at once, the lock after which a job of a
+   * dead worker runs again, and the key prefix on Redis.
+   */
+  readonly jobs: { workers: boolean; concurrency: number; lockMs: number; redisPrefix: string };
+  /** How long a stopping process may take to finish in-flight requests and jobs. */
+  readonly shutdownTimeoutMs: number;
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -300,6 +343,14 @@ export class AppConfig {
         (this.corsOrigins.length > 0 ? 'cross-origin' : 'same-site')) as AppConfig['fileUrls']['resourcePolicy'],
     };
     this.refreshGraceSeconds = vars.REFRESH_GRACE_SECONDS;
+    this.redisUrl = vars.REDIS_URL;
+    this.jobs = {
+      workers: vars.WORKERS === 'true',
+      concurrency: vars.WORKER_CONCURRENCY,
+      lockMs: vars.JOB_LOCK_MS,
+      redisPrefix: vars.REDIS_PREFIX,
+    };
+    this.shutdownTimeoutMs = vars.SHUTDOWN_TIMEOUT_MS;
   }
 
   /**
@@ -318,6 +369,13 @@ export class AppConfig {
     }
     if (vars.NODE_ENV === 'production' && !vars.JWT_SECRET) {
       problems.push('JWT_SECRET: required when NODE_ENV=production');
+    }
+    // The embedded database is one process's: its jobs run in that process, and there is no queue to share.
+    if (!vars.DATABASE_URL && vars.WORKERS === 'false') {
+      problems.push('WORKERS: false needs DATABASE_URL (the embedded database runs its jobs in the API process)');
+    }
+    if (!vars.DATABASE_URL && vars.REDIS_URL) {
+      problems.push('REDIS_URL: needs DATABASE_URL (the embedded database runs its jobs in-process)');
     }
     if (problems.length > 0) {
       throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Job, JobError } from './job.entity.js';
 import type { JobName, JobPayload } from './job-types.js';
+import type { JobsRepository } from './jobs.repository.js';
 
 /** Thrown by a handler to fail the job with a stable error code and details (no stack is kept, no retry). */
 export class JobFailure extends Error {
@@ -28,14 +29,20 @@ export interface EnqueueOptions {
 
 /**
  * The one queue interface features use. Handlers are provider methods marked `@OnJob(name)`; a driver runs them.
- * The embedded default is `DatabaseJobQueue` (jobs in the `jobs` table, run in-process); a BullMQ driver can take
- * its place behind this interface without touching a handler.
+ * Drivers, side by side in `drivers/`: `DatabaseJobQueue` (the embedded default: jobs in the `jobs` table, run
+ * in-process) and `BullmqJobQueue` (with DATABASE_URL: BullMQ on PostgreSQL or Redis, run by any process with
+ * WORKERS=true). Under both, each job has its row in `jobs` (JobsRepository), which clients read and which a
+ * transaction can cancel.
  */
 export abstract class JobQueue {
+  constructor(protected readonly records: JobsRepository) {}
+
   abstract enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions): Promise<Job>;
 
   /** The job of the organisation, or null. */
-  abstract find(id: string, organizationId: string): Promise<Job | null>;
+  find(id: string, organizationId: string): Promise<Job | null> {
+    return this.records.findInOrganization(id, organizationId);
+  }
 
   /** Resolves when the job has finished (or after timeoutMs), with its latest state. */
   abstract waitFor(id: string, timeoutMs: number): Promise<Job>;
@@ -51,4 +58,7 @@ export abstract class JobQueue {
     match: Partial<JobPayload<N>>,
     reason: JobError,
   ): Promise<JobPayload<N>[]>;
+
+  /** Runs again a job whose row was just put back to `queued` (see JobsRepository.requeueFailed). */
+  abstract requeue(job: Job): Promise<void>;
 }

@@ -4,17 +4,22 @@ export interface JobOptions {
   attempts: number;
   /** Wait before the second run; doubled for each later one. */
   backoffMs: number;
+  /**
+   * Whether an admin may run the job again once it failed (POST /jobs/:id/retry). Not for jobs whose input is gone
+   * after their run (uploaded images are removed whatever the outcome): a retry could only fail again.
+   */
+  retryable: boolean;
 }
 
 /** Every job the service runs, with its retry options. Start-up fails unless each has exactly one handler. */
 export const JOB_OPTIONS = {
-  'faces.enrol': { attempts: 3, backoffMs: 2_000 },
-  'faces.reindex': { attempts: 3, backoffMs: 30_000 },
-  'attendance.close': { attempts: 5, backoffMs: 60_000 },
+  'faces.enrol': { attempts: 3, backoffMs: 2_000, retryable: false },
+  'faces.reindex': { attempts: 3, backoffMs: 30_000, retryable: true },
+  'attendance.close': { attempts: 5, backoffMs: 60_000, retryable: true },
   // A task's images are gone after its one run; a retry could only fail.
-  'recognition.task': { attempts: 1, backoffMs: 1_000 },
+  'recognition.task': { attempts: 1, backoffMs: 1_000, retryable: false },
   // A report over a long range; rendering again is harmless.
-  'reports.attendance': { attempts: 2, backoffMs: 10_000 },
+  'reports.attendance': { attempts: 2, backoffMs: 10_000, retryable: true },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;

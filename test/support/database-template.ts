@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options.js';
+import { migrateQueueStore } from '../../src/jobs/drivers/bullmq-connection.js';
 
 /**
  * The middle tier of the tests: the migrations run once per test run, into a template, and every test app starts
@@ -28,6 +29,8 @@ export async function createTemplate(serverUrl: string | undefined): Promise<str
     const databaseUrl = await createEmptyDatabase(serverUrl, 'facegate_template');
     try {
       await migrate({ databaseUrl, dataDir: tmpdir() });
+      // bullmq's own schema too (the job queue on PostgreSQL), so copies start with it.
+      await migrateQueueStore(databaseUrl);
     } catch (error) {
       await dropDatabase(serverUrl, databaseUrl);
       throw error;

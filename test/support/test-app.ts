@@ -80,21 +80,22 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
 }
 
 /**
- * Another API instance on `sut`'s PostgreSQL database, with the same secrets and a data directory of its own, as a
- * second replica behind a load balancer would be. Closing it leaves the database to `sut`.
+ * Another API instance on `sut`'s PostgreSQL database and data directory, with the same secrets, as a second replica
+ * behind a load balancer would be: replicas share the files volume (a job queued on one instance, with its photos
+ * staged as files, may run on another). Closing it leaves the database and the files to `sut`.
  */
 export async function startReplica(sut: TestApp): Promise<TestApp> {
   if (!sut.config.databaseUrl)
     throw new Error('startReplica: replicas share a PostgreSQL database (TEST_DATABASE_URL)');
-  const dataDir = mkdtempSync(join(tmpdir(), 'facegate-replica-'));
   const config = AppConfig.fromEnvironment({
     NODE_ENV: 'test',
-    DATA_DIR: dataDir,
+    DATA_DIR: sut.config.dataDir,
     ADMIN_PASSWORD,
     LOG_LEVEL: 'error',
     DATABASE_URL: sut.config.databaseUrl,
     JWT_SECRET: sut.config.jwtSecret,
     CAMERA_SECRETS_KEY: sut.config.cameraSecretsKey.toString('base64'),
+    VISITOR_ID_KEY: sut.config.visitorIdKey.toString('base64'),
   });
   const handle: TestApp = {
     app: await boot(config),
@@ -106,7 +107,6 @@ export async function startReplica(sut: TestApp): Promise<TestApp> {
     },
     async close() {
       await handle.app.close();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return handle;

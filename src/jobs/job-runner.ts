@@ -1,0 +1,70 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from './job.entity.js';
+import { JobHandlers } from './job-handlers.js';
+import { JobCancelled, JobFailure } from './job-queue.js';
+import type { JobName } from './job-types.js';
+import { type JobOutcome, JobsRepository } from './jobs.repository.js';
+
+/** What a run ended with; `error` is what the handler threw, if anything (a driver may hand it to its queue). */
+export interface JobRun {
+  outcome: JobOutcome;
+  error?: unknown;
+}
+
+/** Whether a run that throws unexpectedly may be tried again, and when (null: the queue decides). */
+export interface RetryPlan {
+  attemptsLeft: boolean;
+  runAfter: Date | null;
+}
+
+/**
+ * Runs a claimed job's handler and writes the outcome to its row, the same way under every driver: a JobFailure
+ * ends the job `failed` (no retry), a JobCancelled ends it `cancelled`, anything else is queued again while attempts
+ * are left and fails it after the last.
+ */
+@Injectable()
+export class JobRunner {
+  private readonly logger = new Logger(JobRunner.name);
+
+  constructor(
+    private readonly records: JobsRepository,
+    private readonly handlers: JobHandlers,
+  ) {}
+
+  /** Finds the handlers (start-up fails when one is missing or doubled). */
+  discover(): void {
+    this.handlers.discover();
+  }
+
+  /** Refuses to queue a job no process could run. */
+  assertHandled(name: JobName): void {
+    if (!this.handlers.has(name)) throw new Error(`No handler for job ${name}`);
+  }
+
+  async run(job: Job, retry: RetryPlan): Promise<JobRun> {
+    const started = Date.now();
+    let run: JobRun;
+    try {
+      const handler = this.handlers.get(job.type);
+      if (!handler) throw new JobFailure('unknown_job_type', `No handler for job type ${job.type}`);
+      const result = ((await handler(job.payload, job.id)) ?? null) as Record<string, unknown> | null;
+      run = { outcome: { status: 'completed', result } };
+    } catch (error) {
+      run = { outcome: this.failure(job, error, retry), error };
+    }
+    await this.records.finish(job.id, run.outcome, Date.now() - started);
+    return run;
+  }
+
+  private failure(job: Job, error: unknown, retry: RetryPlan): JobOutcome {
+    if (error instanceof JobFailure) {
+      const status = error instanceof JobCancelled ? 'cancelled' : 'failed';
+      return { status, error: { error: error.code, message: error.message, details: error.details } };
+    }
+    this.logger.error(`Job ${job.id} (${job.type}) failed`, error instanceof Error ? error.stack : String(error));
+    const unexpected = { error: 'internal_error', message: 'The job failed unexpectedly' };
+    return retry.attemptsLeft
+      ? { status: 'queued', error: unexpected, runAfter: retry.runAfter }
+      : { status: 'failed', error: unexpected };
+  }
+}
