@@ -159,6 +159,19 @@ class EnvironmentVariables {
   @Min(1)
   @Max(3650)
   VISITOR_RETENTION_DAYS: number = 30;
+
+  /** ID-number suggestions a user may ask for per window (GET /visitors/suggest); beyond it, 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  VISITOR_SUGGEST_LIMIT: number = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  VISITOR_SUGGEST_WINDOW_SECONDS: number = 60;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -205,6 +218,8 @@ export class AppConfig {
   readonly visitorIdKey: Buffer;
   /** Days after a visitor's last visit when their faces are erased. */
   readonly visitorRetentionDays: number;
+  /** Suggestions per user and window (`too_many_suggestions` beyond). */
+  readonly visitorSuggestLimit: { name: string; max: number; windowSeconds: number };
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -244,6 +259,11 @@ export class AppConfig {
       vars.VISITOR_ID_KEY ?? this.loadOrCreateSecret('visitor-id-key', () => randomBytes(32).toString('base64')),
     );
     this.visitorRetentionDays = vars.VISITOR_RETENTION_DAYS;
+    this.visitorSuggestLimit = {
+      name: 'suggestions',
+      max: vars.VISITOR_SUGGEST_LIMIT,
+      windowSeconds: vars.VISITOR_SUGGEST_WINDOW_SECONDS,
+    };
   }
 
   /**

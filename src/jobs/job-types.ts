@@ -13,6 +13,9 @@ export const JOB_OPTIONS = {
   'attendance.close': { attempts: 5, backoffMs: 60_000 },
   // A task's images are gone after its one run; a retry could only fail.
   'recognition.task': { attempts: 1, backoffMs: 1_000 },
+  // Idempotent: a retry erases whoever the failed run left.
+  'visitors.retention': { attempts: 3, backoffMs: 60_000 },
+  'visitors.reindex': { attempts: 3, backoffMs: 30_000 },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;
