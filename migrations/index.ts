@@ -11,6 +11,7 @@ import { Visitors1763901200000 } from './1763901200000-visitors.js';
 import { SocketAttachments1763901300000 } from './1763901300000-socket-attachments.js';
 import { SelfCheckIn1763901400000 } from './1763901400000-self-check-in.js';
 import { ReportFiles1763901600000 } from './1763901600000-report-files.js';
+import { VisitorRetention1763901700000 } from './1763901700000-visitor-retention.js';
 import { ClientContract1763902000000 } from './1763902000000-client-contract.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
@@ -28,5 +29,6 @@ export const migrations = [
   SocketAttachments1763901300000,
   SelfCheckIn1763901400000,
   ReportFiles1763901600000,
+  VisitorRetention1763901700000,
   ClientContract1763902000000,
 ];

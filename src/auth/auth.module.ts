@@ -52,6 +52,6 @@ import { OrganizationsModule } from '../organizations/organizations.module.js';
     AccessTokenStrategy,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AuthUserResolver, AccessTokenAuthenticator, SessionTokens],
+  exports: [AuthUserResolver, AccessTokenAuthenticator, SessionTokens, AttemptThrottle],
 })
 export class AuthModule {}

@@ -225,6 +225,18 @@ class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS: number = 25_000;
+  /** ID-number suggestions a user may ask for per window (GET /visitors/suggest); beyond it, 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  VISITOR_SUGGEST_LIMIT: number = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  VISITOR_SUGGEST_WINDOW_SECONDS: number = 60;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -292,6 +304,8 @@ export class AppConfig {
   readonly jobs: { workers: boolean; concurrency: number; lockMs: number; redisPrefix: string };
   /** How long a stopping process may take to finish in-flight requests and jobs. */
   readonly shutdownTimeoutMs: number;
+  /** Suggestions per user and window (`too_many_suggestions` beyond). */
+  readonly visitorSuggestLimit: { name: string; max: number; windowSeconds: number };
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -351,6 +365,11 @@ export class AppConfig {
       redisPrefix: vars.REDIS_PREFIX,
     };
     this.shutdownTimeoutMs = vars.SHUTDOWN_TIMEOUT_MS;
+    this.visitorSuggestLimit = {
+      name: 'suggestions',
+      max: vars.VISITOR_SUGGEST_LIMIT,
+      windowSeconds: vars.VISITOR_SUGGEST_WINDOW_SECONDS,
+    };
   }
 
   /**

@@ -20,6 +20,9 @@ export const JOB_OPTIONS = {
   'recognition.task': { attempts: 1, backoffMs: 1_000, retryable: false },
   // A report over a long range; rendering again is harmless.
   'reports.attendance': { attempts: 2, backoffMs: 10_000, retryable: true },
+  // Idempotent: a retry erases whoever the failed run left.
+  'visitors.retention': { attempts: 3, backoffMs: 60_000, retryable: true },
+  'visitors.reindex': { attempts: 3, backoffMs: 30_000, retryable: true },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;

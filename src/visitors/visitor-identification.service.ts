@@ -10,6 +10,9 @@ import { VisitorsRepository } from './visitors.repository.js';
 import { VisitorsService } from './visitors.service.js';
 import { WatchlistAlert } from './watchlist-alert.js';
 
+/** Visitors searched: the best live one among them answers. */
+const CANDIDATES = 5;
+
 /**
  * A returning visitor from one desk photo: the largest face is searched in the visitors' gallery only (employees are
  * never candidates). A watchlisted match raises the security alert.
@@ -32,13 +35,17 @@ export class VisitorIdentificationService {
     const face = largest(faces);
     if (!face?.embedding) return { match: null, reason: 'no_face_detected', faces_detected: faces.length };
     const organizationId = caller.organizationId;
-    const [hit] = this.gallery.searchVisitors(organizationId, face.embedding, 1);
+    const hits = this.gallery.searchVisitors(organizationId, face.embedding, CANDIDATES);
+    const found = await this.visitors.findMany(
+      organizationId,
+      hits.map((candidate) => candidate.ownerId),
+    );
+    // The best visitor who still has faces: an entry can outlive its erasure by another instance (retention job).
+    const hit = hits.find((candidate) => (found.get(candidate.ownerId)?.faceTemplates ?? 0) > 0);
     if (!hit) return { match: null, reason: 'no_enrolled_visitors', faces_detected: faces.length };
     const threshold = this.engine.embeddingModel.threshold;
     const decision = decideMatch(similarityToDistance(hit.similarity), threshold);
-    const visitor = decision.match
-      ? (await this.visitors.findMany(organizationId, [hit.ownerId])).get(hit.ownerId)
-      : null;
+    const visitor = decision.match ? found.get(hit.ownerId) : null;
     if (!visitor) return { match: null, reason: 'below_threshold', faces_detected: faces.length };
     if (visitor.isWatchlisted) await this.watchlist.raise(caller, visitor, 'identify');
     return {

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Res, UploadedFiles } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
@@ -13,11 +14,13 @@ import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
 import { ANGLE_FIELDS } from '../faces/enrolment-photos.js';
+import { JobDto } from '../jobs/job.dto.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
 import { VisitorIdentifyBodyDto, VisitorIdentifyResultDto } from './visitor-identification.dto.js';
 import { VisitorIdentificationService } from './visitor-identification.service.js';
 import { VisitorPhotosDto, VisitorPhotosResultDto } from './visitor-photos.dto.js';
 import { VisitorPhotosService } from './visitor-photos.service.js';
+import { VisitorReindex } from './visitor-reindex.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('visitors')
@@ -26,6 +29,7 @@ export class VisitorPhotosController {
   constructor(
     private readonly photos: VisitorPhotosService,
     private readonly identification: VisitorIdentificationService,
+    private readonly reindex: VisitorReindex,
   ) {}
 
   /** Any subset of the five angles; each photo must show exactly one face of enrolment quality. */
@@ -82,5 +86,15 @@ export class VisitorPhotosController {
     @Body() _body: VisitorIdentifyBodyDto,
   ): Promise<VisitorIdentifyResultDto> {
     return this.identification.identify(user, files);
+  }
+
+  /** After a model upgrade: re-embeds the visitor faces an older model made, from their photos (poll GET /jobs/:id). */
+  @Post('reindex')
+  @HttpCode(202)
+  @ApiOperation({ summary: "Queues the re-embedding of visitors' faces made by an older model" })
+  @Authenticated({ permission: Permission.VisitorsWrite })
+  @ApiAcceptedResponse({ type: JobDto })
+  reindexVisitorFaces(@CurrentUser() user: AuthUser): Promise<JobDto> {
+    return this.reindex.start(user);
   }
 }

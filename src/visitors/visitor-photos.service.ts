@@ -107,7 +107,9 @@ export class VisitorPhotosService {
           );
         }
         const templates = await repository.countBy({ organizationId, visitorId });
-        await manager.getRepository(Visitor).update({ id: visitorId, organizationId }, { faceTemplates: templates });
+        await manager
+          .getRepository(Visitor)
+          .update({ id: visitorId, organizationId }, { faceTemplates: templates, facesErasedAt: null });
         await this.audit.record(
           {
             action: 'visitor.faces_enrolled',

@@ -31,6 +31,8 @@ export class VisitorDto {
   @ApiProperty({ type: 'integer' })
   face_templates: number;
   last_visit_at: Date | null;
+  /** When retention erased the visitor's faces and photos (VISITOR_RETENTION_DAYS after the last visit); null otherwise. */
+  faces_erased_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -94,6 +96,7 @@ export function toVisitorDto(visitor: Visitor, view: VisitorView): VisitorDto {
     watchlist_reason: view.showWatchlistReason ? visitor.watchlistReason : null,
     face_templates: visitor.faceTemplates,
     last_visit_at: visitor.lastVisitAt,
+    faces_erased_at: visitor.facesErasedAt,
     created_at: visitor.createdAt,
     updated_at: visitor.updatedAt,
   };

@@ -78,6 +78,10 @@ export class Visitor {
   @Column({ type: 'timestamptz', nullable: true })
   lastVisitAt: Date | null;
 
+  /** When the retention job erased the visitor's faces and photos; null while they have any (or never had). */
+  @Column({ type: 'timestamptz', nullable: true })
+  facesErasedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 import { IdParam } from '../common/id-param.js';
 import type { PageOf } from '../common/pagination.js';
 import { CreateVisitorDto, SuggestQuery, UpdateVisitorDto, VisitorQuery } from './visitor.dto.js';
@@ -13,12 +14,17 @@ import {
   VisitorPreviewDto,
   VisitorSuggestionDto,
 } from './visitor-response.dto.js';
+import { VisitorStatsDto } from './visitor-stats.dto.js';
+import { VisitorStatsService } from './visitor-stats.service.js';
 import { VisitorsService } from './visitors.service.js';
 
 @ApiTags('visitors')
 @Controller('visitors')
 export class VisitorsController {
-  constructor(private readonly visitors: VisitorsService) {}
+  constructor(
+    private readonly visitors: VisitorsService,
+    private readonly stats: VisitorStatsService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Visitors of the organisation, searched by name, company or phone' })
@@ -28,11 +34,20 @@ export class VisitorsController {
     return this.visitors.list(user, query);
   }
 
+  @Get('stats')
+  @ApiOperation({ summary: 'Counts of visitors and visits: on site, today, this week, expected, erased by retention' })
+  @Authenticated({ permission: Permission.VisitorsRead })
+  @ApiOkResponse({ type: VisitorStatsDto })
+  getVisitorStats(@CurrentUser() user: AuthUser): Promise<VisitorStatsDto> {
+    return this.stats.overview(user);
+  }
+
   /** At most 10 visitors whose ID number starts with `q` (4 characters or more), for the desk's autocomplete. */
   @Get('suggest')
   @ApiOperation({ summary: 'Visitors by a prefix of their ID number' })
   @Authenticated({ permission: Permission.VisitorsRead })
   @ApiOkResponse({ type: [VisitorSuggestionDto] })
+  @ApiErrors({ 429: ['too_many_suggestions'] })
   suggestVisitors(@CurrentUser() user: AuthUser, @Query() query: SuggestQuery): Promise<VisitorSuggestionDto[]> {
     return this.visitors.suggest(user, query.q);
   }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth/auth.module.js';
 import { EmployeesModule } from '../employees/employees.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
@@ -15,6 +16,12 @@ import { VisitorsController } from './visitors.controller.js';
 import { VisitorIdentificationService } from './visitor-identification.service.js';
 import { VisitorPhotosController } from './visitor-photos.controller.js';
 import { VisitorPhotosService } from './visitor-photos.service.js';
+import { VisitorReindex } from './visitor-reindex.js';
+import { VisitorRetention } from './visitor-retention.js';
+import { VisitorRetentionRepository } from './visitor-retention.repository.js';
+import { VisitorRetentionScheduler } from './visitor-retention.scheduler.js';
+import { VisitorStatsRepository } from './visitor-stats.repository.js';
+import { VisitorStatsService } from './visitor-stats.service.js';
 import { VisitsController } from './visits.controller.js';
 import { VisitsRepository } from './visits.repository.js';
 import { VisitsService } from './visits.service.js';
@@ -26,6 +33,7 @@ import { VisitorsService } from './visitors.service.js';
 @Module({
   imports: [
     TypeOrmModule.forFeature([Visitor, VisitorFace, Visit]),
+    AuthModule,
     EmployeesModule,
     OrganizationsModule,
     RecognitionModule,
@@ -38,6 +46,12 @@ import { VisitorsService } from './visitors.service.js';
     VisitorIdentificationService,
     VisitorIdNumbers,
     VisitorPhotosService,
+    VisitorReindex,
+    VisitorRetention,
+    VisitorRetentionRepository,
+    VisitorRetentionScheduler,
+    VisitorStatsRepository,
+    VisitorStatsService,
     VisitorsRepository,
     VisitorsService,
     VisitsRepository,

@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { Permission } from '../access/permissions.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AttemptThrottle } from '../auth/attempt-throttle.js';
 import { ApiError } from '../common/api-error.js';
 import { PageOf } from '../common/pagination.js';
+import { AppConfig } from '../config/app-config.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import type { CreateVisitorDto, UpdateVisitorDto, VisitorQuery } from './visitor.dto.js';
 import { Visitor } from './visitor.entity.js';
@@ -22,6 +24,8 @@ import { VisitorsRepository } from './visitors.repository.js';
 import { FileUrls } from '../storage/file-urls.js';
 
 const MAX_SUGGESTIONS = 10;
+/** The unique index on (organization_id, id_number_hash): one visitor per ID number in an organisation. */
+const ID_NUMBER_INDEX = 'visitors_id_number_key';
 
 /** A new visitor's fields before the body's are applied. */
 const EMPTY_VISITOR = {
@@ -40,6 +44,7 @@ const EMPTY_VISITOR = {
   watchlistReason: null,
   faceTemplates: 0,
   lastVisitAt: null,
+  facesErasedAt: null,
 } satisfies Partial<Visitor>;
 
 /** Visitors of an organisation: their details, ID numbers kept sealed, and erasure. */
@@ -53,6 +58,8 @@ export class VisitorsService {
     private readonly people: EmployeesService,
     private readonly faces: VisitorFaceEraser,
     private readonly urls: FileUrls,
+    private readonly throttle: AttemptThrottle,
+    private readonly config: AppConfig,
   ) {}
 
   async list(caller: AuthUser, query: VisitorQuery): Promise<PageOf<VisitorDto>> {
@@ -96,8 +103,14 @@ export class VisitorsService {
     };
   }
 
-  /** Up to 10 visitors whose ID number starts with the prefix, found by its keyed hash (nothing is decrypted). */
+  /**
+   * Up to 10 visitors whose ID number starts with the prefix, found by its keyed hash (nothing is decrypted).
+   * Counted per user (VISITOR_SUGGEST_LIMIT per VISITOR_SUGGEST_WINDOW_SECONDS, across instances): a desk types a
+   * few prefixes per visitor, while walking every prefix would list the organisation's visitors; beyond the limit
+   * 429 `too_many_suggestions` with Retry-After.
+   */
   async suggest(caller: AuthUser, prefix: string): Promise<VisitorSuggestionDto[]> {
+    await this.throttle.hit(`visitor_suggest:${caller.id}`, this.config.visitorSuggestLimit);
     const hash = this.idNumbers.prefixHash(caller.organizationId, prefix);
     const rows = await this.visitors.findByPrefixHash(caller.organizationId, hash, MAX_SUGGESTIONS);
     return rows.map((row) => ({
@@ -117,7 +130,7 @@ export class VisitorsService {
     });
     this.applyIdNumber(visitor, input.id_number);
     applyVisitorInput(visitor, input);
-    return this.dataSource.transaction(async (manager) => {
+    return this.savingIdNumber(async (manager) => {
       await this.assertIdNumberFree(manager, visitor);
       const saved = await manager.getRepository(Visitor).save(visitor);
       await this.audit.record(
@@ -135,7 +148,7 @@ export class VisitorsService {
     if (input.id_number !== undefined) this.applyIdNumber(visitor, input.id_number);
     if (input.id_type !== undefined) visitor.idType = input.id_type;
     applyVisitorInput(visitor, input);
-    return this.dataSource.transaction(async (manager) => {
+    return this.savingIdNumber(async (manager) => {
       await this.assertIdNumberFree(manager, visitor);
       const saved = await manager.getRepository(Visitor).save(visitor);
       await this.audit.record(
@@ -205,10 +218,21 @@ export class VisitorsService {
 
   private async assertIdNumberFree(manager: EntityManager, visitor: Visitor): Promise<void> {
     const holder = await this.visitors.findByIdNumberHash(visitor.organizationId, visitor.idNumberHash, manager);
-    if (holder && holder.id !== visitor.id) {
-      throw ApiError.conflict('A visitor with this ID number already exists', [
-        { field: 'id_number', errors: ['id_number belongs to another visitor'] },
-      ]);
+    if (holder && holder.id !== visitor.id) throw idNumberTaken();
+  }
+
+  /**
+   * Runs a write that sets an ID number. The check before it answers the usual case; two requests with one number
+   * at the same time both pass it, and the unique index lets one commit: the other gets the same 409.
+   */
+  private async savingIdNumber<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      const driverError =
+        error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
+      if (driverError?.code === '23505' && driverError.constraint === ID_NUMBER_INDEX) throw idNumberTaken();
+      throw error;
     }
   }
 
@@ -231,6 +255,12 @@ export class VisitorsService {
       ]);
     }
   }
+}
+
+function idNumberTaken(): ApiError {
+  return ApiError.conflict('A visitor with this ID number already exists', [
+    { field: 'id_number', errors: ['id_number belongs to another visitor'] },
+  ]);
 }
 
 /** Copies the plain fields of a create/update body onto the entity (the ID number is handled apart). */
