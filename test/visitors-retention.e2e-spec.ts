@@ -64,7 +64,7 @@ describe('visitor retention', () => {
     for (const id of await context.sut.app.get(VisitorRetentionScheduler).tick(now)) {
       const job = await jobs.waitFor(id, 60_000);
       assert.equal(job.status, 'completed', JSON.stringify(job.error));
-      if (job.organizationId === organizationId) mine = job.result as Json;
+      if (job.organizationId === organizationId) mine = job.result;
     }
     return mine;
   }
@@ -112,7 +112,7 @@ describe('visitor retention', () => {
     const erased = expectStatus(await send(operator, 'get', `/visitors/${biden}`), 200);
     assert.equal(erased.full_name, 'Joe Biden', 'the visitor row stays');
     assert.equal(erased.face_templates, 0);
-    assert.ok(erased.faces_erased_at && Date.now() - Date.parse(String(erased.faces_erased_at)) < 60_000);
+    assert.ok(erased.faces_erased_at && Date.now() - Date.parse(erased.faces_erased_at as string) < 60_000);
     const [faces] = await db().query<{ count: number }[]>(
       'SELECT count(*)::int AS count FROM visitor_faces WHERE visitor_id = $1',
       [biden],
@@ -155,7 +155,7 @@ describe('visitor retention', () => {
     assert.deepEqual([nextDay?.erased_visitors, nextDay?.erased_templates], [0, 0], 'the next day runs again');
 
     // Kit leaves; once their last visit is older than the retention, their faces go too.
-    const [open] = expectStatus(await send(operator, 'get', '/visits/on-site'), 200) as unknown as Json[];
+    const [open] = expectStatus(await send(operator, 'get', '/visits/on-site'), 200).results as Json[];
     expectStatus(await send(operator, 'post', `/visits/${String(open.id)}/check-out`), 200);
     await age(kit, 3);
     const later = await context.sut.app.get(VisitorRetention).run({ organizationId, date: '2026-01-02' });

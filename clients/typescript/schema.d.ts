@@ -91,6 +91,23 @@ export interface paths {
         patch: operations["updateAttendanceRecord"];
         trace?: never;
     };
+    "/api/v1/attendance/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attendance counts and rates over a range: overall, per day/week/month/person/department, trend */
+        get: operations["attendanceStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attendance/summary": {
         parameters: {
             query?: never;
@@ -547,8 +564,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A stored photo or thumbnail of the caller's organisation (biometric data: never cached by proxies). */
+        /** Get a stored photo with a bearer token */
         get: operations["getFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/signed/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a stored photo by its signed URL (no token) */
+        get: operations["getSignedFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the organisation's background jobs, newest first (`status=failed` for failures) */
+        get: operations["listJobs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -564,10 +615,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The status of a background job (queued, running, completed, failed, cancelled) with its result or error. */
+        /** The status of a background job (queued, running, completed, failed, cancelled) with its result or error */
         get: operations["getJob"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a failed job again with all its attempts (409 unless failed and retryable) */
+        post: operations["retryJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -945,6 +1013,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attendance report file (JSON, CSV, XLSX or PDF) by department and person over a range */
+        get: operations["attendanceReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a report file a job generated */
+        get: operations["getReportFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/patterns": {
         parameters: {
             query?: never;
@@ -1212,6 +1314,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/visitors/reindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queues the re-embedding of visitors' faces made by an older model */
+        post: operations["reindexVisitorFaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visitors/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of visitors and visits: on site, today, this week, expected, erased by retention */
+        get: operations["getVisitorStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/visitors/suggest": {
         parameters: {
             query?: never;
@@ -1355,6 +1491,7 @@ export interface components {
     schemas: {
         /** @enum {string} */
         AnomalyReason: "spoof_suspected" | "two_locations" | "outside_shift";
+        AttendanceCountsDto: Record<string, never>;
         AttendancePatternsDto: Record<string, never>;
         AttendanceRecordDetailDto: {
             camera_id: string | null;
@@ -1434,6 +1571,20 @@ export interface components {
         };
         /** @enum {string} */
         AttendanceSource: "presence" | "manual" | "class_session" | "self_check_in" | "daily_close";
+        AttendanceStatisticsDto: {
+            /** Format: date */
+            date_from: string;
+            /** Format: date */
+            date_to: string;
+            group_by: components["schemas"]["StatisticsGroup"];
+            /** @description Groups with at least one record, in order of time, or of label for people and departments. */
+            groups: components["schemas"]["StatisticsGroupDto"][];
+            overall: components["schemas"]["AttendanceCountsDto"];
+            /** @description Every period of the range in order, empty ones with zeros (the first and last may be cut by the range). */
+            trend: components["schemas"]["TrendPointDto"][];
+            /** @description The period of each trend point: the grouping's own for day, week and month; else day up to 92 days, then week. */
+            trend_period: components["schemas"]["TrendPeriod"];
+        };
         /** @enum {string} */
         AttendanceStatus: "present" | "late" | "half_day" | "absent" | "excused" | "holiday" | "weekend";
         AttendanceSummaryDto: {
@@ -1476,6 +1627,8 @@ export interface components {
             user_agent: string | null;
             user_id: string | null;
         };
+        /** @enum {string} */
+        AuditLogOrdering: "created_at" | "action" | "-created_at" | "-action";
         AuditLogPageDto: {
             count: number;
             /** @example null */
@@ -1565,6 +1718,8 @@ export interface components {
              */
             revoked_at: string | null;
         };
+        /** @enum {string} */
+        CameraKeyOrdering: "created_at" | "last_used_at" | "-created_at" | "-last_used_at";
         CameraKeyPageDto: {
             count: number;
             /** @example null */
@@ -1573,6 +1728,8 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["CameraKeyDto"][];
         };
+        /** @enum {string} */
+        CameraOrdering: "name" | "created_at" | "last_heartbeat_at" | "-name" | "-created_at" | "-last_heartbeat_at";
         CameraPageDto: {
             count: number;
             /** @example null */
@@ -1887,7 +2044,7 @@ export interface components {
             /** Format: date-time */
             last_login_at: string | null;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "webhooks:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write")[];
             role: string;
             /** Format: date-time */
             updated_at: string;
@@ -1912,6 +2069,8 @@ export interface components {
             department_id: string | null;
             name: string | null;
         };
+        /** @enum {string} */
+        DepartmentOrdering: "name" | "code" | "created_at" | "-name" | "-code" | "-created_at";
         DepartmentPageDto: {
             count: number;
             /** @example null */
@@ -1987,6 +2146,11 @@ export interface components {
             organization_id: string;
             phone: string | null;
             shift_id: string | null;
+            /**
+             * @description Signed URL of the primary face photo's thumbnail, for a plain `<img src>` (no token; expires like every
+             *     signed URL, see docs/api.md); null for people not enrolled.
+             */
+            thumbnail_url: string | null;
             /** Format: date-time */
             updated_at: string;
             user_id: string | null;
@@ -2020,6 +2184,11 @@ export interface components {
             organization_id: string;
             phone: string | null;
             shift_id: string | null;
+            /**
+             * @description Signed URL of the primary face photo's thumbnail, for a plain `<img src>` (no token; expires like every
+             *     signed URL, see docs/api.md); null for people not enrolled.
+             */
+            thumbnail_url: string | null;
             /** Format: date-time */
             updated_at: string;
             user_id: string | null;
@@ -2048,10 +2217,6 @@ export interface components {
         EmployeeOrdering: "name" | "-name" | "code" | "-code" | "created_at" | "-created_at";
         /** @enum {string} */
         EmploymentType: "full_time" | "part_time" | "contract" | "intern" | "temporary";
-        EnrolmentJobDto: {
-            job_id: string;
-            status: components["schemas"]["JobStatus"];
-        };
         EnrolmentJobRefDto: {
             job_id: string;
             status: string;
@@ -2116,12 +2281,26 @@ export interface components {
             model_version: string;
             /** @description GET /api/v1/files/{id} with a bearer token. */
             photo_id: string | null;
+            /** @description Signed URL of the photo, for a plain `<img src>` (no token; expires, see docs/api.md). */
+            photo_url: string | null;
             quality: {
                 [key: string]: unknown;
             };
             /** @description 0-1, from sharpness and pose. */
             quality_score: number;
             thumbnail_id: string | null;
+            /** @description Signed URL of the thumbnail. */
+            thumbnail_url: string | null;
+        };
+        /** @enum {string} */
+        FaceTemplateOrdering: "created_at" | "quality_score" | "angle" | "-created_at" | "-quality_score" | "-angle";
+        FaceTemplatePageDto: {
+            count: number;
+            /** @example null */
+            next: string | null;
+            /** @example null */
+            previous: string | null;
+            results: components["schemas"]["FaceTemplateDto"][];
         };
         ForgotPasswordDto: {
             /** Format: email */
@@ -2155,7 +2334,7 @@ export interface components {
             quality: components["schemas"]["FaceQualityDto"];
             review_status: components["schemas"]["ReviewStatus"];
             seen_count: number;
-            /** @description GET with a token: the thumbnail of the event's face snapshot. */
+            /** @description Signed URL (no token needed; expires) of the thumbnail of the event's face snapshot. */
             thumbnail_url: string | null;
         };
         FrameLivenessDto: {
@@ -2230,6 +2409,8 @@ export interface components {
             width: number;
         };
         JobDto: {
+            /** @description Runs started so far (a retry after an unexpected failure, or after its worker stopped, is one more). */
+            attempts: number;
             /** Format: date-time */
             created_at: string;
             /** @description Why the job failed or was cancelled: `{ error, message, details? }` with a stable `error` code. */
@@ -2237,6 +2418,7 @@ export interface components {
             /** Format: date-time */
             finished_at: string | null;
             id: string;
+            max_attempts: number;
             processing_time_ms: number | null;
             /** @description The outcome when completed (shape depends on the job type). */
             result: {
@@ -2252,8 +2434,18 @@ export interface components {
             error: string;
             message: string;
         };
+        JobPageDto: {
+            count: number;
+            /** @example null */
+            next: string | null;
+            /** @example null */
+            previous: string | null;
+            results: components["schemas"]["JobDto"][];
+        };
         /** @enum {string} */
         JobStatus: "queued" | "running" | "completed" | "failed" | "cancelled";
+        /** @enum {string} */
+        JobType: "faces.enrol" | "faces.reindex" | "attendance.close" | "recognition.task" | "reports.attendance" | "visitors.retention" | "visitors.reindex";
         LandmarksDto: {
             left_eye: components["schemas"]["PointDto"];
             mouth_left: components["schemas"]["PointDto"];
@@ -2285,6 +2477,8 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @enum {string} */
+        LeaveRequestOrdering: "start_date" | "created_at" | "status" | "-start_date" | "-created_at" | "-status";
         LeaveRequestPageDto: {
             count: number;
             /** @example null */
@@ -2318,6 +2512,8 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @enum {string} */
+        LocationOrdering: "name" | "created_at" | "-name" | "-created_at";
         LocationPageDto: {
             count: number;
             /** @example null */
@@ -2382,6 +2578,8 @@ export interface components {
             updated_at: string;
             working_hours: components["schemas"]["WorkingHoursDto"] | null;
         };
+        /** @enum {string} */
+        OrganizationOrdering: "name" | "code" | "created_at" | "-name" | "-code" | "-created_at";
         OrganizationPageDto: {
             count: number;
             /** @example null */
@@ -2393,7 +2591,7 @@ export interface components {
         /** @enum {string} */
         OrganizationType: "company" | "school" | "university" | "campus" | "government" | "other";
         /** @enum {string} */
-        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "webhooks:write";
+        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write";
         PersonIdentityDto: {
             code: string;
             department: components["schemas"]["DepartmentSummaryDto"] | null;
@@ -2443,9 +2641,10 @@ export interface components {
             reviewed_by: string | null;
             seen_count: number;
             similarity: number | null;
-            /** @description GET /api/v1/files/{id}: the face cut from the frame, and its thumbnail. */
+            /** @description GET /api/v1/files/{id} (with a token): the face cut from the frame, and its thumbnail. */
             snapshot_file_id: string | null;
             snapshot_thumbnail_id: string | null;
+            /** @description Signed URLs of the same (no token needed; they expire, see docs/api.md). */
             snapshot_url: string | null;
             thumbnail_url: string | null;
         };
@@ -2519,6 +2718,8 @@ export interface components {
             /** @description The form field (angle) or `images[n]`. */
             photo: string;
         };
+        /** @enum {string} */
+        ReportFormat: "json" | "csv" | "xlsx" | "pdf";
         ResetPasswordDto: {
             new_password: string;
             token: string;
@@ -2557,9 +2758,10 @@ export interface components {
             reviewed_by: string | null;
             seen_count: number;
             similarity: number | null;
-            /** @description GET /api/v1/files/{id}: the face cut from the frame, and its thumbnail. */
+            /** @description GET /api/v1/files/{id} (with a token): the face cut from the frame, and its thumbnail. */
             snapshot_file_id: string | null;
             snapshot_thumbnail_id: string | null;
+            /** @description Signed URLs of the same (no token needed; they expire, see docs/api.md). */
             snapshot_url: string | null;
             thumbnail_url: string | null;
         };
@@ -2589,6 +2791,8 @@ export interface components {
             /** Format: date-time */
             updated_at: string | null;
         };
+        /** @enum {string} */
+        RoleOrdering: "name" | "-name";
         RolePageDto: {
             count: number;
             /** @example null */
@@ -2615,7 +2819,7 @@ export interface components {
             full_name: string;
             id: string;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "webhooks:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write")[];
             role: string;
             username: string;
         };
@@ -2632,6 +2836,8 @@ export interface components {
             updated_at: string;
             working_days: number[];
         };
+        /** @enum {string} */
+        ShiftOrdering: "name" | "start_time" | "created_at" | "-name" | "-start_time" | "-created_at";
         ShiftPageDto: {
             count: number;
             /** @example null */
@@ -2639,6 +2845,17 @@ export interface components {
             /** @example null */
             previous: string | null;
             results: components["schemas"]["ShiftDto"][];
+        };
+        /** @enum {string} */
+        StatisticsGroup: "day" | "week" | "month" | "person" | "department" | "subject";
+        StatisticsGroupDto: {
+            /**
+             * @description What the group is: `YYYY-MM-DD` (day; week: its Monday), `YYYY-MM` (month), the person's or department's id
+             *     (null for records without a department), or the subject.
+             */
+            key: string | null;
+            /** @description For people: `2026-W48`, `November 2026`, a person's name and code, a department's name or `Unassigned`. */
+            label: string;
         };
         StatusDto: {
             message?: string;
@@ -2663,6 +2880,19 @@ export interface components {
         TopMatchDto: {
             person_id: string;
             similarity: number;
+        };
+        /**
+         * @description The period of each trend point: the grouping's own for day, week and month; else day up to 92 days, then week.
+         * @enum {string}
+         */
+        TrendPeriod: "day" | "week" | "month";
+        TrendPointDto: {
+            label: string;
+            /**
+             * Format: date
+             * @description The period's first day, `YYYY-MM-DD`.
+             */
+            period_start: string;
         };
         UpdateAttendanceRecordDto: {
             /** Format: date-time */
@@ -2895,6 +3125,8 @@ export interface components {
             updated_at: string;
             username: string;
         };
+        /** @enum {string} */
+        UserOrdering: "username" | "full_name" | "created_at" | "last_login_at" | "-username" | "-full_name" | "-created_at" | "-last_login_at";
         UserPageDto: {
             count: number;
             /** @example null */
@@ -2927,6 +3159,16 @@ export interface components {
             /** @description Cosine similarity of the two embeddings, -1 to 1. */
             similarity: number;
             threshold: number;
+        };
+        VisitCountsDto: {
+            /** @description Pre-registered visits not yet checked in whose expected window touches today. */
+            expected_today: number;
+            /** @description Checked in and not out. */
+            on_site: number;
+            /** @description Visits checked in since Monday of the organisation's local week. */
+            this_week: number;
+            /** @description Visits checked in since the start of the organisation's local day. */
+            today: number;
         };
         VisitDto: {
             badge_number: string | null;
@@ -2963,6 +3205,16 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["VisitDto"][];
         };
+        VisitorCountsDto: {
+            /** @description Visitors with face templates (recognisable at the desk). */
+            enrolled: number;
+            /** @description Visitors whose faces and photos the retention job erased (and who gave none since). */
+            faces_erased: number;
+            total: number;
+            watchlisted: number;
+        };
+        /** @enum {string} */
+        VisitOrdering: "visit_time" | "created_at" | "-visit_time" | "-created_at";
         VisitorDto: {
             company: string | null;
             /** Format: date-time */
@@ -2974,6 +3226,11 @@ export interface components {
             email: string | null;
             /** @description Face templates stored for the visitor. */
             face_templates: number;
+            /**
+             * Format: date-time
+             * @description When retention erased the visitor's faces and photos (VISITOR_RETENTION_DAYS after the last visit); null otherwise.
+             */
+            faces_erased_at: string | null;
             floors: string[];
             full_name: string;
             gender: string | null;
@@ -3018,7 +3275,7 @@ export interface components {
         };
         VisitorLookupDto: {
             exists: boolean;
-            /** @description API path of the latest photo of each angle (`/api/v1/files/:id`), e.g. `{ "front": "…" }`. */
+            /** @description Signed URL of the latest photo of each angle (no token needed; expires), e.g. `{ "front": "…" }`. */
             images: {
                 [key: string]: string;
             };
@@ -3031,6 +3288,8 @@ export interface components {
             similarity: number;
             visitor: components["schemas"]["VisitorDto"];
         };
+        /** @enum {string} */
+        VisitorOrdering: "full_name" | "last_visit_at" | "created_at" | "-full_name" | "-last_visit_at" | "-created_at";
         VisitorPhotosResultDto: {
             /** @description Face templates stored (one per accepted photo). */
             added_vectors: number;
@@ -3049,6 +3308,14 @@ export interface components {
             last_visit_at: string | null;
             /** @description API path of the latest photo, or null without photos. */
             latest_image_url: string | null;
+        };
+        VisitorStatsDto: {
+            /** @description VISITOR_RETENTION_DAYS: faces are erased this many days after a visitor's last visit. */
+            retention_days: number;
+            /** @description The organisation's time zone, which "today" and "this week" follow. */
+            time_zone: string;
+            visitors: components["schemas"]["VisitorCountsDto"];
+            visits: components["schemas"]["VisitCountsDto"];
         };
         VisitorSuggestionDto: {
             full_name: string;
@@ -3679,6 +3946,81 @@ export interface operations {
             };
         };
     };
+    attendanceStatistics: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before date_to. */
+                date_from?: string;
+                /** @description Default: the organisation's local today. */
+                date_to?: string;
+                department_id?: string;
+                employee_id?: string;
+                group_by?: components["schemas"]["StatisticsGroup"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendanceStatisticsDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "unsupported_group" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+        };
+    };
     attendanceSummary: {
         parameters: {
             query?: {
@@ -3750,12 +4092,14 @@ export interface operations {
                  *     names), instead of the organisation acted in.
                  */
                 all_organizations?: boolean;
-                /** @description ISO 8601 date or date-time, inclusive. */
+                /** @description From this time on (ISO 8601 day or date-time; a bare day starts at 00:00 UTC). */
                 date_from?: string;
-                /** @description ISO 8601 date or date-time, inclusive. */
+                /** @description Up to this time, inclusive (ISO 8601 day or date-time; a bare day includes the whole day, UTC). */
                 date_to?: string;
                 entity_id?: string;
                 entity_type?: string;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["AuditLogOrdering"];
                 page?: number;
                 page_size?: number;
                 user_id?: string;
@@ -4274,6 +4618,8 @@ export interface operations {
             query?: {
                 is_active?: boolean;
                 location_id?: string;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["CameraOrdering"];
                 page?: number;
                 page_size?: number;
                 /** @description Matches the name. */
@@ -4956,6 +5302,8 @@ export interface operations {
     listCameraKeys: {
         parameters: {
             query?: {
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["CameraKeyOrdering"];
                 page?: number;
                 page_size?: number;
             };
@@ -5351,6 +5699,8 @@ export interface operations {
     listDepartments: {
         parameters: {
             query?: {
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["DepartmentOrdering"];
                 page?: number;
                 page_size?: number;
                 /** @description Matches name or code. */
@@ -5739,8 +6089,13 @@ export interface operations {
     listEmployees: {
         parameters: {
             query?: {
-                /** @description Only people of this department. */
+                /**
+                 * @deprecated
+                 * @description Deprecated alias of `department_id`, kept for older clients.
+                 */
                 department?: string;
+                /** @description Only people of this department. */
+                department_id?: string;
                 is_active?: boolean;
                 kind?: components["schemas"]["EmployeeKind"];
                 /** @description `name` (default), `code` or `created_at`; a leading `-` sorts descending. */
@@ -5887,7 +6242,12 @@ export interface operations {
     };
     listFaces: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Default: the primary photo first, then oldest first. A leading `-` sorts descending. */
+                ordering?: components["schemas"]["FaceTemplateOrdering"];
+                page?: number;
+                page_size?: number;
+            };
             header?: never;
             path: {
                 employeeId: string;
@@ -5901,7 +6261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["FaceTemplateDto"][];
+                    "application/json": components["schemas"]["FaceTemplatePageDto"];
                 };
             };
             /** @description The request is not valid (per-field problems in details) */
@@ -6013,12 +6373,13 @@ export interface operations {
                     "application/json": components["schemas"]["EnrolmentResultDto"];
                 };
             };
+            /** @description The job to poll at GET /jobs/{id} */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnrolmentJobDto"];
+                    "application/json": components["schemas"]["JobDto"];
                 };
             };
             /** @description The request is not valid (per-field problems in details) */
@@ -6670,6 +7031,116 @@ export interface operations {
             };
         };
     };
+    getSignedFile: {
+        parameters: {
+            query?: {
+                /** @description Unix time (seconds) after which the URL stops working. */
+                expires?: string;
+                /** @description base64url HMAC-SHA256 of the file id, its organisation and `expires`. */
+                signature?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only jobs in this status (`failed` for the ones to look at). */
+                status?: components["schemas"]["JobStatus"];
+                /** @description Only jobs of this type. */
+                type?: components["schemas"]["JobType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs jobs:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+        };
+    };
     getJob: {
         parameters: {
             query?: never;
@@ -6739,14 +7210,97 @@ export interface operations {
             };
         };
     };
+    retryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs jobs:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+        };
+    };
     listLeaveRequests: {
         parameters: {
             query?: {
-                /** @description Requests that reach this day or later. */
+                /** @description Requests that reach this day or later (`YYYY-MM-DD`). */
                 date_from?: string;
-                /** @description Requests that start on this day or earlier. */
+                /** @description Requests that start on this day or earlier (`YYYY-MM-DD`, inclusive). */
                 date_to?: string;
                 employee_id?: string;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["LeaveRequestOrdering"];
                 page?: number;
                 page_size?: number;
                 status?: components["schemas"]["LeaveStatus"];
@@ -7234,6 +7788,8 @@ export interface operations {
         parameters: {
             query?: {
                 location_type?: components["schemas"]["LocationType"];
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["LocationOrdering"];
                 page?: number;
                 page_size?: number;
                 /** @description Matches name, building or area. */
@@ -7787,6 +8343,8 @@ export interface operations {
     listOrganizations: {
         parameters: {
             query?: {
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["OrganizationOrdering"];
                 page?: number;
                 page_size?: number;
                 /** @description Matches name or code. */
@@ -8176,9 +8734,9 @@ export interface operations {
         parameters: {
             query?: {
                 camera_id?: string;
-                /** @description Events first seen at or after this time (ISO 8601 date or date-time). */
+                /** @description Events first seen at or after this time (ISO 8601 day or date-time; a bare day from 00:00 UTC). */
                 date_from?: string;
-                /** @description Events first seen at or before this time (ISO 8601 date or date-time). */
+                /** @description Events first seen at or before this time (ISO 8601; a bare day includes the whole day, UTC). */
                 date_to?: string;
                 employee_id?: string;
                 is_anomaly?: boolean;
@@ -9208,6 +9766,169 @@ export interface operations {
             };
         };
     };
+    attendanceReport: {
+        parameters: {
+            query?: {
+                /** @description Default: 30 days before date_to. */
+                date_from?: string;
+                /** @description Default: the organisation's local today. */
+                date_to?: string;
+                department_id?: string;
+                format?: components["schemas"]["ReportFormat"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": Blob;
+                    "application/pdf": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    "text/csv; charset=utf-8": Blob;
+                };
+            };
+            /** @description A long range: the job whose result names the file to fetch */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["JobDto"];
+                    "application/pdf": components["schemas"]["JobDto"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": components["schemas"]["JobDto"];
+                    "text/csv; charset=utf-8": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+        };
+    };
+    getReportFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report file, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": Blob;
+                    "application/pdf": Blob;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": Blob;
+                    "text/csv; charset=utf-8": Blob;
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+        };
+    };
     attendancePatterns: {
         parameters: {
             query?: never;
@@ -9321,6 +10042,8 @@ export interface operations {
     listRoles: {
         parameters: {
             query?: {
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["RoleOrdering"];
                 page?: number;
                 page_size?: number;
             };
@@ -9707,6 +10430,8 @@ export interface operations {
     listShifts: {
         parameters: {
             query?: {
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["ShiftOrdering"];
                 page?: number;
                 page_size?: number;
             };
@@ -10094,6 +10819,8 @@ export interface operations {
         parameters: {
             query?: {
                 is_active?: boolean;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["UserOrdering"];
                 page?: number;
                 page_size?: number;
                 role?: string;
@@ -10484,6 +11211,8 @@ export interface operations {
         parameters: {
             query?: {
                 is_watchlisted?: boolean;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["VisitorOrdering"];
                 page?: number;
                 page_size?: number;
                 /** @description Matches full name, company or phone (case-insensitive substring). */
@@ -11336,6 +12065,128 @@ export interface operations {
             };
         };
     };
+    reindexVisitorFaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs visitors:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+        };
+    };
+    getVisitorStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitorStatsDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs visitors:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+        };
+    };
     suggestVisitors: {
         parameters: {
             query: {
@@ -11392,18 +12243,36 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "too_many_suggestions";
+                    };
+                };
+            };
         };
     };
     listVisits: {
         parameters: {
             query?: {
-                /** @description Visits from this time on (check-in time, else expected time, else creation). */
+                /** @description Visits from this time on (check-in time, else expected time, else creation); ISO 8601. */
+                date_from?: string;
+                /** @description Visits up to this time, inclusive (ISO 8601; a bare day includes the whole day, UTC). */
+                date_to?: string;
+                /** @description Deprecated alias of `date_from`. */
                 from?: string;
                 host_employee_id?: string;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["VisitOrdering"];
                 page?: number;
                 page_size?: number;
                 status?: components["schemas"]["VisitStatus"];
-                /** @description Visits before this time. */
+                /** @description Deprecated alias of `date_to`. */
                 to?: string;
                 visitor_id?: string;
             };
@@ -11803,7 +12672,10 @@ export interface operations {
     };
     listVisitorsOnSite: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -11815,7 +12687,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["VisitDto"][];
+                    "application/json": components["schemas"]["VisitListDto"];
                 };
             };
             /** @description The request is not valid (per-field problems in details) */
