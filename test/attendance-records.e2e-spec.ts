@@ -225,4 +225,22 @@ describe('attendance records', () => {
     );
     assert.equal(saturday.count, 0);
   });
+
+  it("closes each organisation's day even while another organisation's close of that date is running", async () => {
+    const date = '2026-11-24';
+    const first = expectStatus(await send(admin, 'post', '/attendance/close', { date }), 202);
+    await context.sut.app.get(JobQueue).waitFor(String(first.id), 30_000);
+    // As if it were still running (a long close on another instance).
+    await context.sut.app.get(DataSource).query(`UPDATE jobs SET status = 'running' WHERE id = $1`, [first.id]);
+    try {
+      const other = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+      const mine = expectStatus(await send(other.admin, 'post', '/attendance/close', { date }), 202);
+      assert.notEqual(mine.id, first.id, "another organisation's job was answered");
+      const done = await context.sut.app.get(JobQueue).waitFor(String(mine.id), 30_000);
+      assert.equal(done.status, 'completed', JSON.stringify(done));
+      assert.equal(done.organizationId, other.organizationId);
+    } finally {
+      await context.sut.app.get(DataSource).query(`UPDATE jobs SET status = 'completed' WHERE id = $1`, [first.id]);
+    }
+  });
 });

@@ -66,7 +66,12 @@ export class DailyClose {
     const job = await this.jobs.enqueue(
       'attendance.close',
       { organizationId: caller.organizationId, date },
-      { organizationId: caller.organizationId, createdBy: caller.id, idempotencyKey: date },
+      // Per organisation: another organisation closing the same date is another job.
+      {
+        organizationId: caller.organizationId,
+        createdBy: caller.id,
+        idempotencyKey: `${caller.organizationId}:${date}`,
+      },
     );
     await this.audit.record({
       action: 'attendance.close_started',
