@@ -56,6 +56,11 @@ try {
   let started = performance.now();
   for (let i = 0; i < calls; i++) urls.sign(organizationId, ids[i % PEOPLE]);
   const signUs = ((performance.now() - started) * 1000) / calls;
+  // A new URL each time (another file id every call): the cost of a photo not signed in this expiry step yet.
+  const fresh = Array.from({ length: calls }, (_, i) => `${ids[0].slice(0, 24)}${String(i).padStart(12, '0')}`);
+  started = performance.now();
+  for (let i = 0; i < calls; i++) urls.sign(organizationId, fresh[i]);
+  const freshUs = ((performance.now() - started) * 1000) / calls;
   started = performance.now();
   const sample = urls.sign(organizationId, ids[0]);
   const query = new URL(sample, 'http://local').searchParams;
@@ -63,14 +68,17 @@ try {
   const verifyUs = ((performance.now() - started) * 1000) / calls;
 
   const pageCostMs = (signUs * PEOPLE) / 1000;
-  console.log(`sign: ${signUs.toFixed(2)} µs a URL; verify: ${verifyUs.toFixed(2)} µs`);
+  console.log(
+    `sign: ${signUs.toFixed(2)} µs a URL already signed in this expiry step, ${freshUs.toFixed(2)} µs a new one; ` +
+      `verify: ${verifyUs.toFixed(2)} µs; a first page of ${PEOPLE} new photos: ${((freshUs * PEOPLE) / 1000).toFixed(3)} ms`,
+  );
   console.log(
     `GET /employees?page_size=${PEOPLE}: without thumbnails median ${median(without).toFixed(2)} ms ` +
       `(p95 ${p95(without).toFixed(2)}), with signed thumbnails median ${median(withUrls).toFixed(2)} ms ` +
       `(p95 ${p95(withUrls).toFixed(2)})`,
   );
   console.log(
-    `signing a page of ${PEOPLE}: ${pageCostMs.toFixed(3)} ms = ${((100 * pageCostMs) / BUDGET_MS).toFixed(1)}% of ` +
+    `signing a page of ${PEOPLE} shown again: ${pageCostMs.toFixed(3)} ms = ${((100 * pageCostMs) / BUDGET_MS).toFixed(1)}% of ` +
       `the ${BUDGET_MS.toFixed(2)} ms budget; goal under 10%: ${pageCostMs < BUDGET_MS / 10 ? 'PASS' : 'MISS'}`,
   );
 } finally {

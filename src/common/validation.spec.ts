@@ -41,5 +41,7 @@ describe('validation details', () => {
       { field: 'code', code: 'taken', message: 'code is taken' },
     ]);
     assert.deepEqual(toFieldErrors({ used_by: 'users', count: 1 }, 'invalid'), { used_by: 'users', count: 1 });
+    const other = [{ field: 'image', width: 10 }];
+    assert.equal(toFieldErrors(other, 'invalid'), other, 'arrays of other shapes pass unchanged');
   });
 });

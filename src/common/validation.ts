@@ -61,14 +61,17 @@ export function createValidationPipe(): ValidationPipe {
  */
 export function toFieldErrors(details: unknown, fallbackCode: string): unknown {
   if (!Array.isArray(details)) return details;
-  const isFieldItem = (item: unknown): item is { field: string; errors?: unknown; code?: unknown; message?: unknown } =>
-    typeof item === 'object' && item !== null && typeof (item as { field?: unknown }).field === 'string';
-  if (!details.every(isFieldItem)) return details;
-  return details.flatMap((item): FieldError[] => {
-    if (typeof item.code === 'string' && typeof item.message === 'string') {
-      return [{ field: item.field, code: item.code, message: item.message }];
-    }
-    const messages = Array.isArray(item.errors) ? item.errors.map(String) : [];
-    return messages.map((message) => ({ field: item.field, code: fallbackCode, message }));
-  });
+  type Item = { field: string; errors?: unknown; code?: unknown; message?: unknown };
+  const isFieldItem = (item: unknown): item is Item =>
+    typeof item === 'object' &&
+    item !== null &&
+    typeof (item as Item).field === 'string' &&
+    (Array.isArray((item as Item).errors) ||
+      (typeof (item as Item).code === 'string' && typeof (item as Item).message === 'string'));
+  if (details.length === 0 || !details.every(isFieldItem)) return details;
+  return details.flatMap((item): FieldError[] =>
+    Array.isArray(item.errors)
+      ? item.errors.map((message) => ({ field: item.field, code: fallbackCode, message: String(message) }))
+      : [{ field: item.field, code: String(item.code), message: String(item.message) }],
+  );
 }

@@ -11,6 +11,9 @@ export const fileApiPath = (fileId: string | null): string | null => (fileId ? `
 /** The path signed URLs point at (served without a token by `FilesController.getSignedFile`). */
 export const SIGNED_FILES_PATH = '/api/v1/files/signed';
 
+/** At most this many URLs are kept for reuse (about 2 MB). */
+const MAX_CACHED_URLS = 20_000;
+
 /**
  * Short-lived signed URLs of stored photos, so a browser can show them with a plain `<img src>`: no token in the
  * URL, only an expiry and an HMAC-SHA256 over the file id, its organisation and that expiry. Every response that
@@ -18,6 +21,14 @@ export const SIGNED_FILES_PATH = '/api/v1/files/signed';
  */
 @Injectable()
 export class FileUrls {
+  /**
+   * URLs signed for the current expiry step: every URL signed within one step shares its `expires`, so a list
+   * shown again (or a person in many answers) costs a map lookup instead of an HMAC. Emptied when the step moves
+   * on, and bounded.
+   */
+  private readonly signed = new Map<string, string>();
+  private signedExpiry = 0;
+
   constructor(private readonly config: AppConfig) {}
 
   get ttlSeconds(): number {
@@ -32,8 +43,17 @@ export class FileUrls {
   sign(organizationId: string, fileId: string, now = Date.now()): string {
     const step = Math.max(1, Math.floor(this.ttlSeconds / 10));
     const expires = Math.ceil((Math.floor(now / 1000) + this.ttlSeconds) / step) * step;
-    const signature = this.signature(organizationId, fileId, expires);
-    return `${SIGNED_FILES_PATH}/${fileId}?expires=${expires}&signature=${signature}`;
+    if (expires !== this.signedExpiry || this.signed.size >= MAX_CACHED_URLS) {
+      this.signed.clear();
+      this.signedExpiry = expires;
+    }
+    const key = `${organizationId}/${fileId}`;
+    let url = this.signed.get(key);
+    if (url === undefined) {
+      url = `${SIGNED_FILES_PATH}/${fileId}?expires=${expires}&signature=${this.signature(organizationId, fileId, expires)}`;
+      this.signed.set(key, url);
+    }
+    return url;
   }
 
   /** `sign` for a file id that may be missing. */
