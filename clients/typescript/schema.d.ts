@@ -1212,6 +1212,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/visitors/reindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queues the re-embedding of visitors' faces made by an older model */
+        post: operations["reindexVisitorFaces"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/visitors/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts of visitors and visits: on site, today, this week, expected, erased by retention */
+        get: operations["getVisitorStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/visitors/suggest": {
         parameters: {
             query?: never;
@@ -2928,6 +2962,16 @@ export interface components {
             similarity: number;
             threshold: number;
         };
+        VisitCountsDto: {
+            /** @description Pre-registered visits not yet checked in whose expected window touches today. */
+            expected_today: number;
+            /** @description Checked in and not out. */
+            on_site: number;
+            /** @description Visits checked in since Monday of the organisation's local week. */
+            this_week: number;
+            /** @description Visits checked in since the start of the organisation's local day. */
+            today: number;
+        };
         VisitDto: {
             badge_number: string | null;
             /** Format: date-time */
@@ -2963,6 +3007,14 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["VisitDto"][];
         };
+        VisitorCountsDto: {
+            /** @description Visitors with face templates (recognisable at the desk). */
+            enrolled: number;
+            /** @description Visitors whose faces and photos the retention job erased (and who gave none since). */
+            faces_erased: number;
+            total: number;
+            watchlisted: number;
+        };
         VisitorDto: {
             company: string | null;
             /** Format: date-time */
@@ -2974,6 +3026,11 @@ export interface components {
             email: string | null;
             /** @description Face templates stored for the visitor. */
             face_templates: number;
+            /**
+             * Format: date-time
+             * @description When retention erased the visitor's faces and photos (VISITOR_RETENTION_DAYS after the last visit); null otherwise.
+             */
+            faces_erased_at: string | null;
             floors: string[];
             full_name: string;
             gender: string | null;
@@ -3049,6 +3106,14 @@ export interface components {
             last_visit_at: string | null;
             /** @description API path of the latest photo, or null without photos. */
             latest_image_url: string | null;
+        };
+        VisitorStatsDto: {
+            /** @description VISITOR_RETENTION_DAYS: faces are erased this many days after a visitor's last visit. */
+            retention_days: number;
+            /** @description The organisation's time zone, which "today" and "this week" follow. */
+            time_zone: string;
+            visitors: components["schemas"]["VisitorCountsDto"];
+            visits: components["schemas"]["VisitCountsDto"];
         };
         VisitorSuggestionDto: {
             full_name: string;
@@ -11333,6 +11398,128 @@ export interface operations {
             };
         };
     };
+    reindexVisitorFaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs visitors:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+        };
+    };
+    getVisitorStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitorStatsDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs visitors:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+        };
+    };
     suggestVisitors: {
         parameters: {
             query: {
@@ -11386,6 +11573,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "too_many_suggestions";
                     };
                 };
             };
