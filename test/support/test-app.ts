@@ -95,6 +95,7 @@ export async function startReplica(sut: TestApp): Promise<TestApp> {
     DATABASE_URL: sut.config.databaseUrl,
     JWT_SECRET: sut.config.jwtSecret,
     CAMERA_SECRETS_KEY: sut.config.cameraSecretsKey.toString('base64'),
+    VISITOR_ID_KEY: sut.config.visitorIdKey.toString('base64'),
   });
   const handle: TestApp = {
     app: await boot(config),
