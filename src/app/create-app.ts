@@ -11,6 +11,7 @@ import { untrustedInputMiddleware } from '../common/untrusted-input.js';
 import type { AppConfig } from '../config/app-config.js';
 import { serveDashboard } from '../live/dashboard.js';
 import { LiveSocketAdapter } from '../live/live-socket-adapter.js';
+import { serveKiosk } from '../visitors/kiosk.js';
 import { AppModule } from './app.module.js';
 import { trackRequests } from './graceful-shutdown.js';
 import { setUpOpenApi } from './openapi.js';
@@ -50,6 +51,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   });
   app.useWebSocketAdapter(new LiveSocketAdapter(app, config));
   serveDashboard(app);
+  serveKiosk(app);
   setUpOpenApi(app);
   await app.init();
   answerErrorsInJsonEverywhere(app);

@@ -6,10 +6,12 @@ import { TransactionHooks } from '../transactions/transaction-hooks.js';
 import { VisitorFace } from './visitor-face.entity.js';
 import { Visitor } from './visitor.entity.js';
 import { VisitorGallery } from './visitor-gallery.js';
+import { VisitorGallerySync } from './visitor-gallery-sync.js';
 
 /**
- * Erases a visitor's biometric data: template rows and file rows in the caller's transaction; index entries and
- * files once it commits (nothing is lost if it rolls back). Used by deletion and by the retention job.
+ * Erases a visitor's biometric data: template rows and file rows in the caller's transaction; index entries (on
+ * every instance) and files once it commits (nothing is lost if it rolls back). Used by deletion and by the
+ * retention job.
  */
 @Injectable()
 export class VisitorFaceEraser {
@@ -17,6 +19,7 @@ export class VisitorFaceEraser {
     private readonly gallery: VisitorGallery,
     private readonly photos: PhotoStore,
     private readonly hooks: TransactionHooks,
+    private readonly sync: VisitorGallerySync,
   ) {}
 
   /** How many templates were erased. */
@@ -30,6 +33,7 @@ export class VisitorFaceEraser {
     if (faces.length > 0) await manager.getRepository(VisitorFace).delete({ organizationId, visitorId });
     if (files.length > 0) await manager.getRepository(StoredFile).delete({ id: In(files.map((file) => file.id)) });
     await manager.getRepository(Visitor).update({ id: visitorId, organizationId }, { faceTemplates: 0 });
+    if (faces.length > 0) await this.sync.announce(manager, { op: 'remove_visitor', organizationId, visitorId });
     await this.hooks.afterCommit(manager, async () => {
       this.gallery.removeVisitor(organizationId, visitorId);
       await this.photos.discard(files);

@@ -19,12 +19,16 @@ interface FaceRow {
 
 /**
  * The searchable faces of visitors, per organisation, in an index of its own (its own GalleryIndexes instance and
- * key): filled from visitor_faces at start-up (templates of the loaded model only), changed after each commit.
+ * key): filled from visitor_faces at start-up (templates of the loaded model only), changed after each commit, and
+ * on the other instances through VisitorGallerySync.
  */
 @Injectable()
 export class VisitorGallery implements OnApplicationBootstrap {
   private readonly logger = new Logger(VisitorGallery.name);
-  private readonly indexes = new GalleryIndexes();
+  private indexes = new GalleryIndexes();
+  /** Settles the first load: changes from other instances that arrive before it wait for it. */
+  private firstLoaded!: () => void;
+  private loading = new Promise<void>((resolve) => (this.firstLoaded = resolve));
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,7 +36,26 @@ export class VisitorGallery implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.reload();
+  }
+
+  /** Loads every visitor face of the loaded model into fresh indexes, then swaps them in (at start-up, and after an
+   * instance may have missed changes). */
+  reload(): Promise<void> {
+    const run = this.load();
+    this.loading = run;
+    void run.finally(() => this.firstLoaded()).catch(() => undefined);
+    return run;
+  }
+
+  /** Resolves once the latest (re)load has swapped its indexes in. */
+  whenLoaded(): Promise<void> {
+    return this.loading;
+  }
+
+  private async load(): Promise<void> {
     if (!this.models.ready) return;
+    const fresh = new GalleryIndexes();
     const { modelId, modelVersion } = this.models.embedder;
     let lastId = '00000000-0000-0000-0000-000000000000';
     let loaded = 0;
@@ -44,7 +67,8 @@ export class VisitorGallery implements OnApplicationBootstrap {
       );
       for (const row of rows) {
         try {
-          this.add(row.organization_id, row.id, row.visitor_id, bytesToEmbedding(Buffer.from(row.embedding, 'base64')));
+          const embedding = bytesToEmbedding(Buffer.from(row.embedding, 'base64'));
+          fresh.get(row.organization_id, VISITORS).add(row.id, row.visitor_id, embedding);
           loaded += 1;
         } catch (error) {
           this.logger.warn(`Visitor face ${row.id} left out of search: ${(error as Error).message}`);
@@ -53,7 +77,22 @@ export class VisitorGallery implements OnApplicationBootstrap {
       if (rows.length < LOAD_BATCH) break;
       lastId = rows[rows.length - 1].id;
     }
+    this.indexes = fresh;
     if (loaded > 0) this.logger.log(`Loaded ${loaded} visitor faces`);
+  }
+
+  /** Puts the faces `ids` (of the loaded model) into search as stored now, replacing older entries. */
+  async refresh(organizationId: string, ids: string[]): Promise<void> {
+    if (!this.models.ready || ids.length === 0) return;
+    const { modelId, modelVersion } = this.models.embedder;
+    const rows = await this.dataSource.query<FaceRow[]>(
+      `SELECT id, organization_id, visitor_id, encode(embedding, 'base64') AS embedding FROM visitor_faces
+       WHERE organization_id = $1 AND id = ANY($2::uuid[]) AND model_id = $3 AND model_version = $4`,
+      [organizationId, ids, modelId, modelVersion],
+    );
+    for (const row of rows) {
+      this.add(organizationId, row.id, row.visitor_id, bytesToEmbedding(Buffer.from(row.embedding, 'base64')));
+    }
   }
 
   add(organizationId: string, faceId: string, visitorId: string, embedding: Float32Array): void {

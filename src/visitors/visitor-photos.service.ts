@@ -16,6 +16,7 @@ import type { VisitorPhotosDto, VisitorPhotosResultDto } from './visitor-photos.
 import { VisitorFace } from './visitor-face.entity.js';
 import { Visitor } from './visitor.entity.js';
 import { VisitorGallery } from './visitor-gallery.js';
+import { VisitorGallerySync } from './visitor-gallery-sync.js';
 import { VisitorsRepository } from './visitors.repository.js';
 
 /** A visitor's photos by angle: checked like employees' enrolment photos, stored, and searchable once committed. */
@@ -29,6 +30,7 @@ export class VisitorPhotosService {
     private readonly visitors: VisitorsRepository,
     private readonly audit: AuditService,
     private readonly hooks: TransactionHooks,
+    private readonly sync: VisitorGallerySync,
   ) {}
 
   async enrol(
@@ -120,6 +122,7 @@ export class VisitorPhotosService {
           },
           manager,
         );
+        await this.sync.announce(manager, { op: 'refresh', organizationId, faceIds: saved.map((face) => face.id) });
         await this.hooks.afterCommit(manager, () => {
           saved.forEach((face, i) => this.gallery.add(organizationId, face.id, visitorId, accepted[i].face.embedding));
         });

@@ -11,6 +11,7 @@ import { PhotoStore } from '../storage/photo-store.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
 import { VisitorFace } from './visitor-face.entity.js';
 import { VisitorGallery } from './visitor-gallery.js';
+import { VisitorGallerySync } from './visitor-gallery-sync.js';
 
 interface VisitorReindexPayload {
   organizationId: string;
@@ -44,6 +45,7 @@ export class VisitorReindex {
     private readonly gallery: VisitorGallery,
     private readonly queue: JobQueue,
     private readonly audit: AuditService,
+    private readonly sync: VisitorGallerySync,
   ) {}
 
   async start(caller: AuthUser): Promise<JobDto> {
@@ -90,6 +92,7 @@ export class VisitorReindex {
       // Erased meanwhile (visitor deleted, or retention): it must not come back into search.
       if (!updated.affected) continue;
       this.gallery.add(organizationId, face.id, face.visitorId, found.embedding);
+      await this.sync.announce(this.dataSource.manager, { op: 'refresh', organizationId, faceIds: [face.id] });
       result.reindexed += 1;
     }
     return result;

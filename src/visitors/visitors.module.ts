@@ -11,6 +11,7 @@ import { Visitor } from './visitor.entity.js';
 import { VisitorFace } from './visitor-face.entity.js';
 import { VisitorFaceEraser } from './visitor-faces.js';
 import { VisitorGallery } from './visitor-gallery.js';
+import { VisitorGallerySync } from './visitor-gallery-sync.js';
 import { VisitorIdNumbers } from './visitor-id-numbers.js';
 import { VisitorsController } from './visitors.controller.js';
 import { VisitorIdentificationService } from './visitor-identification.service.js';
@@ -43,6 +44,7 @@ import { VisitorsService } from './visitors.service.js';
   providers: [
     VisitorFaceEraser,
     VisitorGallery,
+    VisitorGallerySync,
     VisitorIdentificationService,
     VisitorIdNumbers,
     VisitorPhotosService,
