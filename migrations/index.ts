@@ -10,6 +10,7 @@ import { Attendance1763900900000 } from './1763900900000-attendance.js';
 import { Visitors1763901200000 } from './1763901200000-visitors.js';
 import { SocketAttachments1763901300000 } from './1763901300000-socket-attachments.js';
 import { SelfCheckIn1763901400000 } from './1763901400000-self-check-in.js';
+import { ClassSessions1763901500000 } from './1763901500000-class-sessions.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   Visitors1763901200000,
   SocketAttachments1763901300000,
   SelfCheckIn1763901400000,
+  ClassSessions1763901500000,
 ];

@@ -26,33 +26,59 @@ import { RealTimeReportService } from './reports/real-time-report.service.js';
 import { AttendancePatternsService } from './reports/attendance-patterns.service.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { CamerasModule } from '../cameras/cameras.module.js';
+import { FacesModule } from '../faces/faces.module.js';
+import { StorageModule } from '../storage/storage.module.js';
+import { ClassSession } from './sessions/class-session.entity.js';
+import { ClassSessionMark } from './sessions/class-session-mark.entity.js';
+import { ClassSessionMarking } from './sessions/class-session-marking.service.js';
+import { ClassSessionStatistics } from './sessions/class-session-statistics.js';
+import { ClassSessionsController } from './sessions/class-sessions.controller.js';
+import { ClassSessionsRepository } from './sessions/class-sessions.repository.js';
+import { ClassSessionsService } from './sessions/class-sessions.service.js';
+import { TeachingScope } from './sessions/teaching-scope.js';
 
-/** Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave. Listens to presence, never the reverse. */
+/**
+ * Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave; class sessions
+ * marked from class photos. Listens to presence, never the reverse.
+ */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AttendanceRecord, LeaveRequest, SelfCheckIn]),
+    TypeOrmModule.forFeature([AttendanceRecord, ClassSession, ClassSessionMark, LeaveRequest, SelfCheckIn]),
     CamerasModule,
     DepartmentsModule,
     EmployeesModule,
+    FacesModule,
     LocationsModule,
     OrganizationsModule,
     PresenceModule,
     RecognitionModule,
     ShiftsModule,
+    StorageModule,
   ],
-  controllers: [AttendanceRecordsController, LeaveRequestsController, ReportsController, SelfCheckInController],
+  controllers: [
+    AttendanceRecordsController,
+    ClassSessionsController,
+    LeaveRequestsController,
+    ReportsController,
+    SelfCheckInController,
+  ],
   providers: [
     AttendanceCalendar,
     AttendanceMarker,
     AttendancePatternsService,
     AttendanceRecordsService,
     AttendanceSummaryService,
+    ClassSessionMarking,
+    ClassSessionStatistics,
+    ClassSessionsRepository,
+    ClassSessionsService,
     DailyClose,
     DailyCloseScheduler,
     LeaveRequestsService,
     PresenceListener,
     RealTimeReportService,
     SelfCheckInService,
+    TeachingScope,
   ],
   exports: [AttendanceMarker],
 })

@@ -104,6 +104,13 @@ class EnvironmentVariables {
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'ATTENDANCE_CLOSE_TIME must be HH:MM' })
   ATTENDANCE_CLOSE_TIME: string = '23:30';
 
+  /** A student first seen in a class photo more than this many minutes after the session's start is `late`. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  CLASS_LATE_AFTER_MINUTES: number = 10;
+
   /** AES-256 key sealing camera stream credentials: 32 bytes as 64 hex digits or base64. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -193,6 +200,8 @@ export class AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   readonly attendanceHalfDayHours: number;
   readonly attendanceCloseTime: string;
+  /** Minutes after a class session's start after which a student recognised in a class photo is `late`. */
+  readonly classLateAfterMinutes: number;
   /** The 32-byte AES-256-GCM key for camera credentials: CAMERA_SECRETS_KEY, or generated once in DATA_DIR. */
   readonly cameraSecretsKey: Buffer;
   /** A camera is online while its last heartbeat or frame is at most this many seconds old. */
@@ -227,6 +236,7 @@ export class AppConfig {
     this.logLevel = vars.LOG_LEVEL as AppConfig['logLevel'];
     this.attendanceHalfDayHours = vars.ATTENDANCE_HALF_DAY_HOURS;
     this.attendanceCloseTime = vars.ATTENDANCE_CLOSE_TIME;
+    this.classLateAfterMinutes = vars.CLASS_LATE_AFTER_MINUTES;
     this.jwtSecret =
       vars.JWT_SECRET ?? this.loadOrCreateSecret('jwt-secret', () => randomBytes(48).toString('base64url'));
     this.cameraSecretsKey = decodeKey(
