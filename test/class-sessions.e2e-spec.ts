@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import {
+  bearer,
   createDepartment,
   createOrganizationWithAdmin,
   createUserAndLogin,
@@ -8,7 +9,9 @@ import {
 } from './support/api-client.js';
 import { apiCalls, expectError, expectInvalidFields, expectStatus, type Json } from './support/api-calls.js';
 import { createMiddayOrganization, localClock, markClassPhoto, overrideMark } from './support/class-sessions.js';
-import { createPerson } from './support/people.js';
+import { collect, connectLive, pause } from './support/live-client.js';
+import { createEnrolledPerson, createPerson, photosOf } from './support/people.js';
+import { sharedModelsDir } from './support/shared-data.js';
 import { useTestApp } from './support/use-test-app.js';
 
 describe('class sessions: rules, teachers, states and tenants', () => {
@@ -232,5 +235,194 @@ describe('class sessions: rules, teachers, states and tenants', () => {
     assert.deepEqual(expectInvalidFields(theirs), ['department_id']);
     const unchanged = expectStatus(await send(admin, 'get', path), 200);
     assert.deepEqual([unchanged.status, unchanged.subject], ['active', 'Algebra']);
+  });
+});
+
+const CAST = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'];
+/** Who is in each group photo, in marking order (every face in them is one of the cast; stuart is in none). */
+const GROUP_PHOTOS: [string, string[]][] = [
+  ['bbt1.jpg', ['howard', 'leonard', 'raj', 'sheldon']],
+  ['bbt2.jpg', ['leonard', 'raj', 'sheldon']],
+  ['bbt3.jpg', ['howard', 'leonard', 'penny', 'raj', 'sheldon']],
+  ['bbt4.jpg', ['amy', 'bernadette', 'leonard', 'penny', 'raj', 'sheldon']],
+  ['bbt5.jpg', ['howard', 'leonard', 'penny', 'raj', 'sheldon']],
+];
+
+describe('class sessions marked from the bbt group photos', () => {
+  const context = useTestApp({ MODELS_DIR: sharedModelsDir });
+  const { send } = apiCalls(() => context.sut);
+  let admin: Session;
+  let clock: ReturnType<typeof localClock>;
+  let physicsDept: string;
+  let drama: string;
+  const idToName = new Map<string, string>();
+  /** Doubles of amy and penny (enrolled from the same crops), students of drama: never of the physics class. */
+  const doubles = new Map<string, string>();
+
+  before(async () => {
+    let timeZone: string;
+    ({ admin, timeZone } = await createMiddayOrganization(context.sut, context.superAdmin, 'bbt'));
+    clock = localClock(timeZone);
+    physicsDept = (await createDepartment(context.sut, admin, { code: 'PHYS' })).id;
+    drama = (await createDepartment(context.sut, admin, { code: 'DRAMA' })).id;
+    for (const name of CAST) {
+      // Archive crops: grey, tight, printed-looking; liveness is for live captures.
+      const fields = { first_name: name, kind: 'student', department_id: physicsDept };
+      const enrolled = await createEnrolledPerson(context.sut, admin, photosOf('bbt', name), fields, {
+        checkLiveness: false,
+      });
+      assert.ok(enrolled.accepted.length >= 3, `${name}: ${JSON.stringify(enrolled.rejected)}`);
+      idToName.set(enrolled.id, name);
+    }
+    for (const name of ['amy', 'penny']) {
+      const fields = { first_name: `${name}-double`, kind: 'student', department_id: drama };
+      const enrolled = await createEnrolledPerson(context.sut, admin, photosOf('bbt', name), fields, {
+        checkLiveness: false,
+      });
+      doubles.set(enrolled.id, name);
+    }
+  });
+
+  const plan = async (departmentId: string) =>
+    String(
+      expectStatus(
+        await send(admin, 'post', '/attendance/sessions', {
+          department_id: departmentId,
+          subject: 'Physics',
+          date: clock.today,
+          start_time: clock.at(-30),
+          end_time: clock.at(60),
+        }),
+        201,
+      ).id,
+    );
+
+  it('marks everyone in the five photos once, counts repeats, and marks stuart absent at the close', async () => {
+    const sessionId = await plan(physicsDept);
+    const socket = await connectLive(context.sut, { token: admin.access_token });
+    const heard = collect<Json>(socket, 'attendance.marked');
+    const seen = new Set<string>();
+    const started = Date.now() - 30 * 60_000;
+    let duplicates = 0;
+    try {
+      for (const [i, [photo, cast]] of GROUP_PHOTOS.entries()) {
+        // The first photo is taken 5 minutes into the class (present); the others now, 30 minutes in (late).
+        const takenAt = i === 0 ? new Date(started + 5 * 60_000) : undefined;
+        const body = expectStatus(
+          await markClassPhoto(context.sut, admin, sessionId, ['bbt', photo], takenAt),
+          200,
+          photo,
+        );
+        const marked = body.attendance_marked as Json[];
+        const names = marked.map(
+          (row) => idToName.get(String(row.employee_id)) ?? `stranger ${String(row.employee_id)}`,
+        );
+        console.log(`# ${photo}: ${String(body.faces_detected)} faces in ${String(body.processing_time_ms)} ms`);
+        assert.deepEqual([...names].sort(), cast, `${photo}: who was marked`);
+        assert.deepEqual(
+          [body.faces_detected, body.faces_recognized, body.unrecognized],
+          [cast.length, cast.length, []],
+        );
+        const expectedNew = cast.filter((name) => !seen.has(name));
+        const summary = body.summary as Json;
+        assert.deepEqual(
+          [summary.total_marked, summary.new_marks, summary.duplicate_attempts],
+          [cast.length, expectedNew.length, cast.length - expectedNew.length],
+          photo,
+        );
+        for (const row of marked) {
+          const name = idToName.get(String(row.employee_id))!;
+          assert.equal(row.new_mark, !seen.has(name), `${photo}: ${name} new or repeated`);
+          const firstPhoto = ['howard', 'leonard', 'raj', 'sheldon'].includes(name);
+          assert.equal(row.status, firstPhoto ? 'present' : 'late', `${photo}: ${name}'s status`);
+        }
+        cast.forEach((name) => seen.add(name));
+        duplicates += Number(summary.duplicate_attempts);
+        assert.deepEqual(summary.session_attendance, {
+          total: 8,
+          present: seen.size,
+          percentage: Math.round((seen.size / 8) * 1000) / 10,
+        });
+      }
+      assert.equal(duplicates, 16, 'repeats over the five photos');
+      await pause(200);
+      const events = heard.filter((event) => event.session_id === sessionId);
+      assert.equal(events.length, 7, 'one attendance.marked per new mark');
+      assert.ok(events.every((event) => event.source === 'class_session' && event.date === clock.today));
+    } finally {
+      socket.close();
+    }
+
+    const detail = expectStatus(await send(admin, 'get', `/attendance/sessions/${sessionId}`), 200);
+    const marks = detail.marks as Json[];
+    assert.equal(marks.length, 7, 'one mark per student, nobody twice');
+    assert.ok(
+      marks.every((mark) => idToName.has(String(mark.employee_id))),
+      'no student of drama',
+    );
+    const closed = expectStatus(await send(admin, 'post', `/attendance/sessions/${sessionId}/close`), 200);
+    assert.deepEqual(closed.statistics, {
+      total: 8,
+      present: 4,
+      late: 3,
+      absent: 1,
+      excused: 0,
+      unmarked: 0,
+      percentage: 87.5,
+    });
+    const after = expectStatus(await send(admin, 'get', `/attendance/sessions/${sessionId}`), 200);
+    const absent = (after.marks as Json[]).filter((mark) => mark.status === 'absent');
+    assert.deepEqual(
+      absent.map((mark) => idToName.get(String(mark.employee_id))),
+      ['stuart'],
+    );
+  });
+
+  it("identifies among the session's department only: others in the photo come back unrecognized with a crop", async () => {
+    const sessionId = await plan(drama);
+    const body = expectStatus(await markClassPhoto(context.sut, admin, sessionId, ['bbt', 'bbt4.jpg']), 200);
+    const marked = (body.attendance_marked as Json[]).map((row) => doubles.get(String(row.employee_id)));
+    assert.deepEqual(marked.sort(), ['amy', 'penny'], 'only the two drama students');
+    const unrecognized = body.unrecognized as Json[];
+    assert.equal(unrecognized.length, 4, 'bernadette, leonard, raj and sheldon are not in this class');
+    for (const face of unrecognized) {
+      assert.equal(face.reason, 'below_threshold');
+      assert.equal((face.bbox as number[]).length, 4);
+      const thumbnail = await context.sut.http().get(String(face.thumbnail_url)).set(bearer(admin));
+      assert.equal(thumbnail.status, 200);
+      assert.equal(thumbnail.headers['content-type'], 'image/jpeg');
+    }
+    const { admin: stranger } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const foreign = await context.sut.http().get(String(unrecognized[0].thumbnail_url)).set(bearer(stranger));
+    assert.equal(foreign.status, 404, 'another organisation cannot see the crops');
+    assert.deepEqual((body.summary as Json).session_attendance, { total: 2, present: 2, percentage: 100 });
+  });
+
+  it('refuses a photo that is not an image, or taken in the future or on another day (400)', async () => {
+    const sessionId = await plan(physicsDept);
+    const notImage = await context.sut
+      .http()
+      .post(`/api/v1/attendance/sessions/${sessionId}/mark`)
+      .set(bearer(admin))
+      .attach('image', Buffer.from('not an image'), 'class.jpg');
+    assert.ok([400, 415].includes(notImage.status), JSON.stringify(notImage.body));
+    const future = await markClassPhoto(
+      context.sut,
+      admin,
+      sessionId,
+      ['bbt', 'bbt1.jpg'],
+      new Date(Date.now() + 3_600_000),
+    );
+    assert.deepEqual(expectInvalidFields(future), ['taken_at']);
+    const yesterday = await markClassPhoto(
+      context.sut,
+      admin,
+      sessionId,
+      ['bbt', 'bbt1.jpg'],
+      new Date(Date.now() - 86_400_000),
+    );
+    assert.deepEqual(expectInvalidFields(yesterday), ['taken_at']);
+    const none = expectStatus(await send(admin, 'get', `/attendance/sessions/${sessionId}`), 200);
+    assert.deepEqual(none.marks, []);
   });
 });
