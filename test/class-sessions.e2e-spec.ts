@@ -249,7 +249,8 @@ const GROUP_PHOTOS: [string, string[]][] = [
 ];
 
 describe('class sessions marked from the bbt group photos', () => {
-  const context = useTestApp({ MODELS_DIR: sharedModelsDir });
+  // Late after 20 minutes (the default is 10): the first photo, 15 minutes in, still counts as on time.
+  const context = useTestApp({ MODELS_DIR: sharedModelsDir, CLASS_LATE_AFTER_MINUTES: '20' });
   const { send } = apiCalls(() => context.sut);
   let admin: Session;
   let clock: ReturnType<typeof localClock>;
@@ -306,8 +307,8 @@ describe('class sessions marked from the bbt group photos', () => {
     let duplicates = 0;
     try {
       for (const [i, [photo, cast]] of GROUP_PHOTOS.entries()) {
-        // The first photo is taken 5 minutes into the class (present); the others now, 30 minutes in (late).
-        const takenAt = i === 0 ? new Date(started + 5 * 60_000) : undefined;
+        // The first photo is taken 15 minutes into the class (present); the others now, 30 minutes in (late).
+        const takenAt = i === 0 ? new Date(started + 15 * 60_000) : undefined;
         const body = expectStatus(
           await markClassPhoto(context.sut, admin, sessionId, ['bbt', photo], takenAt),
           200,
@@ -376,6 +377,28 @@ describe('class sessions marked from the bbt group photos', () => {
       absent.map((mark) => idToName.get(String(mark.employee_id))),
       ['stuart'],
     );
+  });
+
+  it('marks nobody twice when two photos of one class arrive at once', async () => {
+    const sessionId = await plan(physicsDept);
+    const answers = await Promise.all(
+      ['bbt1.jpg', 'bbt3.jpg'].map(async (photo) =>
+        expectStatus(await markClassPhoto(context.sut, admin, sessionId, ['bbt', photo]), 200, photo),
+      ),
+    );
+    const summaries = answers.map((body) => body.summary as Json);
+    // bbt1: howard, leonard, raj, sheldon; bbt3: the same and penny. Five students, four of them in both.
+    assert.equal(
+      summaries.reduce((sum, summary) => sum + Number(summary.new_marks), 0),
+      5,
+    );
+    assert.equal(
+      summaries.reduce((sum, summary) => sum + Number(summary.duplicate_attempts), 0),
+      4,
+    );
+    const detail = expectStatus(await send(admin, 'get', `/attendance/sessions/${sessionId}`), 200);
+    const names = (detail.marks as Json[]).map((mark) => idToName.get(String(mark.employee_id)));
+    assert.deepEqual(names.sort(), ['howard', 'leonard', 'penny', 'raj', 'sheldon']);
   });
 
   it("identifies among the session's department only: others in the photo come back unrecognized with a crop", async () => {
