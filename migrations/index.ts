@@ -10,6 +10,7 @@ import { Attendance1763900900000 } from './1763900900000-attendance.js';
 import { Visitors1763901200000 } from './1763901200000-visitors.js';
 import { SocketAttachments1763901300000 } from './1763901300000-socket-attachments.js';
 import { SelfCheckIn1763901400000 } from './1763901400000-self-check-in.js';
+import { ClassSessions1763901500000 } from './1763901500000-class-sessions.js';
 import { ReportFiles1763901600000 } from './1763901600000-report-files.js';
 import { VisitorRetention1763901700000 } from './1763901700000-visitor-retention.js';
 import { ClientContract1763902000000 } from './1763902000000-client-contract.js';
@@ -28,6 +29,7 @@ export const migrations = [
   Visitors1763901200000,
   SocketAttachments1763901300000,
   SelfCheckIn1763901400000,
+  ClassSessions1763901500000,
   ReportFiles1763901600000,
   VisitorRetention1763901700000,
   ClientContract1763902000000,

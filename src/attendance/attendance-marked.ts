@@ -12,6 +12,7 @@ export function publishAttendanceMarked(
   return events.publish(manager, 'attendance.marked', {
     organizationId: record.organizationId,
     recordId: record.id,
+    sessionId: null,
     employeeId: record.employeeId,
     userId,
     date: record.date,

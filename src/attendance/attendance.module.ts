@@ -32,14 +32,27 @@ import { AttendanceReportData } from './reports/attendance-report-data.js';
 import { AttendanceReportFiles } from './reports/attendance-report-files.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { NoSubjectStatistics, SubjectStatistics } from './reports/subject-statistics.js';
+import { FacesModule } from '../faces/faces.module.js';
+import { ClassSession } from './sessions/class-session.entity.js';
+import { ClassSessionMark } from './sessions/class-session-mark.entity.js';
+import { ClassSessionMarking } from './sessions/class-session-marking.service.js';
+import { ClassSessionStatistics } from './sessions/class-session-statistics.js';
+import { ClassSessionsController } from './sessions/class-sessions.controller.js';
+import { ClassSessionsRepository } from './sessions/class-sessions.repository.js';
+import { ClassSessionsService } from './sessions/class-sessions.service.js';
+import { TeachingScope } from './sessions/teaching-scope.js';
 
-/** Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave. Listens to presence, never the reverse. */
+/**
+ * Daily attendance from presence, by hand, from phones (self check-in) and by the daily close; leave; class sessions
+ * marked from class photos. Listens to presence, never the reverse.
+ */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AttendanceRecord, LeaveRequest, SelfCheckIn]),
+    TypeOrmModule.forFeature([AttendanceRecord, ClassSession, ClassSessionMark, LeaveRequest, SelfCheckIn]),
     CamerasModule,
     DepartmentsModule,
     EmployeesModule,
+    FacesModule,
     LocationsModule,
     OrganizationsModule,
     PresenceModule,
@@ -47,7 +60,13 @@ import { NoSubjectStatistics, SubjectStatistics } from './reports/subject-statis
     ShiftsModule,
     StorageModule,
   ],
-  controllers: [AttendanceRecordsController, LeaveRequestsController, ReportsController, SelfCheckInController],
+  controllers: [
+    AttendanceRecordsController,
+    ClassSessionsController,
+    LeaveRequestsController,
+    ReportsController,
+    SelfCheckInController,
+  ],
   providers: [
     AttendanceCalendar,
     AttendanceMarker,
@@ -57,6 +76,10 @@ import { NoSubjectStatistics, SubjectStatistics } from './reports/subject-statis
     AttendanceReportFiles,
     AttendanceStatisticsService,
     AttendanceSummaryService,
+    ClassSessionMarking,
+    ClassSessionStatistics,
+    ClassSessionsRepository,
+    ClassSessionsService,
     DailyClose,
     DailyCloseScheduler,
     LeaveRequestsService,
@@ -65,6 +88,7 @@ import { NoSubjectStatistics, SubjectStatistics } from './reports/subject-statis
     ReportScopes,
     SelfCheckInService,
     { provide: SubjectStatistics, useClass: NoSubjectStatistics },
+    TeachingScope,
   ],
   exports: [AttendanceMarker],
 })

@@ -55,6 +55,20 @@ describe(AppConfig.name, () => {
     );
   });
 
+  it('reads CLASS_LATE_AFTER_MINUTES (default 10) and refuses values outside 0-240', () => {
+    assert.equal(AppConfig.fromEnvironment({ DATA_DIR: dataDir }).classLateAfterMinutes, 10);
+    assert.equal(
+      AppConfig.fromEnvironment({ DATA_DIR: dataDir, CLASS_LATE_AFTER_MINUTES: '0' }).classLateAfterMinutes,
+      0,
+    );
+    for (const value of ['-1', '241', 'soon']) {
+      assert.throws(
+        () => AppConfig.fromEnvironment({ DATA_DIR: dataDir, CLASS_LATE_AFTER_MINUTES: value }),
+        /CLASS_LATE_AFTER_MINUTES/,
+      );
+    }
+  });
+
   it('requires JWT_SECRET in production', () => {
     assert.throws(
       () => AppConfig.fromEnvironment({ NODE_ENV: 'production', DATA_DIR: dataDir }),

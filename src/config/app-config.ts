@@ -110,6 +110,12 @@ class EnvironmentVariables {
   @Min(1)
   @Max(366)
   REPORT_SYNC_MAX_DAYS: number = 31;
+  /** A student first seen in a class photo more than this many minutes after the session's start is `late`. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(240)
+  CLASS_LATE_AFTER_MINUTES: number = 10;
 
   /** AES-256 key sealing camera stream credentials: 32 bytes as 64 hex digits or base64. */
   @Transform(emptyToUndefined)
@@ -279,6 +285,8 @@ export class AppConfig {
   readonly attendanceCloseTime: string;
   /** Reports over more days run as jobs. */
   readonly reportSyncMaxDays: number;
+  /** Minutes after a class session's start after which a student recognised in a class photo is `late`. */
+  readonly classLateAfterMinutes: number;
   /** The 32-byte AES-256-GCM key for camera credentials: CAMERA_SECRETS_KEY, or generated once in DATA_DIR. */
   readonly cameraSecretsKey: Buffer;
   /** A camera is online while its last heartbeat or frame is at most this many seconds old. */
@@ -331,6 +339,7 @@ export class AppConfig {
     this.attendanceHalfDayHours = vars.ATTENDANCE_HALF_DAY_HOURS;
     this.attendanceCloseTime = vars.ATTENDANCE_CLOSE_TIME;
     this.reportSyncMaxDays = vars.REPORT_SYNC_MAX_DAYS;
+    this.classLateAfterMinutes = vars.CLASS_LATE_AFTER_MINUTES;
     this.jwtSecret =
       vars.JWT_SECRET ?? this.loadOrCreateSecret('jwt-secret', () => randomBytes(48).toString('base64url'));
     this.cameraSecretsKey = decodeKey(

@@ -1,6 +1,8 @@
 import { AttendanceRecord } from '../attendance/attendance-record.entity.js';
 import { SelfCheckIn } from '../attendance/check-in/self-check-in.entity.js';
 import { LeaveRequest } from '../attendance/leave/leave-request.entity.js';
+import { ClassSession } from '../attendance/sessions/class-session.entity.js';
+import { ClassSessionMark } from '../attendance/sessions/class-session-mark.entity.js';
 import { AuditLog } from '../audit/audit-log.entity.js';
 import { ThrottleCounter } from '../auth/throttle-counter.entity.js';
 import { PasswordResetToken } from '../auth/password-reset-token.entity.js';
@@ -29,6 +31,8 @@ export const entities = [
   AuditLog,
   Camera,
   CameraKey,
+  ClassSession,
+  ClassSessionMark,
   CodeSequence,
   Department,
   Employee,

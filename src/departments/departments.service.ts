@@ -46,6 +46,12 @@ export class DepartmentsService {
     return (await this.summaries(organizationId, [id])).get(id) ?? null;
   }
 
+  /** Ids of the organisation's departments whose manager is the user `userId`. */
+  async idsManagedBy(organizationId: string, userId: string): Promise<string[]> {
+    const rows = await this.departments.find({ select: { id: true }, where: { organizationId, managerId: userId } });
+    return rows.map((row) => row.id);
+  }
+
   async list(caller: AuthUser, query: DepartmentQuery): Promise<PageOf<DepartmentDto>> {
     const builder = this.departments
       .createQueryBuilder('department')

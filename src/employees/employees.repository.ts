@@ -110,6 +110,22 @@ export class EmployeesRepository {
     return rows.map((row) => row.id);
   }
 
+  /** Active people of a kind per department, among `departmentIds`, counted in SQL. */
+  async countByDepartment(organizationId: string, departmentIds: string[], kind: string): Promise<Map<string, number>> {
+    if (departmentIds.length === 0) return new Map();
+    const rows = await this.employees
+      .createQueryBuilder('employee')
+      .select('employee.department_id', 'department_id')
+      .addSelect('count(*)::int', 'count')
+      .where('employee.organization_id = :organizationId', { organizationId })
+      .andWhere('employee.department_id IN (:...departmentIds)', { departmentIds: [...new Set(departmentIds)] })
+      .andWhere('employee.kind = :kind', { kind })
+      .andWhere('employee.is_active')
+      .groupBy('employee.department_id')
+      .getRawMany<{ department_id: string; count: number }>();
+    return new Map(rows.map((row) => [row.department_id, Number(row.count)]));
+  }
+
   /** The active people of the organisation, optionally among `ids` or of one department. */
   findRoster(
     organizationId: string,

@@ -188,6 +188,16 @@ export class EmployeesService {
     return (await this.employees.findByUser(organizationId, userId))?.id ?? null;
   }
 
+  /** The department of the person linked to `userId` in the organisation (null: no person, or no department). */
+  async departmentOfUser(organizationId: string, userId: string): Promise<string | null> {
+    return (await this.employees.findByUser(organizationId, userId))?.departmentId ?? null;
+  }
+
+  /** How many active people of a kind each of the departments has (departments without any are left out). */
+  countByDepartment(organizationId: string, departmentIds: string[], kind: string): Promise<Map<string, number>> {
+    return this.employees.countByDepartment(organizationId, departmentIds, kind);
+  }
+
   /**
    * What attendance needs of the organisation's active people: shift, department and linked user; all of them, or
    * those among `ids`, or of one department.

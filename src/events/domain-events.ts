@@ -46,10 +46,15 @@ export interface DomainEvents {
   'face.enrolled': { organizationId: string; employeeId: string; templateIds: string[]; jobId: string | null };
   /** Face templates of a person were removed (one by one, or all at the person's deletion). */
   'face.removed': { organizationId: string; employeeId: string; templateIds: string[] };
-  /** A person's attendance record of a day was made or changed (by a camera, a class photo, a check-in or a person). */
+  /**
+   * A person's attendance record of a day was made or changed (by a camera, a check-in, the close or a person), or
+   * a student's mark of a class session (`sessionId` set, `recordId` the mark's id, source `class_session`).
+   */
   'attendance.marked': {
     organizationId: string;
     recordId: string;
+    /** The class session of a session mark; null for a daily record. */
+    sessionId: string | null;
     employeeId: string;
     /** The user account linked to the person, whose own room hears it too. */
     userId: string | null;

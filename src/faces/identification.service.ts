@@ -25,7 +25,11 @@ export interface FaceMatch {
   decision: MatchDecision | null;
   /** Similarity of the nearest enrolled person, matched or not; null when nobody is enrolled. */
   bestSimilarity: number | null;
+  /** Why nobody was named: nobody to search, a closer face took the person, or nobody near enough; null if named. */
+  reason: UnmatchedReason | null;
 }
+
+export type UnmatchedReason = 'no_enrolled_faces' | 'matched_another_face' | 'below_threshold';
 
 /** What the gallery search found for the faces of one image, before the answer is shaped. */
 interface Ranking {
@@ -124,9 +128,24 @@ export class IdentificationService {
   /**
    * Names already analysed faces (with embeddings) among the organisation's enrolled people at a distance
    * threshold, by the same rules as `identify`: one person per face at most, never one person for two faces.
+   * With `among`, only those people are searched (a class among its students): the others are not candidates at
+   * all, so a face of someone outside the set is unmatched, never the nearest person of the set by default.
    */
-  async matchFaces(organizationId: string, faces: AnalysedFace[], threshold: number): Promise<FaceMatch[]> {
-    const { hitsPerFace, people, assigned } = await this.rank(organizationId, faces, threshold, SEARCH_DEPTH);
+  async matchFaces(
+    organizationId: string,
+    faces: AnalysedFace[],
+    threshold: number,
+    among?: readonly string[],
+  ): Promise<FaceMatch[]> {
+    const allowed = among ? new Set(among) : undefined;
+    const { hitsPerFace, people, candidates, assigned } = await this.rank(
+      organizationId,
+      faces,
+      threshold,
+      SEARCH_DEPTH,
+      allowed && ((id) => allowed.has(id)),
+    );
+    const nobodyToSearch = hitsPerFace.every((hits) => hits.length === 0);
     return faces.map((_face, i) => {
       const match = assigned.get(i);
       const nearest = hitsPerFace[i].find((hit) => people.has(hit.ownerId));
@@ -134,6 +153,13 @@ export class IdentificationService {
         person: match ? people.get(match.personId)! : null,
         decision: match ? decideMatch(similarityToDistance(match.similarity), threshold) : null,
         bestSimilarity: nearest ? round4(nearest.similarity) : null,
+        reason: match
+          ? null
+          : nobodyToSearch
+            ? 'no_enrolled_faces'
+            : candidates.some((candidate) => candidate.face === i)
+              ? 'matched_another_face'
+              : 'below_threshold',
       };
     });
   }

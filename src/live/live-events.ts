@@ -119,6 +119,8 @@ export interface EnrollmentCompletedEvent {
 export interface AttendanceMarkedEvent {
   organization_id: string;
   record_id: string;
+  /** The class session of a session mark (then `record_id` is the mark's id); null for a daily record. */
+  session_id: string | null;
   person_id: string;
   /** `YYYY-MM-DD`, the organisation's local day. */
   date: string;

@@ -94,6 +94,7 @@ export function toAttendanceMarkedEvent(event: DomainEvents['attendance.marked']
   return {
     organization_id: event.organizationId,
     record_id: event.recordId,
+    session_id: event.sessionId,
     person_id: event.employeeId,
     date: event.date,
     status: event.status,
