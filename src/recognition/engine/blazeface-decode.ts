@@ -10,18 +10,27 @@ export interface RawDetection {
   keypoints: [number, number][];
 }
 
+/** Anchor grids of a BlazeFace model: [stride, anchors per cell] in output order. */
+export type AnchorLayers = readonly (readonly [number, number])[];
+
+/** The back model: 16x16 cells x 2 anchors, then 8x8 cells x 6 anchors (256x256 input). */
+export const BACK_MODEL_ANCHORS: AnchorLayers = [
+  [16, 2],
+  [32, 6],
+];
+
+/** The full-range model: 48x48 cells x 1 anchor (192x192 input). */
+export const FULL_RANGE_ANCHORS: AnchorLayers = [[4, 1]];
+
 /**
- * MediaPipe SSD anchors of the back model (SsdAnchorsCalculator with strides 16, 32, 32, 32, one aspect ratio plus
- * the interpolated one, fixed anchor size): 16x16 cells x 2 anchors, then 8x8 cells x 6 anchors, centres in input
- * pixels. Layers with the same stride share one grid, their anchors listed together per cell.
+ * MediaPipe SSD anchors (SsdAnchorsCalculator, fixed anchor size): per layer, cells of `stride` pixels with
+ * `perCell` anchors each, centres in input pixels. Layers with the same stride share one grid, their anchors listed
+ * together per cell. The back model's strides 16, 32, 32, 32 give BACK_MODEL_ANCHORS.
  */
-export function blazeFaceAnchors(): [number, number][] {
+export function blazeFaceAnchors(inputSize = BLAZEFACE_SIZE, layers: AnchorLayers = BACK_MODEL_ANCHORS): [number, number][] {
   const anchors: [number, number][] = [];
-  for (const [stride, perCell] of [
-    [16, 2],
-    [32, 6],
-  ]) {
-    const cells = BLAZEFACE_SIZE / stride;
+  for (const [stride, perCell] of layers) {
+    const cells = inputSize / stride;
     for (let y = 0; y < cells; y += 1) {
       for (let x = 0; x < cells; x += 1) {
         for (let k = 0; k < perCell; k += 1) anchors.push([(x + 0.5) * stride, (y + 0.5) * stride]);
