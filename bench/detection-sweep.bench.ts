@@ -2,7 +2,8 @@
  * Detection sweep over the shared photos: how many faces a detector finds where the answer is known.
  *
  *   npm run build:test && node --import reflect-metadata dist/bench/detection-sweep.bench.js \
- *     [--detector=full|back|yunet] [--min-face=20] [--overlap=0.25] [--min-confidence=0.6] [--sets=bbt,dlib,...]
+ *     [--detector=full|back|yunet] [--min-face=20] [--min-face-in-input=12] [--level-ratio=4]
+ *     [--min-confidence=0.6] [--sets=bbt,dlib,...]
  *     [--sample=N]
  *
  * Sets: bbt (bbt1-5.jpg, 23 faces), dlib (every box of dlib/faces/*.xml matched at IoU >= 0.5, by greedy best-IoU
@@ -14,7 +15,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { BLAZEFACE_BACK, BLAZEFACE_FULL_RANGE, BlazeFaceDetector } from '../src/recognition/engine/blazeface-detector.js';
+import { BlazeFaceDetector } from '../src/recognition/engine/blazeface-detector.js';
+import { FullRangeFaceDetector } from '../src/recognition/engine/full-range-detector.js';
 import type { DetectedFace, FaceDetector, RgbImage } from '../src/recognition/engine/face.types.js';
 import { iou } from '../src/recognition/engine/non-max-suppression.js';
 import { YuNetDetector } from '../src/recognition/engine/yunet-detector.js';
@@ -48,10 +50,13 @@ async function openDetector(): Promise<FaceDetector> {
     if (!yunet) throw new Error(`no YuNet in ${sharedModelsDir}`);
     return yunet;
   }
-  return BlazeFaceDetector.create(join(repoRoot, 'models'), {
-    model: DETECTOR === 'back' ? BLAZEFACE_BACK : BLAZEFACE_FULL_RANGE,
-    minFaceSize: args.has('min-face') ? Number(args.get('min-face')) : undefined,
-    overlap: args.has('overlap') ? Number(args.get('overlap')) : undefined,
+  const models = join(repoRoot, 'models');
+  if (DETECTOR === 'back') return BlazeFaceDetector.create(models);
+  const number = (key: string) => (args.has(key) ? Number(args.get(key)) : undefined);
+  return FullRangeFaceDetector.create(models, {
+    minFaceSize: number('min-face'),
+    minFaceInInput: number('min-face-in-input'),
+    levelRatio: number('level-ratio'),
   });
 }
 

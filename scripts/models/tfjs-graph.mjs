@@ -19,10 +19,11 @@ function tfPads(padding, size, kernel, stride, dilation) {
 }
 
 class Converter {
-  constructor(modelJson, weights, name, dynamicBatch) {
+  constructor(modelJson, weights, name, dynamicBatch, dynamicSize) {
     this.g = new GraphBuilder(name);
     this.weights = weights;
-    this.dynamicBatch = dynamicBatch;
+    this.dynamicBatch = dynamicBatch || dynamicSize;
+    this.dynamicSize = dynamicSize;
     this.folded = new Map(); // TF node name → { shape, data } of values known at conversion time (shapes, indices)
     this.tensors = new Map(); // TF node name → { name, shape, nchw }
     this.nodes = modelJson.modelTopology.node;
@@ -139,9 +140,11 @@ class Converter {
     const total = x.shape.reduce((a, b) => a * b, 1);
     const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     const shape = target.map((d) => (d === -1 ? total / known : d));
-    // With a dynamic batch the first dimension (1 while converting) is left for onnxruntime to infer.
-    const written = this.dynamicBatch ? [-1, ...shape.slice(1)] : shape;
+    // With a dynamic batch the first dimension (1 while converting) is left for onnxruntime to infer; with a dynamic
+    // image size the batch is copied (0) and the second dimension, the flattened cells, inferred (-1).
     if (this.dynamicBatch && shape[0] !== 1) throw new Error(`${node.name}: reshape changes the batch dimension`);
+    if (this.dynamicSize && shape.length !== 3) throw new Error(`${node.name}: only [batch, cells, values] reshapes`);
+    const written = this.dynamicSize ? [0, -1, shape[2]] : this.dynamicBatch ? [-1, ...shape.slice(1)] : shape;
     const name = this.g.node('Reshape', [x.name, this.g.int64s(`${node.name}/shape`, written)]);
     return { name, shape, nchw: false };
   }
@@ -276,16 +279,27 @@ class Converter {
  * @param {{ name: string, inputName: string, preprocess?: (g: GraphBuilder, x: string) => string,
  *   dynamicBatch?: boolean }} options
  *   `preprocess` maps the raw ONNX input (NHWC) to what the TF.js graph expects, e.g. scaling to [-1, 1];
- *   `dynamicBatch` declares the input's batch as 'batch' (several images per run) instead of the model's own
+ *   `dynamicBatch` declares the input's batch as 'batch' (several images per run) instead of the model's own;
+ *   `dynamicSize` also its height and width (any multiple of the network's total stride; shapes are tracked at the
+ *   model's own size, and reshapes must flatten the cells into dimension 1)
  * @returns {{ graph: GraphBuilder, tensor: (tfName: string) => { name: string, shape: number[] } }}
  */
-export function convertTfjsGraph(modelJson, weights, { name, inputName, preprocess = (_g, x) => x, dynamicBatch = false }) {
-  const c = new Converter(modelJson, weights, name, dynamicBatch);
+export function convertTfjsGraph(
+  modelJson,
+  weights,
+  { name, inputName, preprocess = (_g, x) => x, dynamicBatch = false, dynamicSize = false },
+) {
+  const c = new Converter(modelJson, weights, name, dynamicBatch, dynamicSize);
   for (const node of c.nodes) {
     if (node.op === 'Placeholder') {
       // Shapes are tracked with batch 1; a dynamic batch is declared on the input and left to onnxruntime.
       const shape = node.attr.shape.shape.dim.map((d, i) => (i === 0 ? 1 : Number(d.size)));
-      const raw = c.g.input(inputName, dynamicBatch ? ['batch', ...shape.slice(1)] : shape);
+      const declared = dynamicSize
+        ? ['batch', 'height', 'width', shape[3]]
+        : dynamicBatch
+          ? ['batch', ...shape.slice(1)]
+          : shape;
+      const raw = c.g.input(inputName, declared);
       const x = c.g.node('Transpose', [preprocess(c.g, raw)], { perm: [0, 3, 1, 2] });
       const [n, h, w, ch] = shape;
       c.tensors.set(node.name, { name: x, shape: [n, ch, h, w], nchw: true });

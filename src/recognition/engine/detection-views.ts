@@ -1,92 +1,34 @@
 /**
- * Where a fixed-input detector looks in an image: the whole image once (letterboxed into the square input), then
- * finer levels of overlapping square tiles, each level half the side of the one before, down to the side at which
- * the smallest wanted face is still big enough for the model. Big faces are found in the coarse views, small ones in
- * the tiles, and each view costs one model input however large the image is.
+ * The scales a detector looks at an image at: an image pyramid from the whole image fitted into the size the model
+ * was trained at (big faces, close-ups) up to the scale at which the smallest wanted face reaches the smallest face
+ * the model finds, with at most `levelRatio` between neighbouring levels (a face missed at one level for being too
+ * big or too small is in range at the next).
  */
-
-/** A square part of the image in image pixels (it may reach outside the image; those pixels are black). */
-export interface SquareView {
-  x: number;
-  y: number;
-  side: number;
-  /** 0 for the whole image, then 1, 2, ... for finer tile levels. */
-  level: number;
-  /**
-   * The part of the view a detection's centre must fall in to be kept ([x1, y1, x2, y2], image pixels): tiles of a
-   * level split the image between them, so a face in the overlap of two tiles is taken from one of them only, the one
-   * that sees it whole.
-   */
-  core: [number, number, number, number];
-}
-
-export interface ViewPlanOptions {
-  /** Side of the model's square input, in pixels. */
-  inputSize: number;
+export interface ScalePlanOptions {
+  /** Side of the square input the model was trained at, in pixels. */
+  trainedSize: number;
   /** Smallest face side (model-input pixels) the model finds reliably. */
   minFaceInInput: number;
-  /** Smallest face side wanted in the image, in image pixels. */
+  /** Smallest face side wanted in the image, in image pixels (0: the whole-image level only). */
   minFaceSize: number;
-  /** Share of a tile's side that neighbouring tiles overlap (default 0.25). */
-  overlap?: number;
-  /** Largest factor a tile may be enlarged by to reach the model input (default 2). */
+  /** Largest ratio between neighbouring scales (default 4). */
+  levelRatio?: number;
+  /** Largest factor the finest level may enlarge the image by (default 2). */
   maxUpscale?: number;
 }
 
-/** Plans the views of an image `width` x `height`: the whole image first, then each tile level in rows. */
-export function planViews(width: number, height: number, options: ViewPlanOptions): SquareView[] {
-  const overlap = options.overlap ?? 0.25;
-  const maxUpscale = options.maxUpscale ?? 2;
-  const whole = Math.max(width, height);
-  const views: SquareView[] = [
-    {
-      x: (width - whole) / 2,
-      y: (height - whole) / 2,
-      side: whole,
-      level: 0,
-      core: [-Infinity, -Infinity, Infinity, Infinity],
-    },
-  ];
-  // The side at which the smallest wanted face reaches minFaceInInput model pixels.
-  const finest = Math.max(
-    (options.inputSize * options.minFaceSize) / options.minFaceInInput,
-    options.inputSize / maxUpscale,
-  );
-  let side = whole;
-  let level = 0;
-  while (side > finest * 1.05) {
-    side = Math.max(side / 2, finest);
-    level += 1;
-    const xs = tileStarts(width, side, overlap);
-    const ys = tileStarts(height, side, overlap);
-    ys.forEach((y, row) =>
-      xs.forEach((x, column) =>
-        views.push({
-          x,
-          y,
-          side,
-          level,
-          core: [coreStart(xs, column, side), coreStart(ys, row, side), coreEnd(xs, column, side), coreEnd(ys, row, side)],
-        }),
-      ),
-    );
-  }
-  return views;
+/** Scales (model pixels per image pixel), coarsest first; the first fits the whole image into the trained size. */
+export function planScales(width: number, height: number, options: ScalePlanOptions): number[] {
+  const ratio = options.levelRatio ?? 4;
+  const whole = options.trainedSize / Math.max(width, height);
+  if (options.minFaceSize <= 0) return [whole];
+  const finest = Math.min(options.minFaceInInput / options.minFaceSize, options.maxUpscale ?? 2);
+  if (finest <= whole * 1.05) return [whole];
+  const steps = Math.ceil(Math.log(finest / whole) / Math.log(ratio) - 1e-9);
+  return Array.from({ length: steps + 1 }, (_, i) => whole * (finest / whole) ** (i / steps));
 }
 
-/** Tile start positions along one axis: the fewest tiles of `side` overlapping by at least `overlap`, spread evenly. */
-function tileStarts(length: number, side: number, overlap: number): number[] {
-  if (length <= side) return [(length - side) / 2];
-  const count = Math.ceil((length - side) / (side * (1 - overlap))) + 1;
-  const step = (length - side) / (count - 1);
-  return Array.from({ length: count }, (_, i) => i * step);
-}
-
-/** The core of tile i starts halfway through its overlap with the tile before it. */
-function coreStart(starts: number[], i: number, side: number): number {
-  return i === 0 ? -Infinity : (starts[i] + starts[i - 1] + side) / 2;
-}
-
-function coreEnd(starts: number[], i: number, side: number): number {
-  return i === starts.length - 1 ? Infinity : (starts[i + 1] + starts[i] + side) / 2;
+/** Rounds a model input side up to a multiple of `multiple` (at least one multiple). */
+export function paddedSide(side: number, multiple = 32): number {
+  return Math.max(multiple, Math.ceil(side / multiple) * multiple);
 }
