@@ -161,7 +161,9 @@ async function main(): Promise<void> {
   const images = runner.count('default') + runner.count('lowered') + runner.count('none');
 
   console.log(`LFW View 1 (${LFW}), ${images} images; models ${MODELS}`);
-  console.log(`  detector ${detector.modelId}; faces found at its default settings (score >= ${minConfidence}): ${runner.count('default')}`);
+  console.log(
+    `  detector ${detector.modelId}; faces found at its default settings (score >= ${minConfidence}): ${runner.count('default')}`,
+  );
   console.log(
     `  found only at score >= ${FALLBACK_CONFIDENCE} (then used like the others): ${runner.count('lowered')}`,
   );

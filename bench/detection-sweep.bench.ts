@@ -119,13 +119,18 @@ async function everyImageHasFace(detector: FaceDetector, name: string, paths: st
     'every image',
     missed.length === 0,
   );
-  if (missed.length > 0) console.log(`  without a face: ${missed.slice(0, 12).join(', ')}${missed.length > 12 ? ' …' : ''}`);
+  if (missed.length > 0)
+    console.log(`  without a face: ${missed.slice(0, 12).join(', ')}${missed.length > 12 ? ' …' : ''}`);
 }
 
 async function main(): Promise<void> {
   const detector = await openDetector();
   const started = Date.now();
-  console.log(`detector ${detector.modelId} (${DETECTOR}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `detector ${detector.modelId} (${DETECTOR}), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   if (SETS.includes('bbt')) {
     const counts: number[] = [];
     for (let i = 1; i <= 5; i++) counts.push((await detect(detector, facePath('bbt', `bbt${i}.jpg`))).faces.length);
@@ -148,32 +153,57 @@ async function main(): Promise<void> {
         overlaps.push(...result.overlaps);
         if (result.matched < truth.length) misses.push(`${image} ${result.matched}/${truth.length}`);
       }
-      const range = overlaps.length ? `IoU ${Math.min(...overlaps).toFixed(2)}-${Math.max(...overlaps).toFixed(2)}` : '';
-      line(`dlib ${file}: boxes found (IoU >= 0.5)`, `${matched} of ${total}, ${extra} other, ${range}`, 'every box', matched === total);
+      const range = overlaps.length
+        ? `IoU ${Math.min(...overlaps).toFixed(2)}-${Math.max(...overlaps).toFixed(2)}`
+        : '';
+      line(
+        `dlib ${file}: boxes found (IoU >= 0.5)`,
+        `${matched} of ${total}, ${extra} other, ${range}`,
+        'every box',
+        matched === total,
+      );
       if (misses.length) console.log(`  missed in: ${misses.join(', ')}`);
     }
   }
   if (SETS.includes('dogs')) {
     const faces = (await detect(detector, facePath('dlib', 'faces', 'dogs.jpg'))).faces;
-    line('dogs.jpg: faces found', `${faces.length}${faces.length ? ` (scores ${faces.map((f) => f.confidence.toFixed(2)).join(', ')})` : ''}`, 'none', faces.length === 0);
+    line(
+      'dogs.jpg: faces found',
+      `${faces.length}${faces.length ? ` (scores ${faces.map((f) => f.confidence.toFixed(2)).join(', ')})` : ''}`,
+      'none',
+      faces.length === 0,
+    );
   }
   if (SETS.includes('groups')) {
     for (const file of readdirSync(facePath('groups')).sort()) {
       const { faces, image } = await detect(detector, facePath('groups', file));
       const sizes = faces.map((f) => Math.min(f.bbox[2] - f.bbox[0], f.bbox[3] - f.bbox[1]));
-      line(`groups/${file} (${image.width}x${image.height})`, `${faces.length} faces, ${sizes.length ? Math.round(Math.min(...sizes)) : '-'}-${sizes.length ? Math.round(Math.max(...sizes)) : '-'} px`);
+      line(
+        `groups/${file} (${image.width}x${image.height})`,
+        `${faces.length} faces, ${sizes.length ? Math.round(Math.min(...sizes)) : '-'}-${sizes.length ? Math.round(Math.max(...sizes)) : '-'} px`,
+      );
     }
   }
   if (SETS.includes('deepface')) {
     const dir = facePath('deepface');
-    const files = readdirSync(dir).filter((f) => /^img\d+\.jpg$/.test(f)).sort();
-    await everyImageHasFace(detector, 'deepface img*.jpg', files.map((f) => join(dir, f)));
+    const files = readdirSync(dir)
+      .filter((f) => /^img\d+\.jpg$/.test(f))
+      .sort();
+    await everyImageHasFace(
+      detector,
+      'deepface img*.jpg',
+      files.map((f) => join(dir, f)),
+    );
   }
   if (SETS.includes('lfw')) {
     const dir = facePath('lfw-dev', 'images');
     const paths = readdirSync(dir)
       .sort()
-      .flatMap((person) => readdirSync(join(dir, person)).sort().map((f) => join(dir, person, f)))
+      .flatMap((person) =>
+        readdirSync(join(dir, person))
+          .sort()
+          .map((f) => join(dir, person, f)),
+      )
       .filter((_, i) => i % SAMPLE === 0);
     await everyImageHasFace(detector, `lfw-dev${SAMPLE > 1 ? ` (every ${SAMPLE}th)` : ''}`, paths);
   }
@@ -182,14 +212,20 @@ async function main(): Promise<void> {
     for (const view of ['frontal', 'profile']) {
       const paths = readdirSync(dir)
         .sort()
-        .flatMap((person) => readdirSync(join(dir, person, view)).sort().map((f) => join(dir, person, view, f)))
+        .flatMap((person) =>
+          readdirSync(join(dir, person, view))
+            .sort()
+            .map((f) => join(dir, person, view, f)),
+        )
         .filter((_, i) => i % SAMPLE === 0);
       await everyImageHasFace(detector, `cfp-dev ${view}${SAMPLE > 1 ? ` (every ${SAMPLE}th)` : ''}`, paths);
     }
   }
   console.log(
     `${detectCalls} images, detection ${(detectMs / detectCalls).toFixed(1)} ms per image on average, ` +
-      `${((Date.now() - started) / 1000).toFixed(0)} s in all; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      `${((Date.now() - started) / 1000).toFixed(0)} s in all; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
 }
 

@@ -28,7 +28,10 @@ export const FULL_RANGE_ANCHORS: AnchorLayers = [[4, 1]];
  * `perCell` anchors each, centres in input pixels. Layers with the same stride share one grid, their anchors listed
  * together per cell. The back model's strides 16, 32, 32, 32 give BACK_MODEL_ANCHORS.
  */
-export function blazeFaceAnchors(inputSize = BLAZEFACE_SIZE, layers: AnchorLayers = BACK_MODEL_ANCHORS): [number, number][] {
+export function blazeFaceAnchors(
+  inputSize = BLAZEFACE_SIZE,
+  layers: AnchorLayers = BACK_MODEL_ANCHORS,
+): [number, number][] {
   const anchors: [number, number][] = [];
   for (const [stride, perCell] of layers) {
     const cells = inputSize / stride;
