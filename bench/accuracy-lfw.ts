@@ -1,13 +1,16 @@
 // Accuracy of the default model pack (BlazeFace + dlib ResNet) on LFW View 1 and deepface's verification pairs.
 // LFW: the labelled person is the face nearest the image centre (LFW crops are centred on them); deepface: the
 // largest face. Every image's detection outcome is counted and printed; nothing falls back to a fixed crop.
-// Run: npm run build:test && node dist/bench/accuracy-lfw.js
+// Run: npm run build:test && node dist/bench/accuracy-lfw.js [--detector=full|back]
+// (full: the default pack's full-range BlazeFace over a pyramid; back: the 256 px back model, one pass)
 // Env: SHARED_DIR (default <repo>/../shared), MODELS_DIR (default <repo>/models).
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { BLAZEFACE_MIN_CONFIDENCE, BlazeFaceDetector } from '../src/recognition/engine/blazeface-detector.js';
+import { FULL_RANGE_MIN_CONFIDENCE, FullRangeFaceDetector } from '../src/recognition/engine/full-range-detector.js';
+import type { FaceDetector } from '../src/recognition/engine/face.types.js';
 import { DlibFaceEmbedder } from '../src/recognition/engine/dlib-face-embedder.js';
 import { euclideanDistance } from '../src/recognition/match-decision.js';
 import type { DetectedFace, RgbImage } from '../src/recognition/engine/face.types.js';
@@ -66,7 +69,7 @@ class Runner {
   private readonly cache = new Map<string, Embedded>();
 
   constructor(
-    private readonly detector: BlazeFaceDetector,
+    private readonly detector: FaceDetector,
     private readonly embedder: DlibFaceEmbedder,
   ) {}
 
@@ -142,7 +145,9 @@ function bestThreshold(pairs: Pair[], distances: number[]): number {
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 async function main(): Promise<void> {
-  const detector = await BlazeFaceDetector.create(MODELS);
+  const back = process.argv.includes('--detector=back');
+  const detector = back ? await BlazeFaceDetector.create(MODELS) : await FullRangeFaceDetector.create(MODELS);
+  const minConfidence = back ? BLAZEFACE_MIN_CONFIDENCE : FULL_RANGE_MIN_CONFIDENCE;
   const embedder = await DlibFaceEmbedder.create(MODELS);
   const runner = new Runner(detector, embedder);
   const train = await readPairs('pairsDevTrain.txt');
@@ -156,7 +161,9 @@ async function main(): Promise<void> {
   const images = runner.count('default') + runner.count('lowered') + runner.count('none');
 
   console.log(`LFW View 1 (${LFW}), ${images} images; models ${MODELS}`);
-  console.log(`  faces found at score >= ${BLAZEFACE_MIN_CONFIDENCE}: ${runner.count('default')}`);
+  console.log(
+    `  detector ${detector.modelId}; faces found at its default settings (score >= ${minConfidence}): ${runner.count('default')}`,
+  );
   console.log(
     `  found only at score >= ${FALLBACK_CONFIDENCE} (then used like the others): ${runner.count('lowered')}`,
   );

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildBlazeFaceGraph } from './blazeface.mjs';
+import { buildBlazeFaceFullGraph, buildBlazeFaceGraph } from './blazeface.mjs';
 import { buildDlibResnetGraph } from './dlib-resnet.mjs';
 import { BUILDER_REVISION, MODELS } from './manifest.mjs';
 import { encodeModel } from './onnx-writer.mjs';
@@ -28,6 +28,10 @@ const GRAPHS = {
   'blazeface-back': (dir) => {
     const modelJson = JSON.parse(readFileSync(join(dir, 'models/blazeface-back.json'), 'utf8'));
     return buildBlazeFaceGraph(modelJson, readTfjsWeights(modelJson.weightsManifest, join(dir, 'models')));
+  },
+  'blazeface-full-range': (dir) => {
+    const modelJson = JSON.parse(readFileSync(join(dir, 'models/facemesh-detection-full.json'), 'utf8'));
+    return buildBlazeFaceFullGraph(modelJson, readTfjsWeights(modelJson.weightsManifest, join(dir, 'models')));
   },
   'dlib-resnet-v1': (dir) => {
     const manifest = JSON.parse(readFileSync(join(dir, 'model/face_recognition_model-weights_manifest.json'), 'utf8'));

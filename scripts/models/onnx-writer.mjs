@@ -145,6 +145,22 @@ export class GraphBuilder {
     return name;
   }
 
+  /**
+   * Drops the nodes and initialisers no graph output depends on (e.g. a converted model's heads that are not used).
+   * Keeps the order of what remains, so the same graph still gives the same bytes.
+   */
+  prune() {
+    const needed = new Set(this.outputs.map((o) => o.name));
+    const kept = [];
+    for (const node of [...this.nodes].reverse()) {
+      if (!node.output.some((o) => needed.has(o))) continue;
+      kept.push(node);
+      for (const input of node.input) if (input) needed.add(input);
+    }
+    this.nodes = kept.reverse();
+    this.initializers = this.initializers.filter((t) => needed.has(t.name));
+  }
+
   /** Adds an int64 constant (shapes, pads, axes). */
   int64s(name, values) {
     return this.constant(name, [values.length], BigInt64Array.from(values.map((v) => BigInt(v))));

@@ -19,9 +19,12 @@ function tfPads(padding, size, kernel, stride, dilation) {
 }
 
 class Converter {
-  constructor(modelJson, weights, name) {
+  constructor(modelJson, weights, name, dynamicBatch, dynamicSize) {
     this.g = new GraphBuilder(name);
     this.weights = weights;
+    this.dynamicBatch = dynamicBatch || dynamicSize;
+    this.dynamicSize = dynamicSize;
+    this.folded = new Map(); // TF node name → { shape, data } of values known at conversion time (shapes, indices)
     this.tensors = new Map(); // TF node name → { name, shape, nchw }
     this.nodes = modelJson.modelTopology.node;
   }
@@ -34,7 +37,8 @@ class Converter {
   }
 
   constValue(tfName) {
-    const w = this.weights.get(tfName.replace(/:0$/, ''));
+    const key = tfName.replace(/:0$/, '');
+    const w = this.folded.get(key) ?? this.weights.get(key);
     if (!w) throw new Error(`No weights for constant ${tfName}`);
     return w;
   }
@@ -136,7 +140,12 @@ class Converter {
     const total = x.shape.reduce((a, b) => a * b, 1);
     const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     const shape = target.map((d) => (d === -1 ? total / known : d));
-    const name = this.g.node('Reshape', [x.name, this.g.int64s(`${node.name}/shape`, shape)]);
+    // With a dynamic batch the first dimension (1 while converting) is left for onnxruntime to infer; with a dynamic
+    // image size the batch is copied (0) and the second dimension, the flattened cells, inferred (-1).
+    if (this.dynamicBatch && shape[0] !== 1) throw new Error(`${node.name}: reshape changes the batch dimension`);
+    if (this.dynamicSize && shape.length !== 3) throw new Error(`${node.name}: only [batch, cells, values] reshapes`);
+    const written = this.dynamicSize ? [0, -1, shape[2]] : this.dynamicBatch ? [-1, ...shape.slice(1)] : shape;
+    const name = this.g.node('Reshape', [x.name, this.g.int64s(`${node.name}/shape`, written)]);
     return { name, shape, nchw: false };
   }
 
@@ -155,6 +164,56 @@ class Converter {
     const shape = [...inputs[0].shape];
     shape[axis] = inputs.reduce((s, t) => s + t.shape[axis], 0);
     return { name: this.g.node('Concat', inputs.map((t) => t.name), { axis }), shape, nchw: inputs[0].nchw };
+  }
+
+  /** TF ResizeBilinear (half_pixel_centers, no align_corners) as ONNX Resize with scales, so any batch works. */
+  resizeBilinear(node) {
+    const x = this.tensor(node.input[0]);
+    const [outH, outW] = Array.from(this.constValue(node.input[1]).data);
+    if (!x.nchw) throw new Error(`${node.name}: resize of a non-image tensor`);
+    if (node.attr.align_corners?.b || !node.attr.half_pixel_centers?.b)
+      throw new Error(`${node.name}: only half_pixel_centers resizing is supported`);
+    const [n, c, h, w] = x.shape;
+    const scales = this.g.constant(`${node.name}/scales`, [4], Float32Array.of(1, 1, outH / h, outW / w));
+    const attrs = { mode: 'linear', coordinate_transformation_mode: 'half_pixel' };
+    const name = this.g.node('Resize', [x.name, '', scales], attrs);
+    return { name, shape: [n, c, outH, outW], nchw: true };
+  }
+
+  /** TF DepthToSpace on NHWC is ONNX DepthToSpace in DCR mode on NCHW (same channel order). */
+  depthToSpace(node) {
+    const x = this.tensor(node.input[0]);
+    const blocksize = Number(node.attr.block_size.i);
+    if (!x.nchw || decodeString(node.attr.data_format) !== 'NHWC') throw new Error(`${node.name}: NHWC only`);
+    const [n, c, h, w] = x.shape;
+    const name = this.g.node('DepthToSpace', [x.name], { blocksize, mode: 'DCR' });
+    return { name, shape: [n, c / (blocksize * blocksize), h * blocksize, w * blocksize], nchw: true };
+  }
+
+  /** Shape of a tensor (TF's NHWC order, batch 1) as a value known at conversion time. */
+  foldShape(node) {
+    const x = this.tensor(node.input[0]);
+    const [n, c, h, w] = x.shape;
+    const shape = x.nchw ? [n, h, w, c] : x.shape;
+    this.folded.set(node.name, { shape: [shape.length], data: Int32Array.from(shape) });
+  }
+
+  /** StridedSlice of a 1-D known value (masks for begin, end and shrinking one axis). */
+  foldStridedSlice(node) {
+    const [x, begin, end, strides] = node.input.map((n) => Array.from(this.constValue(n).data));
+    const bit = (name) => Number(node.attr[name]?.i ?? 0) & 1;
+    if (bit('ellipsis_mask') || bit('new_axis_mask') || strides[0] !== 1)
+      throw new Error(`${node.name}: unsupported StridedSlice`);
+    const from = bit('begin_mask') ? 0 : begin[0] < 0 ? begin[0] + x.length : begin[0];
+    const to = bit('end_mask') ? x.length : end[0] < 0 ? end[0] + x.length : end[0];
+    const data = bit('shrink_axis_mask') ? [x[from]] : x.slice(from, to);
+    this.folded.set(node.name, { shape: bit('shrink_axis_mask') ? [] : [data.length], data: Int32Array.from(data) });
+  }
+
+  /** Pack of known scalars into a vector. */
+  foldPack(node) {
+    const data = node.input.flatMap((n) => Array.from(this.constValue(n).data));
+    this.folded.set(node.name, { shape: [data.length], data: Int32Array.from(data) });
   }
 
   unary(node, op) {
@@ -195,6 +254,16 @@ class Converter {
       case 'Sigmoid':
       case 'Tanh':
         return this.unary(node, node.op);
+      case 'ResizeBilinear':
+        return this.resizeBilinear(node);
+      case 'DepthToSpace':
+        return this.depthToSpace(node);
+      case 'Shape':
+        return this.foldShape(node);
+      case 'StridedSlice':
+        return this.foldStridedSlice(node);
+      case 'Pack':
+        return this.foldPack(node);
       case 'Relu6':
         return { ...this.tensor(node.input[0]), name: this.activation(node, 'Relu6', this.tensor(node.input[0]).name) };
       default:
@@ -207,16 +276,30 @@ class Converter {
  * Converts a TF.js graph model with one NHWC image input to ONNX.
  * @param {object} modelJson parsed model.json (`modelTopology.node` list)
  * @param {Map<string, {shape: number[], data: Float32Array | Int32Array}>} weights decoded weights
- * @param {{ name: string, inputName: string, preprocess?: (g: GraphBuilder, x: string) => string }} options
- *   `preprocess` maps the raw ONNX input (NHWC) to what the TF.js graph expects, e.g. scaling to [-1, 1]
+ * @param {{ name: string, inputName: string, preprocess?: (g: GraphBuilder, x: string) => string,
+ *   dynamicBatch?: boolean }} options
+ *   `preprocess` maps the raw ONNX input (NHWC) to what the TF.js graph expects, e.g. scaling to [-1, 1];
+ *   `dynamicBatch` declares the input's batch as 'batch' (several images per run) instead of the model's own;
+ *   `dynamicSize` also its height and width (any multiple of the network's total stride; shapes are tracked at the
+ *   model's own size, and reshapes must flatten the cells into dimension 1)
  * @returns {{ graph: GraphBuilder, tensor: (tfName: string) => { name: string, shape: number[] } }}
  */
-export function convertTfjsGraph(modelJson, weights, { name, inputName, preprocess = (_g, x) => x }) {
-  const c = new Converter(modelJson, weights, name);
+export function convertTfjsGraph(
+  modelJson,
+  weights,
+  { name, inputName, preprocess = (_g, x) => x, dynamicBatch = false, dynamicSize = false },
+) {
+  const c = new Converter(modelJson, weights, name, dynamicBatch, dynamicSize);
   for (const node of c.nodes) {
     if (node.op === 'Placeholder') {
-      const shape = node.attr.shape.shape.dim.map((d) => Number(d.size));
-      const raw = c.g.input(inputName, shape);
+      // Shapes are tracked with batch 1; a dynamic batch is declared on the input and left to onnxruntime.
+      const shape = node.attr.shape.shape.dim.map((d, i) => (i === 0 ? 1 : Number(d.size)));
+      const declared = dynamicSize
+        ? ['batch', 'height', 'width', shape[3]]
+        : dynamicBatch
+          ? ['batch', ...shape.slice(1)]
+          : shape;
+      const raw = c.g.input(inputName, declared);
       const x = c.g.node('Transpose', [preprocess(c.g, raw)], { perm: [0, 3, 1, 2] });
       const [n, h, w, ch] = shape;
       c.tensors.set(node.name, { name: x, shape: [n, ch, h, w], nchw: true });

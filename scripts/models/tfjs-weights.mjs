@@ -2,7 +2,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const BYTES = { float32: 4, int32: 4, uint8: 1, uint16: 2 };
+const BYTES = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 };
+
+/** IEEE 754 half-precision bits to a number (exact: every float16 is a float32). */
+function halfToFloat(bits) {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
 
 function decodeEntry(entry, view, offset) {
   const count = entry.shape.reduce((a, b) => a * b, 1);
@@ -16,6 +26,8 @@ function decodeEntry(entry, view, offset) {
       // Affine quantisation: value = byte * scale + min (computed in double, stored as float32 like TF.js).
       const raw = storedType === 'uint8' ? view.getUint8(at) : view.getUint16(at, true);
       out[i] = raw * q.scale + q.min;
+    } else if (q && storedType === 'float16') {
+      out[i] = halfToFloat(view.getUint16(at, true));
     } else if (q) {
       throw new Error(`Unsupported quantisation of ${entry.name}: ${JSON.stringify(q)}`);
     } else if (storedType === 'int32') {

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { BlazeFaceDetector } from './engine/blazeface-detector.js';
+import { FullRangeFaceDetector } from './engine/full-range-detector.js';
 import { DlibFaceEmbedder } from './engine/dlib-face-embedder.js';
 import type { FaceDetector, FaceEmbedder, LivenessChecker } from './engine/face.types.js';
 import { MiniFasNetLiveness } from './engine/minifasnet-liveness.js';
@@ -25,7 +26,7 @@ class InferenceTimer {
 
 /**
  * The ONNX models of this instance, opened once at start-up: YuNet as the detector when its file is in
- * MODELS_DIR (else BlazeFace from the built-in pack), the dlib descriptor, and MiniFASNet liveness when present.
+ * MODELS_DIR (else full-range BlazeFace from the built-in pack), the dlib descriptor, and MiniFASNet liveness when present.
  */
 @Injectable()
 export class FaceModels implements OnModuleInit {
@@ -43,7 +44,7 @@ export class FaceModels implements OnModuleInit {
     try {
       const builtIn = this.config.builtInModelsDir;
       this.manifest = await readModelManifest(builtIn);
-      this.detector = (await YuNetDetector.create(this.config.modelsDir)) ?? (await BlazeFaceDetector.create(builtIn));
+      this.detector = (await YuNetDetector.create(this.config.modelsDir)) ?? (await this.builtInDetector(builtIn));
       this.embedder = await DlibFaceEmbedder.create(builtIn);
       this.liveness = await MiniFasNetLiveness.create(this.config.modelsDir);
       this.logger.log(
@@ -54,6 +55,16 @@ export class FaceModels implements OnModuleInit {
       this.loadError = error instanceof Error ? error.message : String(error);
       this.logger.error(`Face models could not be loaded (run "npm run models:build"): ${this.loadError}`);
     }
+  }
+
+  /**
+   * The default pack's detector: full-range BlazeFace over an image pyramid; the back model (one 256 px pass, faces
+   * larger than about a sixth of the image) only for a pack built before the full-range model was part of it.
+   */
+  private async builtInDetector(builtIn: string): Promise<FaceDetector> {
+    return this.manifest.some((m) => m.id === 'blazeface-full-range')
+      ? FullRangeFaceDetector.create(builtIn)
+      : BlazeFaceDetector.create(builtIn);
   }
 
   get ready(): boolean {

@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { BlazeFaceDetector } from '../../src/recognition/engine/blazeface-detector.js';
+import { FullRangeFaceDetector } from '../../src/recognition/engine/full-range-detector.js';
 import { DlibFaceEmbedder } from '../../src/recognition/engine/dlib-face-embedder.js';
 import { euclideanDistance } from '../../src/recognition/match-decision.js';
 import type { DetectedFace, RgbImage } from '../../src/recognition/engine/face.types.js';
@@ -31,13 +31,13 @@ const area = (f: DetectedFace) => (f.bbox[2] - f.bbox[0]) * (f.bbox[3] - f.bbox[
 
 void describe('default model pack', () => {
   const dirs = [mkdtempSync(join(tmpdir(), 'models-a-')), mkdtempSync(join(tmpdir(), 'models-b-'))];
-  let detector: BlazeFaceDetector;
+  let detector: FullRangeFaceDetector;
   let embedder: DlibFaceEmbedder;
 
   before(async () => {
     build(dirs[0]);
     build(dirs[1], '--force');
-    detector = await BlazeFaceDetector.create(dirs[0]);
+    detector = await FullRangeFaceDetector.create(dirs[0]);
     embedder = await DlibFaceEmbedder.create(dirs[0]);
   });
 
@@ -45,14 +45,19 @@ void describe('default model pack', () => {
 
   void it('builds the same bytes and manifest every time', () => {
     const files = readdirSync(dirs[0]).sort();
-    assert.deepEqual(files, ['blazeface-back.onnx', 'dlib-resnet-v1.onnx', 'manifest.json']);
+    assert.deepEqual(files, [
+      'blazeface-back.onnx',
+      'blazeface-full-range.onnx',
+      'dlib-resnet-v1.onnx',
+      'manifest.json',
+    ]);
     assert.deepEqual(readdirSync(dirs[1]).sort(), files);
     for (const file of files)
       assert.ok(readFileSync(join(dirs[0], file)).equals(readFileSync(join(dirs[1], file))), file);
   });
 
   void it('skips models that are already up to date', () => {
-    assert.match(build(dirs[0]), /up to date: blazeface-back, dlib-resnet-v1/);
+    assert.match(build(dirs[0]), /up to date: blazeface-back, blazeface-full-range, dlib-resnet-v1/);
   });
 
   void it('lists each model with its hash, task and contract', () => {
@@ -61,17 +66,19 @@ void describe('default model pack', () => {
     };
     const byId = new Map(manifest.models.map((m) => [m.id, m]));
     assert.equal(byId.get('blazeface-back')?.task, 'face_detection');
+    assert.equal(byId.get('blazeface-full-range')?.task, 'face_detection');
     assert.equal(byId.get('dlib-resnet-v1')?.task, 'face_embedding');
     assert.ok((byId.get('dlib-resnet-v1')?.default_threshold ?? 0) > 0);
     for (const m of manifest.models) assert.match(m.sha256, /^[0-9a-f]{64}$/);
   });
 
-  void it('finds both faces in obama_and_biden.jpg, eyes in image order', async () => {
+  void it('finds the three faces of obama_and_biden.jpg, eyes in image order', async () => {
     const faces = await detector.detect(await decode(join(FACES, 'knn/test/obama_and_biden.jpg')));
 
-    assert.equal(faces.length, 2);
+    // Obama, Biden, and a girl at the lower right, her face half in shadow (the back model missed her).
+    assert.equal(faces.length, 3);
     for (const face of faces) {
-      assert.ok(face.confidence >= 0.65 && face.confidence <= 1);
+      assert.ok(face.confidence >= 0.6 && face.confidence <= 1);
       assert.ok(face.landmarks.left_eye.x < face.landmarks.right_eye.x);
       const { x, y } = face.landmarks.nose;
       assert.ok(x > face.bbox[0] && x < face.bbox[2] && y > face.bbox[1] && y < face.bbox[3], 'nose inside the box');

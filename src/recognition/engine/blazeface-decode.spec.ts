@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { blazeFaceAnchors, decodeBlazeFace, weightedNonMaxSuppression } from './blazeface-decode.js';
+import { blazeFaceAnchors, decodeBlazeFace, gridAnchors, weightedNonMaxSuppression } from './blazeface-decode.js';
 import type { RawDetection } from './blazeface-decode.js';
 
 void describe(blazeFaceAnchors.name, () => {
@@ -17,6 +17,18 @@ void describe(blazeFaceAnchors.name, () => {
     assert.deepEqual(sut[512], [16, 16]);
     assert.deepEqual(sut[518], [48, 16]);
     assert.deepEqual(sut[895], [240, 240]);
+  });
+});
+
+void describe(gridAnchors.name, () => {
+  void it('puts one anchor at the centre of each 4x4 cell, row by row', () => {
+    const sut = gridAnchors(192, 160, 4);
+
+    assert.equal(sut.length, 48 * 40);
+    assert.deepEqual(sut[0], [2, 2]);
+    assert.deepEqual(sut[1], [6, 2]);
+    assert.deepEqual(sut[48], [2, 6]);
+    assert.deepEqual(sut.at(-1), [190, 158]);
   });
 });
 

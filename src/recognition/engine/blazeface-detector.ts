@@ -1,9 +1,15 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { BLAZEFACE_SIZE, blazeFaceAnchors, decodeBlazeFace, weightedNonMaxSuppression } from './blazeface-decode.js';
+import {
+  BLAZEFACE_SIZE,
+  blazeFaceAnchors,
+  decodeBlazeFace,
+  toDetectedFace,
+  weightedNonMaxSuppression,
+} from './blazeface-decode.js';
 import type { RawDetection } from './blazeface-decode.js';
 import { type AffineMap, sourcePixelsPerOutputPixel, warpAffine } from './affine-warp.js';
-import type { DetectedFace, DetectOptions, FaceDetector, FaceLandmarks, RgbImage } from './face.types.js';
+import type { DetectedFace, DetectOptions, FaceDetector, RgbImage } from './face.types.js';
 import { openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
 
 /** Default score threshold; MediaPipe's back-camera graph uses 0.65. */
@@ -14,12 +20,6 @@ const IOU_THRESHOLD = 0.3;
  * anchor passes the threshold: more predictions averaged, steadier landmarks (which faces are found does not change).
  */
 const CANDIDATE_FACTOR = 0.3;
-/**
- * BlazeFace gives one mouth point (its centre). The two mouth corners are estimated from it, half the typical
- * mouth width (0.43 x the eye distance, from the ArcFace 5-point template) along the eye line on either side, so their
- * midpoint is exactly the detected mouth centre. They are estimates, not measurements.
- */
-const HALF_MOUTH_PER_EYE_DISTANCE = 0.43;
 
 /**
  * MediaPipe BlazeFace (back-camera model) through onnxruntime: the image is letterboxed into 256x256 (aspect kept,
@@ -44,7 +44,7 @@ export class BlazeFaceDetector implements FaceDetector {
     const whole = { x: (image.width - side) / 2, y: (image.height - side) / 2, side };
     const faces = (await this.run(image, whole, minConfidence)).filter((d) => d.score >= minConfidence);
     return faces
-      .map((d) => toFace(d, image))
+      .map((d) => toDetectedFace(d, image))
       .filter((f) => Math.min(f.bbox[2] - f.bbox[0], f.bbox[3] - f.bbox[1]) >= minFaceSize);
   }
 
@@ -93,30 +93,4 @@ export function squareView(image: RgbImage, region: SquareRegion): ModelView {
   const input = new Float32Array(BLAZEFACE_SIZE * BLAZEFACE_SIZE * 3);
   warpAffine(image, map, BLAZEFACE_SIZE, BLAZEFACE_SIZE, input, 0, Math.ceil(sourcePixelsPerOutputPixel(map) - 0.5));
   return { input, toImage: (x, y) => [region.x + x * inv, region.y + y * inv] };
-}
-
-function toFace(d: RawDetection, image: RgbImage): DetectedFace {
-  const [leftEye, rightEye, nose, mouth] = d.keypoints.map(([x, y]) => ({ x, y }));
-  const clip = (v: number, max: number) => Math.min(Math.max(v, 0), max);
-  const half = {
-    x: (rightEye.x - leftEye.x) * HALF_MOUTH_PER_EYE_DISTANCE,
-    y: (rightEye.y - leftEye.y) * HALF_MOUTH_PER_EYE_DISTANCE,
-  };
-  const landmarks: FaceLandmarks = {
-    left_eye: leftEye,
-    right_eye: rightEye,
-    nose,
-    mouth_left: { x: mouth.x - half.x, y: mouth.y - half.y },
-    mouth_right: { x: mouth.x + half.x, y: mouth.y + half.y },
-  };
-  return {
-    bbox: [
-      clip(d.box[0], image.width),
-      clip(d.box[1], image.height),
-      clip(d.box[2], image.width),
-      clip(d.box[3], image.height),
-    ],
-    confidence: d.score,
-    landmarks,
-  };
 }
