@@ -451,7 +451,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** People of the organisation, filtered and paged, with `facets` counted over every match. */
+        /** People of the organisation, filtered and paged; with `facets=true`, `facets` counted over every match. */
         get: operations["listEmployees"];
         put?: never;
         /** Creates a person; the code is generated as {DEPT}-{YEAR}-{SEQ} when not given. */
@@ -2037,7 +2037,8 @@ export interface components {
         EmployeeKind: "employee" | "student";
         EmployeeListDto: {
             count: number;
-            facets: components["schemas"]["EmployeeFacetsDto"];
+            /** @description Counts over every person matching the filters; only with `facets=true`. */
+            facets?: components["schemas"]["EmployeeFacetsDto"];
             /** @example null */
             next: string | null;
             /** @example null */
@@ -5741,6 +5742,8 @@ export interface operations {
             query?: {
                 /** @description Only people of this department. */
                 department?: string;
+                /** @description Also count `facets` over every match (totals, activity, departments, enrolment); off unless asked. */
+                facets?: boolean;
                 is_active?: boolean;
                 kind?: components["schemas"]["EmployeeKind"];
                 /** @description `name` (default), `code` or `created_at`; a leading `-` sorts descending. */

@@ -91,7 +91,8 @@ export class EmployeeFacetsDto {
 }
 
 export class EmployeeListDto extends PageDto(EmployeeDto) {
-  facets: EmployeeFacetsDto;
+  /** Counts over every person matching the filters; only with `facets=true`. */
+  facets?: EmployeeFacetsDto;
 }
 
 export function toEmployeeDto(employee: Employee, department: DepartmentSummaryDto | null): EmployeeDto {

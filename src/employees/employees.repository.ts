@@ -59,8 +59,10 @@ export class EmployeesRepository {
     return builder.skip(skip).take(take).getManyAndCount();
   }
 
-  /** Counts over every person matching the filters (not only one page). */
-  /** The list's facets; `by_department` holds ids and counts only (the service names them). */
+  /**
+   * The list's facets, counted over every person matching the filters (not only one page); `by_department` holds
+   * ids and counts only (the service names them).
+   */
   async facets(organizationId: string, filters: Filters): Promise<FacetCounts> {
     const totals = await this.filtered(organizationId, filters)
       .select('count(*)::int', 'total')

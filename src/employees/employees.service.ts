@@ -54,13 +54,17 @@ export class EmployeesService {
     private readonly departments: DepartmentsService,
   ) {}
 
-  /** One page of people, with facet counts over everyone matching the filters. */
+  /** One page of people; with `facets`, counts over everyone matching the filters too. */
   async list(caller: AuthUser, query: EmployeeQuery): Promise<PageOf<EmployeeDto>> {
     const [rows, count] = await this.employees.findPage(caller.organizationId, query);
-    const facets = await this.namedFacets(
-      caller.organizationId,
-      await this.employees.facets(caller.organizationId, query),
-    );
+    const facets = query.facets
+      ? {
+          facets: await this.namedFacets(
+            caller.organizationId,
+            await this.employees.facets(caller.organizationId, query),
+          ),
+        }
+      : {};
     const departments = await this.departments.summaries(
       caller.organizationId,
       rows.flatMap((row) => (row.departmentId ? [row.departmentId] : [])),
@@ -68,7 +72,7 @@ export class EmployeesService {
     const results = rows.map((row) =>
       toEmployeeDto(row, row.departmentId ? (departments.get(row.departmentId) ?? null) : null),
     );
-    return new PageOf(results, count, query, { facets });
+    return new PageOf(results, count, query, facets);
   }
 
   async get(caller: AuthUser, id: string): Promise<EmployeeDetailDto> {
