@@ -90,6 +90,11 @@ void describe('people API: list', () => {
       ['Donald', 'Edsger'],
     );
     assert.deepEqual([second.next, second.previous], [null, '/api/v1/employees?kind=employee&page_size=2&page=1']);
+    const beyond = await listPeople(context.sut, admin, '?kind=employee&page_size=2&page=5');
+    assert.deepEqual([beyond.count, beyond.results.length], [4, 0], 'a page past the end still counts every match');
+    assert.equal(beyond.previous, '/api/v1/employees?kind=employee&page_size=2&page=2');
+    const nobody = await listPeople(context.sut, admin, '?search=nobody');
+    assert.deepEqual([nobody.count, nobody.results, nobody.next, nobody.previous], [0, [], null, null]);
     assert.deepEqual(expectInvalidFields(await send(admin, 'get', '/employees?page_size=101')), ['page_size']);
     assert.deepEqual(expectInvalidFields(await send(admin, 'get', '/employees?page=0')), ['page']);
   });

@@ -10,7 +10,7 @@ import {
 } from 'typeorm';
 import { escapeLike } from '../common/escape-like.js';
 import { findInOrganization } from '../common/find-in-organization.js';
-import { PageOf } from '../common/pagination.js';
+import { findPageAndCount } from '../common/page-and-count.js';
 import type { EmployeeOrdering, EmployeeQuery } from './employee.dto.js';
 import type { EmployeeFacetsDto } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
@@ -55,8 +55,7 @@ export class EmployeesRepository {
   findPage(organizationId: string, query: EmployeeQuery): Promise<[Employee[], number]> {
     const builder = this.filtered(organizationId, query);
     this.order(builder, query.ordering);
-    const { skip, take } = PageOf.skipTake(query);
-    return builder.skip(skip).take(take).getManyAndCount();
+    return findPageAndCount(builder, query);
   }
 
   /**
