@@ -9,7 +9,7 @@ import { useTestApp } from './support/use-test-app.js';
 
 const YEAR = new Date().getUTCFullYear();
 
-/** Listing people: ordering, filters, search, pages with links, and facets over every match. */
+/** Listing people: ordering, filters, search, pages with links, and facets over every match when asked. */
 void describe('people API: list', () => {
   const context = useTestApp();
   const { send } = apiCalls(() => context.sut);
@@ -91,13 +91,30 @@ void describe('people API: list', () => {
       ['Donald', 'Edsger'],
     );
     assert.deepEqual([second.next, second.previous], [null, '/api/v1/employees?kind=employee&page_size=2&page=1']);
+    const beyond = await listPeople(context.sut, admin, '?kind=employee&page_size=2&page=5');
+    assert.deepEqual([beyond.count, beyond.results.length], [4, 0], 'a page past the end still counts every match');
+    assert.equal(beyond.previous, '/api/v1/employees?kind=employee&page_size=2&page=2');
+    const nobody = await listPeople(context.sut, admin, '?search=nobody');
+    assert.deepEqual([nobody.count, nobody.results, nobody.next, nobody.previous], [0, [], null, null]);
     assert.deepEqual(expectInvalidFields(await send(admin, 'get', '/employees?page_size=101')), ['page_size']);
     assert.deepEqual(expectInvalidFields(await send(admin, 'get', '/employees?page=0')), ['page']);
   });
 
+  it('counts facets only when asked with facets=true', async () => {
+    const { admin } = await organizationWithPeople();
+    const plain = await listPeople(context.sut, admin, '?page_size=2');
+    assert.deepEqual(Object.keys(plain).sort(), ['count', 'next', 'previous', 'results']);
+    assert.equal((await listPeople(context.sut, admin, '?facets=false')).facets, undefined);
+    const asked = await listPeople(context.sut, admin, '?page_size=2&facets=true');
+    assert.deepEqual(Object.keys(asked).sort(), ['count', 'facets', 'next', 'previous', 'results']);
+    assert.equal(asked.facets?.total, 6);
+    assert.equal(asked.next, '/api/v1/employees?page_size=2&facets=true&page=2', 'links keep asking for facets');
+    assert.deepEqual(expectInvalidFields(await send(admin, 'get', '/employees?facets=maybe')), ['facets']);
+  });
+
   it('counts facets over every match of the filters, not only the page', async () => {
     const { admin, engineering, finance } = await organizationWithPeople();
-    const all = await listPeople(context.sut, admin, '?page_size=1');
+    const all = await listPeople(context.sut, admin, '?page_size=1&facets=true');
     assert.equal(all.results.length, 1);
     assert.deepEqual(all.facets, {
       total: 6,
@@ -114,7 +131,7 @@ void describe('people API: list', () => {
     const engineers = await listPeople(
       context.sut,
       admin,
-      `?department_id=${engineering.id}&is_active=true&page_size=1`,
+      `?department_id=${engineering.id}&is_active=true&page_size=1&facets=true`,
     );
     assert.equal(engineers.count, 3);
     assert.deepEqual(engineers.facets, {
@@ -125,7 +142,7 @@ void describe('people API: list', () => {
       enrolled: 0,
       not_enrolled: 3,
     });
-    const none = await listPeople(context.sut, admin, '?search=nobody');
+    const none = await listPeople(context.sut, admin, '?search=nobody&facets=true');
     assert.deepEqual(none.facets, {
       total: 0,
       active: 0,
@@ -154,13 +171,13 @@ void describe('people API: list', () => {
     await context.sut.app.get(EnrolmentSummary).record(db.manager, organizationId, people.Ada);
     const read = await send(admin, 'get', `/employees/${people.Ada}`);
     assert.deepEqual(read.body.enrolment, { templates: 3, angles: ['front', 'left'] });
-    const all = await listPeople(context.sut, admin);
-    assert.deepEqual([all.facets.enrolled, all.facets.not_enrolled], [1, 5]);
-    const enrolledOnly = await listPeople(context.sut, admin, '?search=lovelace');
-    assert.deepEqual([enrolledOnly.facets.enrolled, enrolledOnly.facets.not_enrolled], [1, 0]);
-    const students = await listPeople(context.sut, admin, '?kind=student');
-    assert.deepEqual([students.facets.enrolled, students.facets.not_enrolled], [0, 2]);
-    const theirs = await listPeople(context.sut, otherAdmin);
-    assert.deepEqual([theirs.facets.enrolled, theirs.facets.not_enrolled], [0, 1]);
+    const all = await listPeople(context.sut, admin, '?facets=true');
+    assert.deepEqual([all.facets?.enrolled, all.facets?.not_enrolled], [1, 5]);
+    const enrolledOnly = await listPeople(context.sut, admin, '?search=lovelace&facets=true');
+    assert.deepEqual([enrolledOnly.facets?.enrolled, enrolledOnly.facets?.not_enrolled], [1, 0]);
+    const students = await listPeople(context.sut, admin, '?kind=student&facets=true');
+    assert.deepEqual([students.facets?.enrolled, students.facets?.not_enrolled], [0, 2]);
+    const theirs = await listPeople(context.sut, otherAdmin, '?facets=true');
+    assert.deepEqual([theirs.facets?.enrolled, theirs.facets?.not_enrolled], [0, 1]);
   });
 });

@@ -13,7 +13,7 @@ describe('enrolment summary of people', () => {
 
   const person = (id: string) => context.sut.http().get(`/api/v1/employees/${id}`).set(bearer(context.superAdmin));
   const facets = async () =>
-    (await context.sut.http().get('/api/v1/employees').set(bearer(context.superAdmin))).body.facets as {
+    (await context.sut.http().get('/api/v1/employees?facets=true').set(bearer(context.superAdmin))).body.facets as {
       enrolled: number;
       not_enrolled: number;
     };

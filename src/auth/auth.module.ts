@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -29,7 +30,10 @@ import { OrganizationsModule } from '../organizations/organizations.module.js';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        // A KeyObject, not the string: given a string, jsonwebtoken first tries to parse it as a public key on every
+        // sign and verify, and that failed parse (an OpenSSL error turned into an exception) was the largest single
+        // cost of an authenticated request in the profile (bench/api-throughput.bench.ts).
+        secret: createSecretKey(Buffer.from(config.jwtSecret)),
         signOptions: { algorithm: 'HS256', expiresIn: config.accessTokenTtl },
         verifyOptions: { algorithms: ['HS256'] },
       }),

@@ -5,6 +5,7 @@ import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { escapeLike } from '../common/escape-like.js';
+import { findPageAndCount } from '../common/page-and-count.js';
 import { PageOf } from '../common/pagination.js';
 import {
   type CreateDepartmentDto,
@@ -67,8 +68,7 @@ export class DepartmentsService {
         pattern: `%${escapeLike(query.search)}%`,
       });
     }
-    const { skip, take } = PageOf.skipTake(query);
-    const [rows, count] = await builder.skip(skip).take(take).getManyAndCount();
+    const [rows, count] = await findPageAndCount(builder, query);
     return new PageOf(rows.map(toDepartmentDto), count, query);
   }
 

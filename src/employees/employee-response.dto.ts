@@ -97,7 +97,8 @@ export class EmployeeFacetsDto {
 }
 
 export class EmployeeListDto extends PageDto(EmployeeDto) {
-  facets: EmployeeFacetsDto;
+  /** Counts over every person matching the filters; only with `facets=true`. */
+  facets?: EmployeeFacetsDto;
 }
 
 /** `urls` signs the thumbnail's URL; null where no URL belongs (audit entries: a signed URL is a capability). */

@@ -253,6 +253,12 @@ export class EmployeeQuery extends PageQuery {
   @Optional()
   @IsIn(EMPLOYEE_ORDERINGS)
   ordering: EmployeeOrdering = 'name';
+
+  /** Also count `facets` over every match (totals, activity, departments, enrolment); off unless asked. */
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  facets?: boolean;
 }
 
 export class DeleteEmployeeQuery {

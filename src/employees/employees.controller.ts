@@ -14,7 +14,7 @@ import { EmployeesService } from './employees.service.js';
 export class EmployeesController {
   constructor(private readonly employees: EmployeesService) {}
 
-  /** People of the organisation, filtered and paged, with `facets` counted over every match. */
+  /** People of the organisation, filtered and paged; with `facets=true`, `facets` counted over every match. */
   @Get()
   @Authenticated({ permission: Permission.EmployeesRead })
   @ApiOkResponse({ type: EmployeeListDto })

@@ -10,7 +10,7 @@ import {
 } from 'typeorm';
 import { escapeLike } from '../common/escape-like.js';
 import { findInOrganization } from '../common/find-in-organization.js';
-import { PageOf } from '../common/pagination.js';
+import { findPageAndCount } from '../common/page-and-count.js';
 import type { EmployeeOrdering, EmployeeQuery } from './employee.dto.js';
 import type { EmployeeFacetsDto } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
@@ -55,12 +55,13 @@ export class EmployeesRepository {
   findPage(organizationId: string, query: EmployeeQuery): Promise<[Employee[], number]> {
     const builder = this.filtered(organizationId, query);
     this.order(builder, query.ordering);
-    const { skip, take } = PageOf.skipTake(query);
-    return builder.skip(skip).take(take).getManyAndCount();
+    return findPageAndCount(builder, query);
   }
 
-  /** Counts over every person matching the filters (not only one page). */
-  /** The list's facets; `by_department` holds ids and counts only (the service names them). */
+  /**
+   * The list's facets, counted over every person matching the filters (not only one page); `by_department` holds
+   * ids and counts only (the service names them).
+   */
   async facets(organizationId: string, filters: Filters): Promise<FacetCounts> {
     const totals = await this.filtered(organizationId, filters)
       .select('count(*)::int', 'total')

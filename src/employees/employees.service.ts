@@ -56,13 +56,17 @@ export class EmployeesService {
     private readonly urls: FileUrls,
   ) {}
 
-  /** One page of people, with facet counts over everyone matching the filters. */
+  /** One page of people; with `facets`, counts over everyone matching the filters too. */
   async list(caller: AuthUser, query: EmployeeQuery): Promise<PageOf<EmployeeDto>> {
     const [rows, count] = await this.employees.findPage(caller.organizationId, query);
-    const facets = await this.namedFacets(
-      caller.organizationId,
-      await this.employees.facets(caller.organizationId, query),
-    );
+    const facets = query.facets
+      ? {
+          facets: await this.namedFacets(
+            caller.organizationId,
+            await this.employees.facets(caller.organizationId, query),
+          ),
+        }
+      : {};
     const departments = await this.departments.summaries(
       caller.organizationId,
       rows.flatMap((row) => (row.departmentId ? [row.departmentId] : [])),
@@ -70,7 +74,7 @@ export class EmployeesService {
     const results = rows.map((row) =>
       toEmployeeDto(row, row.departmentId ? (departments.get(row.departmentId) ?? null) : null, this.urls),
     );
-    return new PageOf(results, count, query, { facets });
+    return new PageOf(results, count, query, facets);
   }
 
   async get(caller: AuthUser, id: string): Promise<EmployeeDetailDto> {

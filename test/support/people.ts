@@ -112,7 +112,8 @@ export interface PeoplePage {
   next: string | null;
   previous: string | null;
   results: Json[];
-  facets: PeopleFacets;
+  /** Only with `facets=true`. */
+  facets?: PeopleFacets;
 }
 
 /** GET /employees with a query string (`?kind=student`), asserting 200. */
