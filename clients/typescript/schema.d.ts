@@ -91,6 +91,110 @@ export interface paths {
         patch: operations["updateAttendanceRecord"];
         trace?: never;
     };
+    "/api/v1/attendance/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List class sessions with their attendance figures */
+        get: operations["listClassSessions"];
+        put?: never;
+        /** Plan a class session of a department (teachers: their own departments) */
+        post: operations["createClassSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a class session with its figures and every student's mark */
+        get: operations["getClassSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an active class session (409 once completed or cancelled) */
+        patch: operations["updateClassSession"];
+        trace?: never;
+    };
+    "/api/v1/attendance/sessions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an active class session (idempotent; 409 once completed) */
+        post: operations["cancelClassSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/sessions/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Complete a class session: unmarked students become absent (idempotent) */
+        post: operations["closeClassSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/sessions/{id}/mark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a class session from a class photo (among the department's students only) */
+        post: operations["markClassSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/sessions/{id}/marks/{employee_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Override one student's mark with a reason (audited with the old and new values) */
+        put: operations["overrideClassMark"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attendance/statistics": {
         parameters: {
             query?: never;
@@ -468,7 +572,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** People of the organisation, filtered and paged, with `facets` counted over every match. */
+        /** People of the organisation, filtered and paged; with `facets=true`, `facets` counted over every match. */
         get: operations["listEmployees"];
         put?: never;
         /** Creates a person; the code is generated as {DEPT}-{YEAR}-{SEQ} when not given. */
@@ -1756,6 +1860,117 @@ export interface components {
             /** @description The one-time code given at pre-registration (from the kiosk's scan or typed). */
             code: string;
         };
+        /** @enum {string} */
+        ClassMarkSource: "photo" | "manual" | "close";
+        /** @enum {string} */
+        ClassMarkStatus: "present" | "late" | "absent" | "excused";
+        ClassPhotoMarkResultDto: {
+            attendance_marked: components["schemas"]["MarkedStudentDto"][];
+            faces_detected: number;
+            faces_recognized: number;
+            processing_time_ms: number;
+            session_id: string;
+            summary: components["schemas"]["ClassPhotoSummaryDto"];
+            unrecognized: components["schemas"]["UnrecognizedFaceDto"][];
+        };
+        ClassPhotoSummaryDto: {
+            /** @description Recognised students who were already marked. */
+            duplicate_attempts: number;
+            new_marks: number;
+            session_attendance: components["schemas"]["SessionAttendanceDto"];
+            /** @description Students of this photo with a mark (new or earlier). */
+            total_marked: number;
+        };
+        ClassSessionDetailDto: {
+            /** Format: date-time */
+            cancelled_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string | null;
+            /** Format: date */
+            date: string;
+            department: components["schemas"]["DepartmentSummaryDto"] | null;
+            department_id: string | null;
+            /** @example 10:30 */
+            end_time: string;
+            id: string;
+            marks: components["schemas"]["ClassSessionMarkDto"][];
+            notes: string | null;
+            /** @example 09:00 */
+            start_time: string;
+            statistics: components["schemas"]["ClassSessionStatisticsDto"];
+            status: components["schemas"]["ClassSessionStatus"];
+            subject: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ClassSessionDto: {
+            /** Format: date-time */
+            cancelled_at: string | null;
+            /** Format: date-time */
+            closed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string | null;
+            /** Format: date */
+            date: string;
+            department: components["schemas"]["DepartmentSummaryDto"] | null;
+            department_id: string | null;
+            /** @example 10:30 */
+            end_time: string;
+            id: string;
+            notes: string | null;
+            /** @example 09:00 */
+            start_time: string;
+            statistics: components["schemas"]["ClassSessionStatisticsDto"];
+            status: components["schemas"]["ClassSessionStatus"];
+            subject: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ClassSessionMarkDto: {
+            /** @description Who the student is (null once the person is deleted or inactive). */
+            employee: components["schemas"]["PersonIdentityDto"] | null;
+            employee_id: string;
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the photo was taken, or when the mark was set by hand or by the close.
+             */
+            marked_at: string;
+            marked_by: string | null;
+            reason: string | null;
+            /** @description Similarity of the face in the class photo to the student (photo marks), 0..1. */
+            similarity: number | null;
+            source: components["schemas"]["ClassMarkSource"];
+            status: components["schemas"]["ClassMarkStatus"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ClassSessionPageDto: {
+            count: number;
+            /** @example null */
+            next: string | null;
+            /** @example null */
+            previous: string | null;
+            results: components["schemas"]["ClassSessionDto"][];
+        };
+        ClassSessionStatisticsDto: {
+            absent: number;
+            excused: number;
+            late: number;
+            /** @description (present + late) / total, in percent with one decimal. */
+            percentage: number;
+            present: number;
+            /** @description Active students of the department (a completed session: the students it was closed with). */
+            total: number;
+            /** @description Students without a mark yet (0 once the session is closed). */
+            unmarked: number;
+        };
+        /** @enum {string} */
+        ClassSessionStatus: "active" | "completed" | "cancelled";
         CloseDayDto: {
             /** @description `YYYY-MM-DD`, the organisation's local day to close. */
             date: string;
@@ -1814,6 +2029,27 @@ export interface components {
             source_url?: string | null;
             /** @description Stream user name; stored encrypted and never returned (null clears it). */
             username?: string | null;
+        };
+        CreateClassSessionDto: {
+            /** @description `YYYY-MM-DD`, the organisation's local day: not in the past, at most 30 days ahead. */
+            date: string;
+            /**
+             * Format: uuid
+             * @description Whose students attend. Teachers may name only their own departments (see docs/api.md).
+             */
+            department_id: string;
+            /**
+             * @description `HH:MM`, after `start_time` on the same day, at most 4 hours later.
+             * @example 10:30
+             */
+            end_time: string;
+            notes?: string;
+            /**
+             * @description `HH:MM`, organisation-local.
+             * @example 09:00
+             */
+            start_time: string;
+            subject: string;
         };
         CreatedCameraKeyDto: {
             /** @description Send as `X-Api-Key`. Shown once; only its hash is stored. */
@@ -2206,7 +2442,8 @@ export interface components {
         EmployeeKind: "employee" | "student";
         EmployeeListDto: {
             count: number;
-            facets: components["schemas"]["EmployeeFacetsDto"];
+            /** @description Counts over every person matching the filters; only with `facets=true`. */
+            facets?: components["schemas"]["EmployeeFacetsDto"];
             /** @example null */
             next: string | null;
             /** @example null */
@@ -2233,7 +2470,7 @@ export interface components {
             templates: number;
         };
         ErrorResponse: {
-            /** @description What went wrong in detail: for validation errors a list of { field, errors }, for 413/422 the measured values and the limit, for 429 { retry_after } */
+            /** @description What went wrong in detail: for validation errors a list of { field, code, message }, for 409 in_use { used_by, count }, for 413/422 the measured values and the limit, for 429 { retry_after } */
             details?: unknown;
             /**
              * @description Stable machine-readable code
@@ -2530,6 +2767,17 @@ export interface components {
             password: string;
             username?: string;
         };
+        MarkedStudentDto: {
+            /** @description Pixels of the photo: x1, y1, x2, y2. */
+            bbox: number[];
+            employee: components["schemas"]["PersonIdentityDto"];
+            employee_id: string;
+            /** @description False when the student was already marked (by an earlier photo or by hand): nothing changed. */
+            new_mark: boolean;
+            similarity: number;
+            /** @description The student's mark in the session (for a repeat, the mark they already had). */
+            status: components["schemas"]["ClassMarkStatus"];
+        };
         /** @enum {string} */
         MatchQuality: "excellent" | "good" | "fair" | "poor";
         ModelDto: {
@@ -2590,6 +2838,11 @@ export interface components {
         };
         /** @enum {string} */
         OrganizationType: "company" | "school" | "university" | "campus" | "government" | "other";
+        OverrideClassMarkDto: {
+            /** @description Why; kept on the mark and in the audit trail. */
+            reason: string;
+            status: components["schemas"]["ClassMarkStatus"];
+        };
         /** @enum {string} */
         Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write";
         PersonIdentityDto: {
@@ -2814,6 +3067,12 @@ export interface components {
             /** @enum {string} */
             status: "accepted";
         };
+        SessionAttendanceDto: {
+            percentage: number;
+            /** @description Present or late. */
+            present: number;
+            total: number;
+        };
         SessionUserDto: {
             email: string;
             full_name: string;
@@ -2894,6 +3153,14 @@ export interface components {
              */
             period_start: string;
         };
+        UnrecognizedFaceDto: {
+            /** @description Pixels of the photo: x1, y1, x2, y2. */
+            bbox: number[];
+            /** @description `below_threshold` (nobody of the class near enough), `matched_another_face`, or `no_enrolled_faces`. */
+            reason: string;
+            /** @description The face crop, served to callers of the organisation. */
+            thumbnail_url: string | null;
+        };
         UpdateAttendanceRecordDto: {
             /** Format: date-time */
             check_in_at?: string;
@@ -2934,6 +3201,15 @@ export interface components {
             source_url?: string | null;
             /** @description Stream user name; stored encrypted and never returned (null clears it). */
             username?: string | null;
+        };
+        UpdateClassSessionDto: {
+            date?: string;
+            /** @example 10:30 */
+            end_time?: string;
+            notes?: string;
+            /** @example 09:00 */
+            start_time?: string;
+            subject?: string;
         };
         UpdateDepartmentDto: {
             code?: string;
@@ -3561,6 +3837,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     listOwnAttendance: {
@@ -3778,6 +4066,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     getAttendanceRecord: {
@@ -3941,6 +4241,780 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    listClassSessions: {
+        parameters: {
+            query?: {
+                /** @description First day, `YYYY-MM-DD` (inclusive). */
+                date_from?: string;
+                /** @description Last day, `YYYY-MM-DD` (inclusive). */
+                date_to?: string;
+                department_id?: string;
+                page?: number;
+                page_size?: number;
+                status?: components["schemas"]["ClassSessionStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassSessionPageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+        };
+    };
+    createClassSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateClassSessionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassSessionDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    getClassSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassSessionDetailDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+        };
+    };
+    updateClassSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClassSessionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassSessionDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    cancelClassSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassSessionDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    closeClassSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassSessionDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    markClassSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description JPEG, PNG or WebP
+                     */
+                    image: Blob;
+                    /** Format: date-time */
+                    taken_at?: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassPhotoMarkResultDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_image" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "image_too_large" | "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Understood but refused (the measured values and the requirement in details) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "image_decode_timeout" | "unsupported_aspect_ratio";
+                    };
+                };
+            };
+        };
+    };
+    overrideClassMark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                employee_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OverrideClassMarkDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassSessionMarkDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs attendance:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -4237,6 +5311,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
             /** @description Too many wrong old passwords; see Retry-After */
             429: {
                 headers: {
@@ -4293,6 +5379,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -4379,6 +5477,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
             /** @description Too many failed logins; see Retry-After */
             429: {
                 headers: {
@@ -4447,6 +5557,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -4564,6 +5686,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     resetPassword: {
@@ -4608,6 +5742,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -4760,6 +5906,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     getCamera: {
@@ -4908,6 +6066,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     updateCamera: {
@@ -5002,6 +6172,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -5297,6 +6479,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     listCameraKeys: {
@@ -5452,6 +6646,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     revokeCameraKey: {
@@ -5529,6 +6735,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "conflict";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -5679,6 +6897,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "conflict";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -5839,6 +7069,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     getDepartment: {
@@ -5983,7 +7225,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "conflict";
+                        error?: "conflict" | "in_use";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -6084,6 +7338,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     listEmployees: {
@@ -6096,6 +7362,8 @@ export interface operations {
                 department?: string;
                 /** @description Only people of this department. */
                 department_id?: string;
+                /** @description Also count `facets` over every match (totals, activity, departments, enrolment); off unless asked. */
+                facets?: boolean;
                 is_active?: boolean;
                 kind?: components["schemas"]["EmployeeKind"];
                 /** @description `name` (default), `code` or `created_at`; a leading `-` sorts descending. */
@@ -6235,6 +7503,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -6558,6 +7838,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     updateFace: {
@@ -6653,6 +7945,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -6810,6 +8114,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     updateEmployee: {
@@ -6904,6 +8220,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -7289,6 +8617,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     listLeaveRequests: {
@@ -7435,6 +8775,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -7604,6 +8956,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     cancelLeaveRequest: {
@@ -7682,6 +9046,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "conflict";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -7779,6 +9155,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -7928,6 +9316,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     getLocation: {
@@ -8072,7 +9472,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "conflict";
+                        error?: "conflict" | "in_use";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -8170,6 +9582,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -8483,6 +9907,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     getOrganization: {
@@ -8631,6 +10067,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     updateOrganization: {
@@ -8725,6 +10173,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -8961,6 +10421,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -9415,6 +10887,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "conflict";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -10180,6 +11664,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     getRole: {
@@ -10324,7 +11820,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "conflict";
+                        error?: "conflict" | "in_use";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -10422,6 +11930,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -10565,6 +12085,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -10712,7 +12244,19 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "conflict";
+                        error?: "conflict" | "in_use";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -10810,6 +12354,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -10957,6 +12513,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -11108,6 +12676,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     updateUser: {
@@ -11202,6 +12782,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -11348,6 +12940,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -11499,6 +13103,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     updateVisitor: {
@@ -11593,6 +13209,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -12130,6 +13758,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     getVisitorStats: {
@@ -12409,6 +14049,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     checkOutVisit: {
@@ -12487,6 +14139,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "conflict" | "not_checked_in";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };
@@ -12585,6 +14249,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
         };
     };
     preRegisterVisit: {
@@ -12665,6 +14341,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };

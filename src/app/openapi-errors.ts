@@ -35,6 +35,8 @@ const INPUT_ERRORS: ErrorCodes = {
   ],
 };
 const JSON_BODY_ERRORS: ErrorCodes = { 400: ['invalid_json'], 413: ['payload_too_large'] };
+/** A body that is not JSON, a form or multipart (src/common/content-type.ts). */
+const BODY_TYPE_ERRORS: ErrorCodes = { 415: ['unsupported_media_type'] };
 /** What the access guard answers (src/auth/access.guard.ts, auth-user.resolver.ts, access-token-authenticator.ts). */
 const TOKEN_ERRORS: ErrorCodes = {
   401: ['unauthorized', 'invalid_token', 'token_expired', 'session_ended', 'account_inactive', 'organization_inactive'],
@@ -81,6 +83,7 @@ function errorsOf(method: string, operation: OperationObject, facts: RouteFacts 
   const add = (codes: ErrorCodes) => (errors = mergeErrorCodes(errors, codes));
   // Every route refuses what it does not read (unknown query or body properties, `__proto__` keys, deep nesting).
   add(INPUT_ERRORS);
+  if (method !== 'get') add(BODY_TYPE_ERRORS);
   if (content['application/json']) add(JSON_BODY_ERRORS);
   if (parameters.some((parameter) => parameter.in === 'path')) add(LOOKUP_ERRORS);
   const access = facts?.access;
@@ -125,7 +128,8 @@ export function describeErrors(app: INestApplication, document: OpenAPIObject): 
       message: { type: 'string', description: 'A sentence for people (English)' },
       details: {
         description:
-          'What went wrong in detail: for validation errors a list of { field, errors }, for 413/422 the measured ' +
+          'What went wrong in detail: for validation errors a list of { field, code, message }, for 409 in_use ' +
+          '{ used_by, count }, for 413/422 the measured ' +
           'values and the limit, for 429 { retry_after }',
       },
       trace_id: { type: 'string', description: 'The request id, also in the X-Request-Id header and the logs' },

@@ -8,6 +8,7 @@ import { PageDto } from '../common/page.dto.js';
 import type { PageOf } from '../common/pagination.js';
 import { CreateDepartmentDto, DepartmentDto, DepartmentQuery, UpdateDepartmentDto } from './department.dto.js';
 import { DepartmentsService } from './departments.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('departments')
 @Controller('departments')
@@ -51,6 +52,7 @@ export class DepartmentsController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.DepartmentsWrite })
+  @ApiErrors({ 409: ['in_use'] })
   deleteDepartment(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<void> {
     return this.departments.remove(user, id);
   }

@@ -8,6 +8,7 @@ import { PageDto } from '../common/page.dto.js';
 import type { PageOf } from '../common/pagination.js';
 import { CreateLocationDto, LocationDto, LocationQuery, UpdateLocationDto } from './location.dto.js';
 import { LocationsService } from './locations.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('locations')
 @Controller('locations')
@@ -51,6 +52,7 @@ export class LocationsController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.LocationsWrite })
+  @ApiErrors({ 409: ['in_use'] })
   deleteLocation(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<void> {
     return this.locations.remove(user, id);
   }

@@ -8,6 +8,7 @@ import { PageDto } from '../common/page.dto.js';
 import type { PageOf } from '../common/pagination.js';
 import { CreateRoleDto, RoleDto, RoleQuery, UpdateRoleDto } from './role.dto.js';
 import { RolesService } from './roles.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('roles')
 @Controller('roles')
@@ -47,6 +48,7 @@ export class RolesController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.RolesWrite })
+  @ApiErrors({ 409: ['in_use'] })
   deleteRole(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<void> {
     return this.roles.remove(user, id);
   }

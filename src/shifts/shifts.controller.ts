@@ -8,6 +8,7 @@ import { PageDto } from '../common/page.dto.js';
 import type { PageOf } from '../common/pagination.js';
 import { CreateShiftDto, ShiftDto, ShiftQuery, UpdateShiftDto } from './shift.dto.js';
 import { ShiftsService } from './shifts.service.js';
+import { ApiErrors } from '../common/api-errors.decorator.js';
 
 @ApiTags('shifts')
 @Controller('shifts')
@@ -47,6 +48,7 @@ export class ShiftsController {
   @Delete(':id')
   @HttpCode(204)
   @Authenticated({ permission: Permission.ShiftsWrite })
+  @ApiErrors({ 409: ['in_use'] })
   deleteShift(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<void> {
     return this.shifts.remove(user, id);
   }
