@@ -151,7 +151,8 @@ describe('access checks answered from memory', () => {
   let sut: TestApp;
   let superAdmin: Session;
   before(async () => {
-    sut = await startTestApp();
+    // No grace window: a second use of a refresh token is reuse at once, not two tabs refreshing together.
+    sut = await startTestApp({ REFRESH_GRACE_SECONDS: '0' });
     superAdmin = await loginAsAdmin(sut);
   });
   after(() => sut.close());
@@ -194,7 +195,7 @@ describe(
     let replica: TestApp;
     let superAdmin: Session;
     before(async () => {
-      sut = await startTestApp();
+      sut = await startTestApp({ REFRESH_GRACE_SECONDS: '0' });
       replica = await startReplica(sut);
       superAdmin = await loginAsAdmin(sut);
     });

@@ -36,7 +36,7 @@ for (const pack of ['default', 'optional'] as const) {
       const loaded = response.body.results.filter((model: { loaded: boolean }) => model.loaded);
       const ids = loaded.map((model: { id: string }) => model.id).sort();
       const expected =
-        pack === 'default' ? ['blazeface-back', 'dlib-resnet-v1'] : ['dlib-resnet-v1', 'minifasnet-v2-v1se', 'yunet-s'];
+        pack === 'default' ? ['blazeface-full-range', 'dlib-resnet-v1'] : ['dlib-resnet-v1', 'minifasnet-v2-v1se', 'yunet-s'];
       assert.deepEqual(ids, expected);
       const embedder = loaded.find((model: { task: string }) => model.task === 'face_embedding');
       assert.equal(embedder.embedding_size, 128);
