@@ -184,9 +184,9 @@ describe('kiosk page', () => {
       await until(page, `document.querySelector('#badge-number').textContent === 'B-18'`, 'the second badge');
       await until(page, `document.querySelector('#on-site-count').textContent === '1'`, 'the on-site list');
       assert.match(await text(page, '#on-site li span'), /^Joe Biden · host Hilda Host · 3 · since /);
-      const onSite = expectStatus(await send(admin, 'get', '/visits/on-site'), 200) as unknown as Json[];
+      const onSite = expectStatus(await send(admin, 'get', '/visits/on-site'), 200) as unknown as { results: Json[] };
       assert.deepEqual(
-        onSite.map((visit) => [(visit.visitor as Json).full_name, visit.badge_number]),
+        onSite.results.map((visit) => [(visit.visitor as Json).full_name, visit.badge_number]),
         [['Joe Biden', 'B-18']],
       );
       assert.equal(hostHeard.length, 2, 'the host heard both check-ins');

@@ -41,8 +41,9 @@ function showBadge(visit) {
 export async function loadOnSite() {
   const answer = await api('GET', '/visits/on-site').catch(() => null);
   if (!answer) return;
-  const visits = Array.isArray(answer) ? answer : (answer.results ?? []);
-  $('on-site-count').textContent = String(visits.length);
+  const visits = answer.results ?? [];
+  // The count is everyone on site; the list shows the first page (the longest stays first).
+  $('on-site-count').textContent = String(answer.count ?? visits.length);
   $('on-site').replaceChildren(...visits.map(onSiteItem));
 }
 
