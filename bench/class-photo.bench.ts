@@ -16,7 +16,7 @@ import { RecognitionEngine } from '../src/recognition/recognition-engine.js';
 import { createDepartment, loginAsAdmin, type Session } from '../test/support/api-client.js';
 import { apiCalls, expectStatus, type Json } from '../test/support/api-calls.js';
 import { createMiddayOrganization, localClock, markClassPhoto } from '../test/support/class-sessions.js';
-import { createPersonRecord, enrolPhotos } from '../test/support/people.js';
+import { createPersonRecord, enrollPhotos } from '../test/support/people.js';
 import { facePath, sharedModelsDir } from '../test/support/shared-data.js';
 import { startTestApp, type TestApp } from '../test/support/test-app.js';
 
@@ -40,15 +40,15 @@ function report(name: string, values: number[], goal?: number): void {
   );
 }
 
-/** Shorter face side an enrolment photo needs (ENROLMENT_QUALITY_THRESHOLDS.minFaceSize is 100), with a margin. */
-const ENROLMENT_FACE_SIDE = 130;
+/** Shorter face side an enrollment photo needs (ENROLLMENT_QUALITY_THRESHOLDS.minFaceSize is 100), with a margin. */
+const ENROLLMENT_FACE_SIDE = 130;
 
 type Box = readonly number[];
 
 /**
  * The face `box` of the photo with context around it, every other face in reach painted grey (a class photo
- * packs faces close: an enrolment photo must show one), enlarged (Lanczos) to the face size enrolment asks for and
- * sharpened (enlarging a 50-pixel face blurs it below the enrolment sharpness bar).
+ * packs faces close: an enrollment photo must show one), enlarged (Lanczos) to the face size enrollment asks for and
+ * sharpened (enlarging a 50-pixel face blurs it below the enrollment sharpness bar).
  */
 async function ownCrop(photo: Buffer, size: { width: number; height: number }, box: Box, others: Box[]) {
   const [x1, y1, x2, y2] = box;
@@ -68,7 +68,7 @@ async function ownCrop(photo: Buffer, size: { width: number; height: number }, b
     return [{ input: grey, left: l, top: t }];
   });
   const masked = await sharp(photo).composite(masks).png().toBuffer();
-  const scale = Math.max(1, ENROLMENT_FACE_SIDE / Math.min(x2 - x1, y2 - y1));
+  const scale = Math.max(1, ENROLLMENT_FACE_SIDE / Math.min(x2 - x1, y2 - y1));
   return sharp(masked)
     .extract({ left, top, width, height })
     .resize({ width: Math.round(width * scale), kernel: 'lanczos3' })
@@ -77,8 +77,8 @@ async function ownCrop(photo: Buffer, size: { width: number; height: number }, b
     .toBuffer();
 }
 
-/** Enrols every face of the photo as a student of `departmentId` from its own crop; returns how many took. */
-async function enrolClass(app: TestApp, admin: Session, departmentId: string, bytes: Buffer): Promise<number> {
+/** Enrolls every face of the photo as a student of `departmentId` from its own crop; returns how many took. */
+async function enrollClass(app: TestApp, admin: Session, departmentId: string, bytes: Buffer): Promise<number> {
   const analysis = await app.app.get(RecognitionEngine).analyse(bytes);
   const boxes = analysis.faces.map((face) => face.bbox);
   let enrolled = 0;
@@ -94,7 +94,7 @@ async function enrolClass(app: TestApp, admin: Session, departmentId: string, by
       box,
       boxes.filter((_, j) => j !== i),
     );
-    const response = await enrolPhotos(app, admin, String(person.id), [{ field: 'images', bytes: crop }], {
+    const response = await enrollPhotos(app, admin, String(person.id), [{ field: 'images', bytes: crop }], {
       checkLiveness: false,
     });
     if (response.status === 201 && (response.body as { accepted: unknown[] }).accepted.length > 0) enrolled += 1;
@@ -111,7 +111,7 @@ try {
   const clock = localClock(timeZone);
   const { send } = apiCalls(() => app);
   const departmentId = (await createDepartment(app, admin, { code: 'SOLVAY' })).id;
-  const enrolled = await enrolClass(app, admin, departmentId, readFileSync(facePath(...photo)));
+  const enrolled = await enrollClass(app, admin, departmentId, readFileSync(facePath(...photo)));
   const newSession = async () =>
     String(
       expectStatus(

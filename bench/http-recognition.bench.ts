@@ -55,9 +55,9 @@ try {
     .jpeg({ quality: 90 })
     .toBuffer();
   const person = await createPerson(app, admin, 'Bench');
-  const enrolTimes: number[] = [];
+  const enrollTimes: number[] = [];
   for (const name of ['obama.jpg', 'obama2.jpg']) {
-    enrolTimes.push(
+    enrollTimes.push(
       await time(() =>
         app
           .http()
@@ -67,7 +67,7 @@ try {
       ),
     );
   }
-  report('enrol one photo (wait=true)', enrolTimes);
+  report('enroll one photo (wait=true)', enrollTimes);
 
   const identify = (bytes: Buffer) =>
     app.http().post('/api/v1/recognition/identify').set(auth).attach('image', bytes, 'a.jpg');

@@ -21,7 +21,7 @@ void describe('people API: self-service, permissions and tenants', () => {
 
     const own = expectStatus(await send(student, 'get', '/employees/me'), 200);
     assert.deepEqual([own.id, own.code, own.user_id], [grace.id, grace.code, student.user.id]);
-    assert.deepEqual(own.enrolment, { templates: 0, angles: [] });
+    assert.deepEqual(own.enrollment, { templates: 0, angles: [] });
     expectError(await send(student, 'get', '/employees'), 403, 'forbidden');
     expectError(await send(student, 'get', path), 403, 'forbidden');
     expectError(await send(student, 'get', `/employees/${String(classmate.id)}`), 403, 'forbidden');

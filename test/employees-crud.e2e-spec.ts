@@ -119,13 +119,13 @@ void describe('people API: create, read, update, delete', () => {
     assert.deepEqual(expectInvalidFields(patch), ['department_id']);
   });
 
-  it('reads one person with their department and an enrolment summary', async () => {
+  it('reads one person with their department and an enrollment summary', async () => {
     const { admin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
     const department = await createDepartment(context.sut, admin);
     const person = await createPersonRecord(context.sut, admin, { department_id: department.id, metadata: { a: 1 } });
     const read = expectStatus(await send(admin, 'get', `/employees/${String(person.id)}`), 200);
-    const { enrolment, ...rest } = read;
-    assert.deepEqual(enrolment, { templates: 0, angles: [] });
+    const { enrollment, ...rest } = read;
+    assert.deepEqual(enrollment, { templates: 0, angles: [] });
     assert.deepEqual(rest, person);
     expectError(await send(admin, 'get', `/employees/${randomUUID()}`), 404, 'not_found');
     expectError(await send(admin, 'get', '/employees/not-a-uuid'), 404, 'not_found');

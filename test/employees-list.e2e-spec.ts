@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
-import { EnrolmentSummary } from '../src/faces/enrolment-summary.js';
+import { EnrollmentSummary } from '../src/faces/enrollment-summary.js';
 import { createDepartment, createOrganizationWithAdmin } from './support/api-client.js';
 import { apiCalls, expectInvalidFields } from './support/api-calls.js';
 import { createPersonRecord, listPeople } from './support/people.js';
@@ -157,7 +157,7 @@ void describe('people API: list', () => {
     const { organizationId, admin, people } = await organizationWithPeople();
     const { admin: otherAdmin } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
     await createPersonRecord(context.sut, otherAdmin);
-    // Templates written directly: what is counted, not how enrolment makes them (faces.e2e-spec enrols photos).
+    // Templates written directly: what is counted, not how enrollment makes them (faces.e2e-spec enrolls photos).
     const db = context.sut.app.get(DataSource);
     for (const angle of ['left', 'front', 'front']) {
       await db.query(
@@ -168,9 +168,9 @@ void describe('people API: list', () => {
       );
     }
     // The faces feature refreshes the person's summary the same way after writing templates.
-    await context.sut.app.get(EnrolmentSummary).record(db.manager, organizationId, people.Ada);
+    await context.sut.app.get(EnrollmentSummary).record(db.manager, organizationId, people.Ada);
     const read = await send(admin, 'get', `/employees/${people.Ada}`);
-    assert.deepEqual(read.body.enrolment, { templates: 3, angles: ['front', 'left'] });
+    assert.deepEqual(read.body.enrollment, { templates: 3, angles: ['front', 'left'] });
     const all = await listPeople(context.sut, admin, '?facets=true');
     assert.deepEqual([all.facets?.enrolled, all.facets?.not_enrolled], [1, 5]);
     const enrolledOnly = await listPeople(context.sut, admin, '?search=lovelace&facets=true');

@@ -4,13 +4,13 @@ import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { bearer, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
 import { indexedTemplateOf } from './support/gallery.js';
-import { createPerson, enrolFaces, enrolPhotos, identify, photosOf } from './support/people.js';
+import { createPerson, enrollFaces, enrollPhotos, identify, photosOf } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { filesOnDisk, startTestApp, type TestApp } from './support/test-app.js';
 
 const KNN_PEOPLE = ['alex_lacamoire', 'biden', 'kit_harington', 'obama', 'rose_leslie'];
 
-describe('face enrolment and identification', () => {
+describe('face enrollment and identification', () => {
   let sut: TestApp;
   let admin: Session;
   const people = new Map<string, string>();
@@ -25,9 +25,9 @@ describe('face enrolment and identification', () => {
   const count = async (table: string) =>
     Number((await sut.app.get(DataSource).query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`))[0].n);
 
-  it('enrols the five people of knn/train, storing photos, thumbnails and templates', async () => {
+  it('enrolls the five people of knn/train, storing photos, thumbnails and templates', async () => {
     for (const name of KNN_PEOPLE) {
-      const response = await enrolPhotos(sut, admin, people.get(name)!, photosOf('knn', 'train', name));
+      const response = await enrollPhotos(sut, admin, people.get(name)!, photosOf('knn', 'train', name));
       assert.equal(response.status, 201, `${name}: ${JSON.stringify(response.body)}`);
       assert.equal(response.body.rejected.length, 0, `${name}: ${JSON.stringify(response.body.rejected)}`);
       assert.equal(response.body.accepted.length, photosOf('knn', 'train', name).length);
@@ -133,10 +133,10 @@ describe('face enrolment and identification', () => {
       .attach('front', Buffer.from('not an image'), 'x.jpg');
     assert.equal(text.status, 415);
     assert.equal(text.body.details.field, 'front');
-    const two = await enrolPhotos(sut, admin, person, [['knn', 'test', 'obama_and_biden.jpg']]);
+    const two = await enrollPhotos(sut, admin, person, [['knn', 'test', 'obama_and_biden.jpg']]);
     assert.equal(two.status, 422);
     assert.equal(two.body.error, 'multiple_faces');
-    const none = await enrolPhotos(sut, admin, person, [['dlib', 'faces', 'dogs.jpg']]);
+    const none = await enrollPhotos(sut, admin, person, [['dlib', 'faces', 'dogs.jpg']]);
     assert.equal(none.status, 422);
     assert.equal(none.body.error, 'no_face_detected');
     const mixed = await sut
@@ -148,7 +148,7 @@ describe('face enrolment and identification', () => {
       .attach('left', readFileSync(facePath('dlib', 'faces', 'dogs.jpg')), 'b.jpg');
     assert.equal(mixed.status, 422);
     assert.equal(mixed.body.details.rejected[0].photo, 'left');
-    const tooMany = await enrolPhotos(
+    const tooMany = await enrollPhotos(
       sut,
       admin,
       person,
@@ -249,7 +249,7 @@ describe('face enrolment and identification', () => {
       const person = await createPerson(sut, admin, erase ? 'Erased' : 'Deleted');
       const {
         accepted: [template],
-      } = await enrolFaces(sut, admin, person, [['knn', 'train', 'rose_leslie', 'img1.jpg']]);
+      } = await enrollFaces(sut, admin, person, [['knn', 'train', 'rose_leslie', 'img1.jpg']]);
       const files = await sut.app
         .get(DataSource)
         .query<{ storage_key: string }[]>('SELECT storage_key FROM stored_files WHERE id = ANY($1::uuid[])', [

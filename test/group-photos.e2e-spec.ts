@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loginAsAdmin, type Session } from './support/api-client.js';
-import { createEnrolledPerson, type Enrolment, identify, photosOf } from './support/people.js';
+import { createEnrolledPerson, type Enrollment, identify, photosOf } from './support/people.js';
 import { sharedModelsDir } from './support/shared-data.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -19,7 +19,7 @@ describe('attendance from group photos (bbt)', () => {
   let sut: TestApp;
   let admin: Session;
   const idToName = new Map<string, string>();
-  const enrolments = new Map<string, Enrolment>();
+  const enrollments = new Map<string, Enrollment>();
 
   before(async () => {
     sut = await startTestApp({ MODELS_DIR: sharedModelsDir });
@@ -29,13 +29,13 @@ describe('attendance from group photos (bbt)', () => {
       const fields = { first_name: name, kind: 'student' };
       const enrolled = await createEnrolledPerson(sut, admin, photosOf('bbt', name), fields, { checkLiveness: false });
       idToName.set(enrolled.id, name);
-      enrolments.set(name, enrolled);
+      enrollments.set(name, enrolled);
     }
   });
   after(() => sut.close());
 
-  it('enrols the 8 people from their 5 grey face crops each', () => {
-    for (const [name, { accepted, rejected }] of enrolments) {
+  it('enrolls the 8 people from their 5 grey face crops each', () => {
+    for (const [name, { accepted, rejected }] of enrollments) {
       assert.ok(accepted.length >= 3, `${name}: ${accepted.length} of 5 accepted: ${JSON.stringify(rejected)}`);
     }
   });

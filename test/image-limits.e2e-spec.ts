@@ -46,7 +46,7 @@ describe('image shape limits', () => {
     assert.equal(responses[2][1].body.details.field, 'image_b');
   });
 
-  it('rejects the 1 x 39,000,000 PNG as an enrolment photo without storing it', async () => {
+  it('rejects the 1 x 39,000,000 PNG as an enrollment photo without storing it', async () => {
     const person = await createPerson(sut, admin, 'Thin');
     const response = await post(`/employees/${person}/faces?wait=true`)
       .attach('images', thinPngBytes(), 'thin.png')

@@ -83,16 +83,16 @@ describe('the job queue', () => {
       if (calls < 3) throw new Error('transient');
       return Promise.resolve({ calls });
     });
-    const job = await flaky.enqueue('faces.enrol', payload(1) as never, options);
+    const job = await flaky.enqueue('faces.enroll', payload(1) as never, options);
     const started = Date.now();
     const done = await flaky.waitFor(job.id, 20_000);
     assert.equal(done.status, 'completed', JSON.stringify(done));
     assert.deepEqual([done.attempts, done.result], [3, { calls: 3 }]);
-    assert.ok(Date.now() - started >= 2000 + 4000 - 200, 'waited 2 s, then 4 s (faces.enrol back-off)');
+    assert.ok(Date.now() - started >= 2000 + 4000 - 200, 'waited 2 s, then 4 s (faces.enroll back-off)');
     await stop(flaky);
 
     const failing = await queueWith(() => Promise.reject(new JobFailure('bad_input', 'no use trying again')));
-    const final = await failing.waitFor((await failing.enqueue('faces.enrol', payload(2) as never, options)).id, 5000);
+    const final = await failing.waitFor((await failing.enqueue('faces.enroll', payload(2) as never, options)).id, 5000);
     assert.deepEqual([final.status, final.attempts, final.error?.error], ['failed', 1, 'bad_input']);
   });
 

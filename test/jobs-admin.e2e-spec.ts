@@ -63,7 +63,7 @@ describe('failed jobs for admins', () => {
       );
       assert.equal('payload' in job, false);
     }
-    const none = expectStatus(await send(mine.admin, 'get', '/jobs?status=completed&type=faces.enrol'), 200) as Page;
+    const none = expectStatus(await send(mine.admin, 'get', '/jobs?status=completed&type=faces.enroll'), 200) as Page;
     assert.equal(none.count, 0);
     expectError(await send(mine.admin, 'get', '/jobs?status=broken'), 400, 'validation_error');
 

@@ -113,7 +113,7 @@ describe('live events: what reaches whom', () => {
     assert.deepEqual(outsiderHeard, [], 'another organisation hears nothing');
   });
 
-  it('keeps camera events from sockets without cameras:read, and enrolment news from those without employees:read', async () => {
+  it('keeps camera events from sockets without cameras:read, and enrollment news from those without employees:read', async () => {
     const { organizationId, admin } = await createOrganizationWithAdmin(ctx.sut, ctx.superAdmin);
     const [employee, teacher] = await Promise.all([
       createUserAndLogin(ctx.sut, admin, undefined, 'employee'),
@@ -125,7 +125,7 @@ describe('live events: what reaches whom', () => {
       connect(teacher),
     ]);
     const heardByEmployee = collect(employeeSocket, 'recognition');
-    const enrolmentsHeardByEmployee = collect(employeeSocket, 'enrollment.completed');
+    const enrollmentsHeardByEmployee = collect(employeeSocket, 'enrollment.completed');
     const heardByTeacher = collect(teacherSocket, 'recognition');
     const camera = await createCamera(ctx.sut, organizationId);
     const recognition = nextEvent(adminSocket, 'recognition');
@@ -151,7 +151,7 @@ describe('live events: what reaches whom', () => {
     }
     await settle();
     assert.deepEqual(heardByEmployee, []);
-    assert.deepEqual(enrolmentsHeardByEmployee, []);
+    assert.deepEqual(enrollmentsHeardByEmployee, []);
     assert.deepEqual(heardByTeacher, [], 'a teacher has no cameras:read');
   });
 

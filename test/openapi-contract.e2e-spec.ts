@@ -50,6 +50,28 @@ describe('the OpenAPI document as a contract', () => {
     assert.equal(report.totals.errors, 0);
   });
 
+  it('spells every identifier one way (enrollment, license, organization): paths, ids, names, fields, enums', async () => {
+    const identifiers = new Set<string>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+        if (key === 'description' || key === 'summary' || key === 'example' || key === 'examples') continue;
+        identifiers.add(key);
+        if (key === 'enum' && Array.isArray(value)) value.forEach((item) => identifiers.add(String(item)));
+        if ((key === 'operationId' || key === 'name' || key === '$ref') && typeof value === 'string') {
+          identifiers.add(value);
+        }
+        walk(value);
+      }
+    };
+    walk(await documentOf());
+    const british = [...identifiers].filter((identifier) => /enrol(?!l)|licence|organis/i.test(identifier));
+    assert.deepEqual(british, []);
+    // The walk sees what it should: the enrollment operation and its error codes.
+    assert.ok(identifiers.has('enrollFaces') && identifiers.has('enrollment_failed'));
+  });
+
   it('gives every operation a summary, an id and a security declaration, health probes included', async () => {
     const operations = await operationsOf();
     assert.ok(operations.some(({ name }) => name === 'GET /readyz'));

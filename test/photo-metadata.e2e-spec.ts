@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
-import { createPerson, enrolFaces, identify } from './support/people.js';
+import { createPerson, enrollFaces, identify } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -35,12 +35,12 @@ describe('metadata of stored face photos', () => {
   });
   after(() => sut.close());
 
-  /** Enrols the upload and returns the stored original, fetched through the API. */
-  async function enrolAndFetch(name: string, upload: Buffer): Promise<{ person: string; stored: Buffer }> {
+  /** Enrolls the upload and returns the stored original, fetched through the API. */
+  async function enrollAndFetch(name: string, upload: Buffer): Promise<{ person: string; stored: Buffer }> {
     const person = await createPerson(sut, admin, name);
     const {
       accepted: [template],
-    } = await enrolFaces(sut, admin, person, [{ field: 'front', bytes: upload }]);
+    } = await enrollFaces(sut, admin, person, [{ field: 'front', bytes: upload }]);
     const response = await sut
       .http()
       .get(`/api/v1/files/${template.photo_id}`)
@@ -79,7 +79,7 @@ describe('metadata of stored face photos', () => {
     const sent = await sharp(upload).metadata();
     assert.ok(sent.exif && sent.xmp && sent.orientation === 6 && sent.width === upright.height, 'the upload is set up');
 
-    const { person, stored } = await enrolAndFetch('Rotated', upload);
+    const { person, stored } = await enrollAndFetch('Rotated', upload);
     const metadata = await assertNoMetadata(stored);
     assert.equal(metadata.orientation ?? 1, 1);
     assert.deepEqual([metadata.width, metadata.height], [upright.width, upright.height], 'stored upright');
@@ -96,7 +96,7 @@ describe('metadata of stored face photos', () => {
 
   it('keeps the pixels of an upright photo exactly while removing its metadata', async () => {
     const upload = await sharp(PHOTO).withExif(CAMERA_EXIF).withXmp(XMP).jpeg({ quality: 95 }).toBuffer();
-    const { stored } = await enrolAndFetch('Upright', upload);
+    const { stored } = await enrollAndFetch('Upright', upload);
     await assertNoMetadata(stored);
     const pixels = (bytes: Buffer) => sharp(bytes).raw().toBuffer();
     assert.ok((await pixels(stored)).equals(await pixels(upload)), 'no re-encode: the JPEG data is untouched');

@@ -43,7 +43,7 @@ describe('reviewing presence events', () => {
     assert.equal(approved.reviewed_by, admin.user.id);
     assert.equal(approved.review_note, 'a visitor, let in');
     assert.equal(approved.is_unknown_face, true, 'approving does not say who it is');
-    assert.equal(approved.enrolment, null);
+    assert.equal(approved.enrollment, null);
     const rejected = expectStatus(await review(sut, admin, stranger.event_id, { action: 'reject' }), 200);
     assert.equal(rejected.review_status, 'rejected');
     assert.equal(rejected.review_note, 'a visitor, let in', 'the note stays unless a new one is given');
@@ -85,7 +85,7 @@ describe('reviewing presence events', () => {
     assert.deepEqual([row.review_status, row.employee_id], ['pending', null], 'nothing changed');
   });
 
-  it('assigns an unknown face to a person, enrols its snapshot, and the next frame names them', async () => {
+  it('assigns an unknown face to a person, enrolls its snapshot, and the next frame names them', async () => {
     const { sut } = context;
     const { admin, camera, key } = await site();
     await createEnrolledPerson(sut, admin, photosOf('knn', 'train', 'obama'));
@@ -101,12 +101,12 @@ describe('reviewing presence events', () => {
     assert.equal(assigned.is_unknown_face, false);
     assert.equal(assigned.review_status, 'approved');
     assert.equal((assigned.person as Json).id, biden);
-    const enrolment = assigned.enrolment as { job_id: string };
+    const enrollment = assigned.enrollment as { job_id: string };
     const row = await storedEvent(sut, stranger.event_id);
     assert.equal(row.has_embedding, false, 'the stranger’s embedding goes once it has a name');
 
-    await sut.app.get(JobQueue).waitFor(enrolment.job_id, 60_000);
-    const job = expectStatus(await sut.http().get(`/api/v1/jobs/${enrolment.job_id}`).set(bearer(admin)), 200);
+    await sut.app.get(JobQueue).waitFor(enrollment.job_id, 60_000);
+    const job = expectStatus(await sut.http().get(`/api/v1/jobs/${enrollment.job_id}`).set(bearer(admin)), 200);
     assert.equal(job.status, 'completed', JSON.stringify(job));
     assert.equal((job.result as { accepted: unknown[] }).accepted.length, 1, JSON.stringify(job.result));
     const faces = expectStatus(await sut.http().get(`/api/v1/employees/${biden}/faces`).set(bearer(admin)), 200);

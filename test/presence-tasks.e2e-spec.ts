@@ -158,13 +158,13 @@ describe('recognition tasks and bulk recognition', () => {
       sut.http().get(`/api/v1/recognition/tasks/${id}`).set(bearer(session));
     expectError(await get(other.admin, String(queued.task_id)), 404, 'not_found');
     const person = await createPerson(sut, admin);
-    const enrolment = await sut
+    const enrollment = await sut
       .http()
       .post(`/api/v1/employees/${person}/faces`)
       .set(bearer(admin))
       .attach('images', photo('knn', 'train', 'biden', 'biden2.jpg'), 'biden2.jpg');
-    const jobId = String(expectStatus(enrolment, 202).id);
-    expectError(await get(admin, jobId), 404, 'not_found', 'an enrolment job is no task');
+    const jobId = String(expectStatus(enrollment, 202).id);
+    expectError(await get(admin, jobId), 404, 'not_found', 'an enrollment job is no task');
     await finished(sut, admin, String(queued.task_id));
   });
 

@@ -36,12 +36,14 @@ for (const pack of ['default', 'optional'] as const) {
       const loaded = response.body.results.filter((model: { loaded: boolean }) => model.loaded);
       const ids = loaded.map((model: { id: string }) => model.id).sort();
       const expected =
-        pack === 'default' ? ['blazeface-full-range', 'dlib-resnet-v1'] : ['dlib-resnet-v1', 'minifasnet-v2-v1se', 'yunet-s'];
+        pack === 'default'
+          ? ['blazeface-full-range', 'dlib-resnet-v1']
+          : ['dlib-resnet-v1', 'minifasnet-v2-v1se', 'yunet-s'];
       assert.deepEqual(ids, expected);
       const embedder = loaded.find((model: { task: string }) => model.task === 'face_embedding');
       assert.equal(embedder.embedding_size, 128);
       assert.ok(embedder.default_threshold > 0 && embedder.default_threshold < 1);
-      assert.ok(embedder.licence);
+      assert.ok(embedder.license);
       const ready = await sut.http().get('/readyz');
       assert.equal(ready.body.checks.models, 'up');
     });

@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { createOrganizationWithAdmin, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
 import { apiCalls, expectStatus } from './support/api-calls.js';
 import { indexedTemplateOf } from './support/gallery.js';
-import { createPerson, enrolFaces, identify } from './support/people.js';
+import { createPerson, enrollFaces, identify } from './support/people.js';
 import {
   collect,
   connectLive,
@@ -94,7 +94,7 @@ describe(
     it('searches a face enrolled on one instance on the other within a second, and forgets it after deletion', async () => {
       const { admin, organizationId } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
       const person = await createPerson(context.sut, admin, 'Biden');
-      await enrolFaces(context.sut, admin, person, [['knn', 'train', 'biden', 'biden.jpg']]);
+      await enrollFaces(context.sut, admin, person, [['knn', 'train', 'biden', 'biden.jpg']]);
       const probe = ['knn', 'train', 'biden', 'biden.jpg'];
       const found = await eventually(async () => {
         const response = await identify(replica!, admin, probe);

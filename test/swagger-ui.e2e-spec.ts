@@ -48,15 +48,15 @@ describe('Swagger UI "Try it out"', () => {
     return Number((await page.locator(selector).first().textContent())?.trim());
   }
 
-  it('enrols a photo from the form with only the front angle chosen', async () => {
+  it('enrolls a photo from the form with only the front angle chosen', async () => {
     const personId = await createPerson(context.sut, context.superAdmin, 'Swagger Form');
-    const page = await tryOut('faces', 'enrolFaces');
-    const operation = page.locator('#operations-faces-enrolFaces');
+    const page = await tryOut('faces', 'enrollFaces');
+    const operation = page.locator('#operations-faces-enrollFaces');
     await operation.locator('tr[data-param-name="employeeId"] input').fill(personId);
     await operation
       .locator('tr[data-property-name="front"] input[type=file]')
       .setInputFiles(facePath('knn', 'test', 'obama1.jpg'));
-    const status = await execute(page, 'faces', 'enrolFaces');
+    const status = await execute(page, 'faces', 'enrollFaces');
     const body = await operation.locator('.live-responses-table .response-col_description pre').first().textContent();
     assert.equal(status, 202, body ?? '');
     await page.close();

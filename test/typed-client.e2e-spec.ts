@@ -19,7 +19,7 @@ describe('the typed client in clients/typescript', () => {
     assert.ok(committed === (await clientTypes(document)), 'clients/typescript/schema.d.ts is stale');
   });
 
-  it('logs in, lists people, enrols a photo and reads a typed error, as the docs example does', async () => {
+  it('logs in, lists people, enrolls a photo and reads a typed error, as the docs example does', async () => {
     const session: { token?: string } = {};
     const api = createFaceGateClient({ baseUrl: await context.sut.app.getUrl(), accessToken: () => session.token });
 

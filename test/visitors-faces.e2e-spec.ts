@@ -39,7 +39,7 @@ describe('visitor faces', () => {
       .set({ Authorization: `Bearer ${session.access_token}` })
       .attach('image', photo(...parts), parts.at(-1));
 
-  it('enrols the good photos, refuses one with two faces, and shows them by angle', async () => {
+  it('enrolls the good photos, refuses one with two faces, and shows them by angle', async () => {
     const { operator, visitorId, body } = await deskWithBiden();
     assert.equal(body.status, 'ok');
     assert.equal(body.added_vectors, 1);

@@ -219,7 +219,7 @@ describe('visitor retention', () => {
       `SELECT model_version, encode(embedding, 'base64') AS embedding FROM visitor_faces WHERE visitor_id = $1`,
       [biden],
     );
-    assert.deepEqual(after, current, 'the same embedding as the current model made at enrolment');
+    assert.deepEqual(after, current, 'the same embedding as the current model made at enrollment');
     const found = expectStatus(await identifyVisitor(admin, 'knn', 'train', 'biden', 'biden2.jpg'), 200);
     assert.equal(((found.match as Json).visitor as Json).id, biden);
   });

@@ -15,11 +15,11 @@ import {
   isDatabaseUrl,
   TEMPLATE_ENV,
 } from './support/database-template.js';
-import { createPerson, enrolPhotos, identify } from './support/people.js';
+import { createPerson, enrollPhotos, identify } from './support/people.js';
 import { facePath } from './support/shared-data.js';
 import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
-/** Ten photos make an enrolment that runs long enough (seconds) to be interrupted while it runs. */
+/** Ten photos make an enrollment that runs long enough (seconds) to be interrupted while it runs. */
 const TEN_PHOTOS = Array.from({ length: 10 }, () => ['knn', 'train', 'biden', 'biden.jpg']);
 const BIDEN = ['knn', 'train', 'biden', 'biden.jpg'];
 
@@ -75,8 +75,8 @@ describe('graceful shutdown of a real process', () => {
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
     const socketClosed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
 
-    // In flight: an enrolment whose request waits for its job, which runs in this process.
-    const enrolment = enrolPhotos(api, admin, person, TEN_PHOTOS).then((response) => response);
+    // In flight: an enrollment whose request waits for its job, which runs in this process.
+    const enrollment = enrollPhotos(api, admin, person, TEN_PHOTOS).then((response) => response);
     const running = await eventually(
       async () => (await api.http().get('/api/v1/jobs?status=running').set(bearer(admin))).body as { results: Json[] },
       (page) => page.results.length === 1,
@@ -84,7 +84,7 @@ describe('graceful shutdown of a real process', () => {
     const sent = Date.now();
     child.kill('SIGTERM');
     await eventually(
-      async () => child!.output(),
+      () => Promise.resolve(child!.output()),
       (output) => /SIGTERM: stopping/.test(output),
       10_000,
     );
@@ -100,7 +100,7 @@ describe('graceful shutdown of a real process', () => {
     // Refused either way: answered 503 while the server still accepts, or not accepted any more.
     assert.match(String(refused), /^503 shutting_down$|ECONNREFUSED|ECONNRESET|socket hang up/);
 
-    const answer = await enrolment;
+    const answer = await enrollment;
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
     assert.equal((answer.body as { accepted: Json[] }).accepted.length, TEN_PHOTOS.length);
     assert.ok(['io server disconnect', 'transport close'].includes(await socketClosed));
@@ -108,7 +108,7 @@ describe('graceful shutdown of a real process', () => {
     assert.equal(code, 0, child.output());
     assert.ok(Date.now() - sent < 60_000);
     assert.match(child.output(), /SIGTERM: stopping/);
-    assert.equal(running.results[0].type, 'faces.enrol');
+    assert.equal(running.results[0].type, 'faces.enroll');
   });
 });
 
@@ -167,7 +167,7 @@ for (const store of ['postgres', 'redis'] as const) {
 
     it('runs a job queued by the API on a worker process, and the API searches what it stored', async () => {
       const person = await createPerson(api, admin);
-      const job = await queueEnrolment(api, admin, person, [BIDEN]);
+      const job = await queueEnrollment(api, admin, person, [BIDEN]);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       assert.equal((await jobOf(api, admin, job)).status, 'queued', 'the API runs no job');
       await startWorker();
@@ -187,7 +187,7 @@ for (const store of ['postgres', 'redis'] as const) {
     it('runs a job again on another worker when its worker is killed mid-job, and completes it once', async () => {
       const person = await createPerson(api, admin);
       const first = await startWorker();
-      const job = await queueEnrolment(api, admin, person, TEN_PHOTOS);
+      const job = await queueEnrollment(api, admin, person, TEN_PHOTOS);
       await eventually(
         () => jobOf(api, admin, job),
         (state) => state.status === 'running',
@@ -208,8 +208,8 @@ for (const store of ['postgres', 'redis'] as const) {
   });
 }
 
-/** Queues an enrolment through the API without waiting (202); answers its job id. */
-async function queueEnrolment(app: TestApp, session: Session, person: string, photos: string[][]): Promise<string> {
+/** Queues an enrollment through the API without waiting (202); answers its job id. */
+async function queueEnrollment(app: TestApp, session: Session, person: string, photos: string[][]): Promise<string> {
   let request = app.http().post(`/api/v1/employees/${person}/faces`).set(bearer(session));
   for (const photo of photos) request = request.attach('images', readFileSync(facePath(...photo)), photo.at(-1));
   const response = await request;

@@ -594,10 +594,10 @@ export interface paths {
         get: operations["listFaces"];
         put?: never;
         /**
-         * Enrols 1-10 photos of the person: the named angles (front, left, right, angled_left, angled_right) and/or
+         * Enrolls 1-10 photos of the person: the named angles (front, left, right, angled_left, angled_right) and/or
          *     repeated `images`. Runs as a job: 202 with its id, or with `?wait=true` 201 with the result.
          */
-        post: operations["enrolFaces"];
+        post: operations["enrollFaces"];
         delete?: never;
         options?: never;
         head?: never;
@@ -629,7 +629,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A person with their enrolment summary. */
+        /** A person with their enrollment summary. */
         get: operations["getEmployee"];
         put?: never;
         post?: never;
@@ -910,7 +910,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The face models this instance knows: loaded or not, version, licence, threshold, average inference time. */
+        /** The face models this instance knows: loaded or not, version, license, threshold, average inference time. */
         get: operations["listModels"];
         put?: never;
         post?: never;
@@ -2365,7 +2365,7 @@ export interface components {
             email: string | null;
             emergency_contact: components["schemas"]["EmergencyContactDto"] | null;
             employment_type: string | null;
-            enrolment: components["schemas"]["EnrolmentSummaryDto"];
+            enrollment: components["schemas"]["EnrollmentSummaryDto"];
             first_name: string;
             /** @description First and last name joined. */
             full_name: string;
@@ -2454,16 +2454,16 @@ export interface components {
         EmployeeOrdering: "name" | "-name" | "code" | "-code" | "created_at" | "-created_at";
         /** @enum {string} */
         EmploymentType: "full_time" | "part_time" | "contract" | "intern" | "temporary";
-        EnrolmentJobRefDto: {
+        EnrollmentJobRefDto: {
             job_id: string;
             status: string;
         };
-        EnrolmentResultDto: {
+        EnrollmentResultDto: {
             accepted: components["schemas"]["FaceTemplateDto"][];
             employee_id: string;
             rejected: components["schemas"]["RejectedPhotoDto"][];
         };
-        EnrolmentSummaryDto: {
+        EnrollmentSummaryDto: {
             /** @description The distinct angles those templates were taken at (`front`, `left`, …), sorted. */
             angles: string[];
             /** @description Face templates stored for the person. */
@@ -2682,7 +2682,7 @@ export interface components {
         /** @enum {string} */
         JobStatus: "queued" | "running" | "completed" | "failed" | "cancelled";
         /** @enum {string} */
-        JobType: "faces.enrol" | "faces.reindex" | "attendance.close" | "recognition.task" | "reports.attendance" | "visitors.retention" | "visitors.reindex";
+        JobType: "faces.enroll" | "faces.reindex" | "attendance.close" | "recognition.task" | "reports.attendance" | "visitors.retention" | "visitors.reindex";
         LandmarksDto: {
             left_eye: components["schemas"]["PointDto"];
             mouth_left: components["schemas"]["PointDto"];
@@ -2787,7 +2787,7 @@ export interface components {
             id: string;
             /** @description [height, width], or null when the model takes any size. */
             input_size: number[] | null;
-            licence: string;
+            license: string;
             loaded: boolean;
             metric: string | null;
             /** @enum {string} */
@@ -2986,8 +2986,8 @@ export interface components {
             created_at: string;
             detection_confidence: number;
             employee_id: string | null;
-            /** @description The enrolment job of the snapshot (with `add_template`), to poll at GET /jobs/{id}. */
-            enrolment: components["schemas"]["EnrolmentJobRefDto"] | null;
+            /** @description The enrollment job of the snapshot (with `add_template`), to poll at GET /jobs/{id}. */
+            enrollment: components["schemas"]["EnrollmentJobRefDto"] | null;
             event_type: components["schemas"]["PresenceEventType"];
             id: string;
             is_anomaly: boolean;
@@ -3021,7 +3021,7 @@ export interface components {
         ReviewPresenceEventDto: {
             /** @description `approve` or `reject` the event as seen, or `assign` it to a person (an unknown face or a wrong match). */
             action: components["schemas"]["PresenceReviewAction"];
-            /** @description With `assign`: also enrol the event's face snapshot as a face template of the person (a queued job). */
+            /** @description With `assign`: also enroll the event's face snapshot as a face template of the person (a queued job). */
             add_template?: boolean;
             /**
              * Format: uuid
@@ -3540,7 +3540,7 @@ export interface components {
             reason: components["schemas"]["VisitorIdentifyReason"];
         };
         /** @enum {string} */
-        VisitorIdType: "aadhaar" | "passport" | "driving_licence" | "voter_id" | "pan" | "national_id" | "other";
+        VisitorIdType: "aadhaar" | "passport" | "driving_license" | "voter_id" | "pan" | "national_id" | "other";
         VisitorListDto: {
             count: number;
             /** @example null */
@@ -7362,7 +7362,7 @@ export interface operations {
                 department?: string;
                 /** @description Only people of this department. */
                 department_id?: string;
-                /** @description Also count `facets` over every match (totals, activity, departments, enrolment); off unless asked. */
+                /** @description Also count `facets` over every match (totals, activity, departments, enrollment); off unless asked. */
                 facets?: boolean;
                 is_active?: boolean;
                 kind?: components["schemas"]["EmployeeKind"];
@@ -7594,7 +7594,7 @@ export interface operations {
             };
         };
     };
-    enrolFaces: {
+    enrollFaces: {
         parameters: {
             query?: {
                 /** @description Answer when the job is done (201 with the result) instead of 202 with the job id. */
@@ -7650,7 +7650,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnrolmentResultDto"];
+                    "application/json": components["schemas"]["EnrollmentResultDto"];
                 };
             };
             /** @description The job to poll at GET /jobs/{id} */
@@ -7754,7 +7754,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "enrolment_failed" | "image_decode_timeout" | "image_too_large" | "invalid_image" | "liveness_failed" | "low_quality" | "multiple_faces" | "no_face_detected" | "unsupported_aspect_ratio" | "unsupported_media_type";
+                        error?: "enrollment_failed" | "image_decode_timeout" | "image_too_large" | "invalid_image" | "liveness_failed" | "low_quality" | "multiple_faces" | "no_face_detected" | "unsupported_aspect_ratio" | "unsupported_media_type";
                     };
                 };
             };

@@ -1,4 +1,4 @@
-// What the default model pack contains: one entry per model, with its I/O contract, source and licence.
+// What the default model pack contains: one entry per model, with its I/O contract, source and license.
 // `build.mjs` fills in the sha256 and size of each written file and a fingerprint of its sources.
 
 /** Bump when a graph changes so existing builds are redone. */

@@ -49,7 +49,7 @@ export class EmployeeDto {
   updated_at: Date;
 }
 
-export class EnrolmentSummaryDto {
+export class EnrollmentSummaryDto {
   /** Face templates stored for the person. */
   @ApiProperty({ type: 'integer' })
   templates: number;
@@ -66,9 +66,9 @@ export class PersonIdentityDto {
   department: DepartmentSummaryDto | null;
 }
 
-/** One person with their enrolment state, as `GET /employees/:id` and `/employees/me` answer. */
+/** One person with their enrollment state, as `GET /employees/:id` and `/employees/me` answer. */
 export class EmployeeDetailDto extends EmployeeDto {
-  enrolment: EnrolmentSummaryDto;
+  enrollment: EnrollmentSummaryDto;
 }
 
 export class DepartmentFacetDto {

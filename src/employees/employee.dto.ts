@@ -254,7 +254,7 @@ export class EmployeeQuery extends PageQuery {
   @IsIn(EMPLOYEE_ORDERINGS)
   ordering: EmployeeOrdering = 'name';
 
-  /** Also count `facets` over every match (totals, activity, departments, enrolment); off unless asked. */
+  /** Also count `facets` over every match (totals, activity, departments, enrollment); off unless asked. */
   @Optional()
   @Transform(toBoolean)
   @IsBoolean()

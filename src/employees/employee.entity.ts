@@ -79,7 +79,7 @@ export class Employee {
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 
-  /** How many face templates the person has, kept by the faces feature (see EmployeesService.recordEnrolment). */
+  /** How many face templates the person has, kept by the faces feature (see EmployeesService.recordEnrollment). */
   @Column({ type: 'integer', default: 0 })
   faceTemplates: number;
 
@@ -87,7 +87,7 @@ export class Employee {
   @Column({ type: 'text', array: true, default: () => "'{}'" })
   faceAngles: string[];
 
-  /** The thumbnail of the primary face template (a stored file), kept with the enrolment summary. */
+  /** The thumbnail of the primary face template (a stored file), kept with the enrollment summary. */
   @Column({ type: 'uuid', nullable: true })
   primaryThumbnailId: string | null;
 

@@ -29,7 +29,7 @@ export class EmployeesController {
     return this.employees.getOwn(user);
   }
 
-  /** A person with their enrolment summary. */
+  /** A person with their enrollment summary. */
   @Get(':id')
   @Authenticated({ permission: Permission.EmployeesRead })
   getEmployee(@CurrentUser() user: AuthUser, @IdParam() id: string): Promise<EmployeeDetailDto> {

@@ -86,8 +86,8 @@ export class EmployeesRepository {
     };
   }
 
-  /** Stores the person's enrolment summary; the faces feature calls it in the transaction that changed it. */
-  async recordEnrolment(
+  /** Stores the person's enrollment summary; the faces feature calls it in the transaction that changed it. */
+  async recordEnrollment(
     manager: EntityManager,
     organizationId: string,
     id: string,

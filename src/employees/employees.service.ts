@@ -22,7 +22,7 @@ import {
   type EmployeeDetailDto,
   type EmployeeDto,
   type EmployeeFacetsDto,
-  type EnrolmentSummaryDto,
+  type EnrollmentSummaryDto,
   type PersonIdentityDto,
   toEmployeeDto,
 } from './employee-response.dto.js';
@@ -129,14 +129,14 @@ export class EmployeesService {
 
   /**
    * Deletes the person; with `erase`, the row too. `employee.deleted` is published inside the transaction, so the
-   * features holding the person's data (faces: templates, photos, pending enrolments) erase it in the same commit.
+   * features holding the person's data (faces: templates, photos, pending enrollments) erase it in the same commit.
    */
   async remove(caller: AuthUser, id: string, erase: boolean): Promise<void> {
     const employee = await this.employees.findInOrganization(caller.organizationId, id);
     const before = toEmployeeDto(employee, await this.departmentOf(employee), null);
     const organizationId = caller.organizationId;
     await this.dataSource.transaction(async (manager) => {
-      // The row lock orders this deletion against enrolments saving templates for the person (they lock the row
+      // The row lock orders this deletion against enrollments saving templates for the person (they lock the row
       // through `lockPresent` and re-check it), and against a concurrent deletion of the same person.
       if (!(await this.employees.lockInOrganization(manager, organizationId, id))) throw ApiError.notFound('Employee');
       await this.events.publish(manager, 'employee.deleted', { organizationId, employeeId: id, erased: erase });
@@ -171,15 +171,15 @@ export class EmployeesService {
     return (await this.employees.lockInOrganization(manager, organizationId, id)) !== null;
   }
 
-  /** Keeps the person's enrolment summary; called by the faces feature in the transaction that changed it. */
-  recordEnrolment(
+  /** Keeps the person's enrollment summary; called by the faces feature in the transaction that changed it. */
+  recordEnrollment(
     manager: EntityManager,
     organizationId: string,
     id: string,
-    summary: EnrolmentSummaryDto,
+    summary: EnrollmentSummaryDto,
     primaryThumbnailId: string | null,
   ): Promise<void> {
-    return this.employees.recordEnrolment(manager, organizationId, id, summary, primaryThumbnailId);
+    return this.employees.recordEnrollment(manager, organizationId, id, summary, primaryThumbnailId);
   }
 
   /** Ids of the organisation's people in a department and/or of a kind. */
@@ -297,8 +297,8 @@ export class EmployeesService {
   }
 
   private async toDetail(employee: Employee): Promise<EmployeeDetailDto> {
-    const enrolment = { templates: employee.faceTemplates, angles: employee.faceAngles };
-    return { ...toEmployeeDto(employee, await this.departmentOf(employee), this.urls), enrolment };
+    const enrollment = { templates: employee.faceTemplates, angles: employee.faceAngles };
+    return { ...toEmployeeDto(employee, await this.departmentOf(employee), this.urls), enrollment };
   }
 
   private async departmentOf(employee: Employee): Promise<DepartmentSummaryDto | null> {

@@ -26,7 +26,7 @@ export class EmployeeDeletedListener {
           entityType: 'employee',
           entityId: employeeId,
           organizationId,
-          newValues: { face_files_erased: erased.files.length, enrolment_jobs_cancelled: erased.cancelledJobs },
+          newValues: { face_files_erased: erased.files.length, enrollment_jobs_cancelled: erased.cancelledJobs },
         },
         manager,
       );

@@ -11,7 +11,7 @@ import type { FaceTemplate } from './face-template.entity.js';
 import { toBoolean } from '../common/transforms.js';
 import type { FileUrls } from '../storage/file-urls.js';
 
-export class EnrolFacesDto {
+export class EnrollFacesDto {
   /** Keep nothing when any photo fails (default: keep the good ones). */
   @Optional()
   @Transform(toBoolean)
@@ -20,7 +20,7 @@ export class EnrolFacesDto {
 
   /**
    * Reject photos the liveness models take for a photo of a photo or a screen (default true; only when the
-   * liveness models are loaded). Turn off to enrol from scanned or archived pictures.
+   * liveness models are loaded). Turn off to enroll from scanned or archived pictures.
    */
   @Optional()
   @Transform(toBoolean)
@@ -28,7 +28,7 @@ export class EnrolFacesDto {
   check_liveness?: boolean;
 }
 
-export class EnrolQuery {
+export class EnrollQuery {
   /** Answer when the job is done (201 with the result) instead of 202 with the job id. */
   @Optional()
   @Transform(toBoolean)
@@ -80,13 +80,13 @@ export class RejectedPhotoDto {
   details?: unknown;
 }
 
-export class EnrolmentResultDto {
+export class EnrollmentResultDto {
   employee_id: string;
   accepted: FaceTemplateDto[];
   rejected: RejectedPhotoDto[];
 }
 
-export class EnrolmentJobDto {
+export class EnrollmentJobDto {
   job_id: string;
   @ApiProperty({ enum: JOB_STATUSES, enumName: 'JobStatus' })
   status: string;

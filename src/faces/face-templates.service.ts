@@ -18,34 +18,34 @@ import { FileUrls } from '../storage/file-urls.js';
 import { PhotoStore } from '../storage/photo-store.js';
 import { StoredFile } from '../storage/stored-file.entity.js';
 import { EmployeeGallery } from './employee-gallery.js';
-import { collectEnrolmentPhotos } from './enrolment-photos.js';
-import { EnrolmentSummary } from './enrolment-summary.js';
-import { type EnrolmentPayload, PERSON_DELETED } from './face-enrolment.js';
+import { collectEnrollmentPhotos } from './enrollment-photos.js';
+import { EnrollmentSummary } from './enrollment-summary.js';
+import { type EnrollmentPayload, PERSON_DELETED } from './face-enrollment.js';
 import {
-  type EnrolFacesDto,
-  type EnrolmentJobDto,
-  type EnrolmentResultDto,
+  type EnrollFacesDto,
+  type EnrollmentJobDto,
+  type EnrollmentResultDto,
   type FaceTemplateDto,
   type FaceTemplateQuery,
   toFaceTemplateDto,
 } from './face-template.dto.js';
 import { bytesToEmbedding, FaceTemplate } from './face-template.entity.js';
 
-/** How long `?wait=true` waits for an enrolment before answering 202 anyway. */
+/** How long `?wait=true` waits for an enrollment before answering 202 anyway. */
 const WAIT_MS = 120_000;
 
 /** What erasing a person removed in the database; its files go in `afterErase`, once that has committed. */
 export interface ErasedFaces {
   files: StoredFile[];
-  /** Staged uploads of the person's enrolment jobs cancelled before they started. */
+  /** Staged uploads of the person's enrollment jobs cancelled before they started. */
   stagedKeys: string[];
   cancelledJobs: number;
 }
 
-export type EnrolmentAnswer =
-  { status: HttpStatus.CREATED; body: EnrolmentResultDto } | { status: HttpStatus.ACCEPTED; body: JobDto };
+export type EnrollmentAnswer =
+  { status: HttpStatus.CREATED; body: EnrollmentResultDto } | { status: HttpStatus.ACCEPTED; body: JobDto };
 
-/** A person's face templates: enrolment requests, listing, removal, the primary photo, erasure. */
+/** A person's face templates: enrollment requests, listing, removal, the primary photo, erasure. */
 @Injectable()
 export class FaceTemplatesService {
   constructor(
@@ -59,21 +59,21 @@ export class FaceTemplatesService {
     private readonly engine: RecognitionEngine,
     private readonly people: EmployeesService,
     private readonly events: DomainEventBus,
-    private readonly summary: EnrolmentSummary,
+    private readonly summary: EnrollmentSummary,
     private readonly urls: FileUrls,
   ) {}
 
-  /** Stages the photos and queues the enrolment job; with `wait`, answers with its result. */
-  async enrol(
+  /** Stages the photos and queues the enrollment job; with `wait`, answers with its result. */
+  async enroll(
     caller: AuthUser,
     employeeId: string,
     files: UploadedImages | undefined,
-    input: EnrolFacesDto,
+    input: EnrollFacesDto,
     wait: boolean,
-  ): Promise<EnrolmentAnswer> {
+  ): Promise<EnrollmentAnswer> {
     await this.findPerson(caller.organizationId, employeeId);
-    const photos = collectEnrolmentPhotos(files);
-    const job = await this.queueEnrolment(caller, employeeId, photos, input);
+    const photos = collectEnrollmentPhotos(files);
+    const job = await this.queueEnrollment(caller, employeeId, photos, input);
     if (!wait) return { status: HttpStatus.ACCEPTED, body: toJobDto(job) };
     // From here on the job owns the staged photos: whatever happens while waiting, they are the job's to remove.
     const done = await this.queue.waitFor(job.id, WAIT_MS);
@@ -88,17 +88,17 @@ export class FaceTemplatesService {
     if (done.status === 'failed') {
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
-        done.error?.error ?? 'enrolment_failed',
-        done.error?.message ?? 'Enrolment failed',
+        done.error?.error ?? 'enrollment_failed',
+        done.error?.message ?? 'Enrollment failed',
       );
     }
     if (done.status !== 'completed') return { status: HttpStatus.ACCEPTED, body: toJobDto(done) };
-    const result = done.result as unknown as EnrolmentResultDto;
+    const result = done.result as unknown as EnrollmentResultDto;
     if (result.accepted.length === 0) {
       const first = result.rejected[0];
       throw new ApiError(
         HttpStatus.UNPROCESSABLE_ENTITY,
-        first?.error ?? 'enrolment_failed',
+        first?.error ?? 'enrollment_failed',
         first?.message ?? 'No photo was accepted',
         { job_id: job.id, rejected: result.rejected },
       );
@@ -107,38 +107,38 @@ export class FaceTemplatesService {
   }
 
   /**
-   * Queues the enrolment of one photo the service already holds (a presence snapshot assigned to the person), by
+   * Queues the enrollment of one photo the service already holds (a presence snapshot assigned to the person), by
    * the same job and quality bar as uploaded photos; answers the job to poll.
    */
-  async enrolPhoto(
+  async enrollPhoto(
     caller: AuthUser,
     employeeId: string,
     photo: { label: string; bytes: Buffer },
-    input: EnrolFacesDto,
-  ): Promise<EnrolmentJobDto> {
+    input: EnrollFacesDto,
+  ): Promise<EnrollmentJobDto> {
     await this.findPerson(caller.organizationId, employeeId);
-    const job = await this.queueEnrolment(caller, employeeId, [{ ...photo, angle: 'other' }], input);
+    const job = await this.queueEnrollment(caller, employeeId, [{ ...photo, angle: 'other' }], input);
     return { job_id: job.id, status: job.status };
   }
 
-  /** Stages the photos under DATA_DIR and queues their enrolment; staged files of a job never queued are removed. */
-  private async queueEnrolment(
+  /** Stages the photos under DATA_DIR and queues their enrollment; staged files of a job never queued are removed. */
+  private async queueEnrollment(
     caller: AuthUser,
     employeeId: string,
-    photos: ReturnType<typeof collectEnrolmentPhotos>,
-    input: EnrolFacesDto,
+    photos: ReturnType<typeof collectEnrollmentPhotos>,
+    input: EnrollFacesDto,
   ): Promise<Job> {
     const staged: string[] = [];
     try {
       for (const photo of photos) staged.push(await this.storage.write(caller.organizationId, photo.bytes, 'staged'));
-      const payload: EnrolmentPayload = {
+      const payload: EnrollmentPayload = {
         organizationId: caller.organizationId,
         employeeId,
         allOrNothing: input.all_or_nothing ?? false,
         checkLiveness: input.check_liveness ?? true,
         photos: photos.map((photo, i) => ({ label: photo.label, angle: photo.angle, stagedKey: staged[i] })),
       };
-      return await this.queue.enqueue('faces.enrol', payload, {
+      return await this.queue.enqueue('faces.enroll', payload, {
         organizationId: caller.organizationId,
         createdBy: caller.id,
       });
@@ -225,17 +225,17 @@ export class FaceTemplatesService {
   }
 
   /**
-   * Erases every template and photo of a person inside the caller's transaction and cancels their enrolment jobs
+   * Erases every template and photo of a person inside the caller's transaction and cancels their enrollment jobs
    * that have not started; `afterErase` drops the files and the index entries once it has committed (the
    * `employee.deleted` listener runs both). The deletion holds the person's row lock (FOR UPDATE): a running
-   * enrolment locks that row before it saves, so its templates are either seen here or never written.
+   * enrollment locks that row before it saves, so its templates are either seen here or never written.
    */
   async eraseInTransaction(manager: EntityManager, organizationId: string, employeeId: string): Promise<ErasedFaces> {
     const templates = await manager.getRepository(FaceTemplate).findBy({ organizationId, employeeId });
     const files = await this.deleteTemplates(manager, templates);
     const cancelled = await this.queue.cancelQueued(
       manager,
-      'faces.enrol',
+      'faces.enroll',
       organizationId,
       { employeeId },
       { ...PERSON_DELETED },

@@ -14,11 +14,11 @@ import { IdParam } from '../common/id-param.js';
 import { JobDto } from '../jobs/job.dto.js';
 import type { PageOf } from '../common/pagination.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
-import { ANGLE_FIELDS, IMAGES_FIELD, MAX_ENROLMENT_PHOTOS } from './enrolment-photos.js';
+import { ANGLE_FIELDS, IMAGES_FIELD, MAX_ENROLLMENT_PHOTOS } from './enrollment-photos.js';
 import {
-  EnrolFacesDto,
-  EnrolmentResultDto,
-  EnrolQuery,
+  EnrollFacesDto,
+  EnrollmentResultDto,
+  EnrollQuery,
   FaceTemplateDto,
   FaceTemplatePageDto,
   FaceTemplateQuery,
@@ -33,7 +33,7 @@ export class FacesController {
   constructor(private readonly faces: FaceTemplatesService) {}
 
   /**
-   * Enrols 1-10 photos of the person: the named angles (front, left, right, angled_left, angled_right) and/or
+   * Enrolls 1-10 photos of the person: the named angles (front, left, right, angled_left, angled_right) and/or
    * repeated `images`. Runs as a job: 202 with its id, or with `?wait=true` 201 with the result.
    */
   @Post()
@@ -44,14 +44,14 @@ export class FacesController {
       [IMAGES_FIELD]: {
         type: 'array',
         items: { type: 'string', format: 'binary' },
-        description: `Up to ${MAX_ENROLMENT_PHOTOS} photos`,
+        description: `Up to ${MAX_ENROLLMENT_PHOTOS} photos`,
       },
       all_or_nothing: { type: 'boolean', description: 'Keep nothing when any photo fails' },
       check_liveness: { type: 'boolean', description: 'Reject photos of photos or screens (default true)' },
     },
-    { [IMAGES_FIELD]: MAX_ENROLMENT_PHOTOS },
+    { [IMAGES_FIELD]: MAX_ENROLLMENT_PHOTOS },
   )
-  @ApiCreatedResponse({ type: EnrolmentResultDto, description: 'With ?wait=true' })
+  @ApiCreatedResponse({ type: EnrollmentResultDto, description: 'With ?wait=true' })
   @ApiAcceptedResponse({ type: JobDto, description: 'The job to poll at GET /jobs/{id}' })
   @ApiUnprocessableEntityResponse({ description: 'With ?wait=true, when no photo was accepted' })
   @ApiErrors({
@@ -61,7 +61,7 @@ export class FacesController {
       'multiple_faces',
       'low_quality',
       'liveness_failed',
-      'enrolment_failed',
+      'enrollment_failed',
       'invalid_image',
       'image_too_large',
       'unsupported_media_type',
@@ -69,15 +69,15 @@ export class FacesController {
       'image_decode_timeout',
     ],
   })
-  async enrolFaces(
+  async enrollFaces(
     @CurrentUser() user: AuthUser,
     @IdParam('employeeId') employeeId: string,
     @UploadedFiles() files: UploadedImages,
-    @Body() body: EnrolFacesDto,
-    @Query() query: EnrolQuery,
+    @Body() body: EnrollFacesDto,
+    @Query() query: EnrollQuery,
     @Res({ passthrough: true }) response: Response,
-  ): Promise<EnrolmentResultDto | JobDto> {
-    const answer = await this.faces.enrol(user, employeeId, files, body, query.wait ?? false);
+  ): Promise<EnrollmentResultDto | JobDto> {
+    const answer = await this.faces.enroll(user, employeeId, files, body, query.wait ?? false);
     response.status(answer.status);
     return answer.body;
   }

@@ -6,8 +6,8 @@ import { ReferenceFaces } from '../recognition/reference-faces.js';
 import { StorageModule } from '../storage/storage.module.js';
 import { EmployeeDeletedListener } from './employee-deleted.listener.js';
 import { EmployeeGallery } from './employee-gallery.js';
-import { EnrolmentSummary } from './enrolment-summary.js';
-import { FaceEnrolment } from './face-enrolment.js';
+import { EnrollmentSummary } from './enrollment-summary.js';
+import { FaceEnrollment } from './face-enrollment.js';
 import { FaceTemplate } from './face-template.entity.js';
 import { FaceTemplatesService } from './face-templates.service.js';
 import { FacesController } from './faces.controller.js';
@@ -24,8 +24,8 @@ import { TemplateReindex } from './template-reindex.js';
   providers: [
     EmployeeDeletedListener,
     EmployeeGallery,
-    EnrolmentSummary,
-    FaceEnrolment,
+    EnrollmentSummary,
+    FaceEnrollment,
     FaceTemplatesService,
     GallerySync,
     IdentificationService,

@@ -5,8 +5,8 @@ import { JobHandlers } from './job-handlers.js';
 import { JOB_OPTIONS, type JobName } from './job-types.js';
 import { OnJob } from './on-job.decorator.js';
 
-class Enrolment {
-  @OnJob('faces.enrol')
+class Enrollment {
+  @OnJob('faces.enroll')
   run(): Promise<unknown> {
     return Promise.resolve('enrolled');
   }
@@ -23,7 +23,7 @@ class Reindex {
 function otherHandlers(): object {
   class Others {}
   const names = (Object.keys(JOB_OPTIONS) as JobName[]).filter(
-    (name) => name !== 'faces.enrol' && name !== 'faces.reindex',
+    (name) => name !== 'faces.enroll' && name !== 'faces.reindex',
   );
   for (const name of names) {
     Object.defineProperty(Others.prototype, name, {
@@ -45,20 +45,20 @@ function handlersOf(...instances: object[]): JobHandlers {
 
 describe(JobHandlers.name, () => {
   it('finds one handler per declared job', async () => {
-    const sut = handlersOf(new Enrolment(), new Reindex());
+    const sut = handlersOf(new Enrollment(), new Reindex());
     sut.discover();
-    assert.equal(await sut.get('faces.enrol')?.({}, 'id'), 'enrolled');
+    assert.equal(await sut.get('faces.enroll')?.({}, 'id'), 'enrolled');
     assert.equal(await sut.get('faces.reindex')?.({}, 'id'), 'reindexed');
   });
 
   it('fails start-up on a job without a handler', () => {
-    assert.throws(() => handlersOf(new Enrolment()).discover(), /faces\.reindex has no @OnJob handler/);
+    assert.throws(() => handlersOf(new Enrollment()).discover(), /faces\.reindex has no @OnJob handler/);
   });
 
   it('fails start-up on a job with two handlers', () => {
     assert.throws(
-      () => handlersOf(new Enrolment(), new Reindex(), new Enrolment()).discover(),
-      /faces\.enrol has more than one handler/,
+      () => handlersOf(new Enrollment(), new Reindex(), new Enrollment()).discover(),
+      /faces\.enroll has more than one handler/,
     );
   });
 });

@@ -13,7 +13,7 @@ export interface JobOptions {
 
 /** Every job the service runs, with its retry options. Start-up fails unless each has exactly one handler. */
 export const JOB_OPTIONS = {
-  'faces.enrol': { attempts: 3, backoffMs: 2_000, retryable: false },
+  'faces.enroll': { attempts: 3, backoffMs: 2_000, retryable: false },
   'faces.reindex': { attempts: 3, backoffMs: 30_000, retryable: true },
   'attendance.close': { attempts: 5, backoffMs: 60_000, retryable: true },
   // A task's images are gone after its one run; a retry could only fail.
@@ -29,7 +29,7 @@ export type JobName = keyof typeof JOB_OPTIONS;
 
 /**
  * Payload and result type of each job, declared by the feature that owns it through module augmentation (e.g.
- * `declare module '../jobs/job-types.js' { interface JobTypes { 'faces.enrol': { payload: …; result: … } } }`),
+ * `declare module '../jobs/job-types.js' { interface JobTypes { 'faces.enroll': { payload: …; result: … } } }`),
  * so the queue is typed without importing features. Payloads are stored as JSON: plain data only.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -112,7 +112,7 @@ export interface EnrollmentCompletedEvent {
   organization_id: string;
   person_id: string;
   template_ids: string[];
-  /** The enrolment job, or null for an enrolment done while the request waited. */
+  /** The enrollment job, or null for an enrollment done while the request waited. */
   job_id: string | null;
 }
 

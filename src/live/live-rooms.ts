@@ -4,7 +4,7 @@ import { Permission } from '../access/permissions.js';
 
 /**
  * The feeds a socket can be on, and the permission each needs: `cameras` carries what cameras see (recognition,
- * presence.unknown, presence.anomaly, camera.status), `people` carries enrolment news (enrollment.completed), `attendance` carries
+ * presence.unknown, presence.anomaly, camera.status), `people` carries enrollment news (enrollment.completed), `attendance` carries
  * attendance.marked (which also reaches the person's own user room), `security` carries the visitor desk's news
  * (visitor.checked_in, which also reaches the host's user room, and visitor.watchlist_hit).
  */

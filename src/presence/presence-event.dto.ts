@@ -75,7 +75,7 @@ export class ReviewPresenceEventDto {
   @IsUUID()
   employee_id?: string;
 
-  /** With `assign`: also enrol the event's face snapshot as a face template of the person (a queued job). */
+  /** With `assign`: also enroll the event's face snapshot as a face template of the person (a queued job). */
   @Optional()
   @IsBoolean()
   add_template?: boolean;
@@ -137,14 +137,14 @@ export class PresenceEventDto {
   created_at: Date;
 }
 
-export class EnrolmentJobRefDto {
+export class EnrollmentJobRefDto {
   job_id: string;
   status: string;
 }
 
 export class ReviewedPresenceEventDto extends PresenceEventDto {
-  /** The enrolment job of the snapshot (with `add_template`), to poll at GET /jobs/{id}. */
-  enrolment: EnrolmentJobRefDto | null;
+  /** The enrollment job of the snapshot (with `add_template`), to poll at GET /jobs/{id}. */
+  enrollment: EnrollmentJobRefDto | null;
 }
 
 export function toPresenceEventDto(

@@ -42,7 +42,7 @@ export class PresenceEventsController {
 
   /**
    * Reviews an event: `approve`, `reject`, or `assign` it to a person (`employee_id`), optionally enrolling its
-   * snapshot as a face template of that person (`add_template`: a job, answered in `enrolment`).
+   * snapshot as a face template of that person (`add_template`: a job, answered in `enrollment`).
    */
   @Patch(':id')
   @ApiOperation({ summary: 'Review a presence event (approve, reject, assign)' })

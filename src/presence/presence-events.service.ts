@@ -62,7 +62,7 @@ export class PresenceEventsService {
 
   /**
    * Approves or rejects the event, or assigns it to a person of the organisation (it is then no unknown face); with
-   * `add_template` the event's snapshot is enrolled as a face of that person by the usual enrolment job, queued
+   * `add_template` the event's snapshot is enrolled as a face of that person by the usual enrollment job, queued
    * once the review has committed. Audited.
    */
   async review(caller: AuthUser, id: string, input: ReviewPresenceEventDto): Promise<ReviewedPresenceEventDto> {
@@ -118,9 +118,9 @@ export class PresenceEventsService {
       }
       return saved;
     });
-    const enrolment =
+    const enrollment =
       snapshot && person
-        ? await this.faces.enrolPhoto(
+        ? await this.faces.enrollPhoto(
             caller,
             person.id,
             { label: 'snapshot', bytes: snapshot },
@@ -128,7 +128,7 @@ export class PresenceEventsService {
           )
         : null;
     const identity = person ?? (await this.identities(organizationId, [event])).get(event.employeeId ?? '') ?? null;
-    return { ...toPresenceEventDto(event, identity, this.urls), enrolment };
+    return { ...toPresenceEventDto(event, identity, this.urls), enrollment };
   }
 
   /** The active person of the organisation named by `employee_id`; a 400 naming the field otherwise. */

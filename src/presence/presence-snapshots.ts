@@ -7,7 +7,7 @@ import { StoredFile } from '../storage/stored-file.entity.js';
 import { PresenceEvent } from './presence-event.entity.js';
 import { PresenceEventsRepository } from './presence-events.repository.js';
 
-/** The face snapshots of presence events: read for enrolment, erased with the person they show. */
+/** The face snapshots of presence events: read for enrollment, erased with the person they show. */
 @Injectable()
 export class PresenceSnapshots {
   constructor(
@@ -16,7 +16,7 @@ export class PresenceSnapshots {
     private readonly repository: PresenceEventsRepository,
   ) {}
 
-  /** The snapshot's bytes, for enrolment; 422 when there is none or the face was taken for a spoof. */
+  /** The snapshot's bytes, for enrollment; 422 when there is none or the face was taken for a spoof. */
   async enrollable(event: PresenceEvent): Promise<Buffer> {
     if (event.livenessPassed === false) {
       throw new ApiError(
@@ -30,7 +30,7 @@ export class PresenceSnapshots {
       : null;
     const bytes = file ? await this.photos.read(file).catch(() => null) : null;
     if (!bytes) {
-      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'no_snapshot', 'This event has no face snapshot to enrol');
+      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'no_snapshot', 'This event has no face snapshot to enroll');
     }
     return bytes;
   }

@@ -9,7 +9,7 @@ export interface ModelInfo {
   input_size: [number, number] | null;
   embedding_size: number | null;
   source: string;
-  licence: string;
+  license: string;
   pack: 'default' | 'optional';
   loaded: boolean;
   default_threshold: number | null;
@@ -25,7 +25,7 @@ const OPTIONAL_MODELS: Omit<ModelInfo, 'loaded' | 'average_inference_ms'>[] = [
     input_size: null,
     embedding_size: null,
     source: 'ShiqiYu/libfacedetection.train onnx/yunet_s_*.onnx (MODELS_DIR)',
-    licence: 'MIT / Apache-2.0',
+    license: 'MIT / Apache-2.0',
     pack: 'optional',
     default_threshold: 0.9,
     metric: null,
@@ -37,7 +37,7 @@ const OPTIONAL_MODELS: Omit<ModelInfo, 'loaded' | 'average_inference_ms'>[] = [
     input_size: [80, 80],
     embedding_size: null,
     source: 'minivision-ai/Silent-Face-Anti-Spoofing MiniFASNetV2 + MiniFASNetV1SE (MODELS_DIR)',
-    licence: 'Apache-2.0',
+    license: 'Apache-2.0',
     pack: 'optional',
     default_threshold: 0.5,
     metric: 'p(real)',
@@ -55,7 +55,7 @@ function fromManifest(model: ManifestModel): Omit<ModelInfo, 'loaded' | 'average
     input_size: typeof height === 'number' && typeof width === 'number' ? [height, width] : null,
     embedding_size: model.task === 'face_embedding' && typeof output === 'number' ? output : null,
     source: `${model.source.package}${model.source.version ? `@${model.source.version}` : ''}`,
-    licence: model.licence ?? model.license ?? 'see package',
+    license: model.license ?? model.licence ?? 'see package',
     pack: 'default',
     default_threshold: model.default_threshold ?? null,
     metric: model.metric ?? null,

@@ -12,7 +12,7 @@ import { ModelDto } from './recognition.dto.js';
 export class ModelsController {
   constructor(private readonly models: FaceModels) {}
 
-  /** The face models this instance knows: loaded or not, version, licence, threshold, average inference time. */
+  /** The face models this instance knows: loaded or not, version, license, threshold, average inference time. */
   @Get()
   @Authenticated({ permission: Permission.ModelsRead })
   @ApiOkResponse({ type: PageDto(ModelDto) })

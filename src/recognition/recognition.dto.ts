@@ -127,7 +127,7 @@ export class ModelDto {
   input_size: number[] | null;
   embedding_size: number | null;
   source: string;
-  licence: string;
+  license: string;
   @ApiProperty({ enum: ['default', 'optional'] })
   pack: string;
   loaded: boolean;

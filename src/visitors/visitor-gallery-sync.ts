@@ -17,7 +17,7 @@ export type VisitorGalleryChange =
  * Keeps every instance's visitors' gallery in step on one PostgreSQL database, as GallerySync does the employees':
  * each change is sent with `pg_notify` in the transaction that makes it (delivered at commit, never for a rollback);
  * the instance that made it applies it itself after commit. An instance that lost its listening connection reloads
- * the whole gallery. Enrolment at one desk is searchable at the others; the retention job's erasures, wherever they
+ * the whole gallery. Enrollment at one desk is searchable at the others; the retention job's erasures, wherever they
  * run, leave no face searchable anywhere. The embedded database serves one instance and needs none of this.
  */
 @Injectable()

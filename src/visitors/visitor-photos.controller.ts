@@ -13,7 +13,7 @@ import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
-import { ANGLE_FIELDS } from '../faces/enrolment-photos.js';
+import { ANGLE_FIELDS } from '../faces/enrollment-photos.js';
 import { JobDto } from '../jobs/job.dto.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
 import { VisitorIdentifyBodyDto, VisitorIdentifyResultDto } from './visitor-identification.dto.js';
@@ -32,7 +32,7 @@ export class VisitorPhotosController {
     private readonly reindex: VisitorReindex,
   ) {}
 
-  /** Any subset of the five angles; each photo must show exactly one face of enrolment quality. */
+  /** Any subset of the five angles; each photo must show exactly one face of enrollment quality. */
   @Post(':id/photos')
   @ApiOperation({ summary: "Adds the visitor's photos by angle and makes them recognisable" })
   @Authenticated({ permission: Permission.VisitorsWrite })
@@ -51,7 +51,7 @@ export class VisitorPhotosController {
     @UploadedFiles() files: UploadedImages,
     @Body() body: VisitorPhotosDto,
   ): Promise<VisitorPhotosResultDto> {
-    return this.photos.enrol(user, id, files, body);
+    return this.photos.enroll(user, id, files, body);
   }
 
   @Get(':id/latest-image')

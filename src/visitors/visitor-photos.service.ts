@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
-import { type AcceptedFace, checkEnrolmentPhoto, qualityScore } from '../faces/enrolment-photo-check.js';
-import { collectEnrolmentPhotos } from '../faces/enrolment-photos.js';
+import { type AcceptedFace, checkEnrollmentPhoto, qualityScore } from '../faces/enrollment-photo-check.js';
+import { collectEnrollmentPhotos } from '../faces/enrollment-photos.js';
 import type { RejectedPhotoDto } from '../faces/face-template.dto.js';
 import { embeddingToBytes } from '../faces/face-template.entity.js';
 import type { UploadedImages } from '../recognition/image-upload.js';
@@ -19,7 +19,7 @@ import { VisitorGallery } from './visitor-gallery.js';
 import { VisitorGallerySync } from './visitor-gallery-sync.js';
 import { VisitorsRepository } from './visitors.repository.js';
 
-/** A visitor's photos by angle: checked like employees' enrolment photos, stored, and searchable once committed. */
+/** A visitor's photos by angle: checked like employees' enrollment photos, stored, and searchable once committed. */
 @Injectable()
 export class VisitorPhotosService {
   constructor(
@@ -33,7 +33,7 @@ export class VisitorPhotosService {
     private readonly sync: VisitorGallerySync,
   ) {}
 
-  async enrol(
+  async enroll(
     caller: AuthUser,
     visitorId: string,
     files: UploadedImages | undefined,
@@ -43,8 +43,8 @@ export class VisitorPhotosService {
     await this.visitors.findInOrganization(organizationId, visitorId);
     const accepted: AcceptedFace[] = [];
     const rejected: RejectedPhotoDto[] = [];
-    for (const photo of collectEnrolmentPhotos(files)) {
-      const outcome = await checkEnrolmentPhoto(
+    for (const photo of collectEnrollmentPhotos(files)) {
+      const outcome = await checkEnrollmentPhoto(
         this.engine,
         photo.label,
         photo.angle,
@@ -55,9 +55,14 @@ export class VisitorPhotosService {
       else accepted.push(outcome);
     }
     if (accepted.length === 0) {
-      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'no_photo_accepted', 'No photo passed the enrolment checks', {
-        rejected,
-      });
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'no_photo_accepted',
+        'No photo passed the enrollment checks',
+        {
+          rejected,
+        },
+      );
     }
     await this.save(organizationId, visitorId, accepted);
     return { status: 'ok', added_vectors: accepted.length, rejected };

@@ -36,7 +36,7 @@ declare module '../jobs/job-types.js' {
 /**
  * Erases the faces of visitors last active more than VISITOR_RETENTION_DAYS ago: their templates, photos and search
  * entries go; the visitor row stays (name, company, visits) with `faces_erased_at` set. Each visitor is erased in a
- * transaction of its own holding the visitor's row lock (check-in and enrolment take the same lock, so a visitor who
+ * transaction of its own holding the visitor's row lock (check-in and enrollment take the same lock, so a visitor who
  * comes back meanwhile keeps their faces), and audited in it. Idempotent: a second run finds nobody left to erase.
  */
 @Injectable()

@@ -21,7 +21,7 @@ import { GENDERS } from '../employees/employee.dto.js';
 import { MAX_ID_NUMBER, MIN_PREFIX, VisitorIdNumbers } from './visitor-id-numbers.js';
 import { OrderingParam, orderingsOf } from '../common/ordering.js';
 
-export const ID_TYPES = ['aadhaar', 'passport', 'driving_licence', 'voter_id', 'pan', 'national_id', 'other'] as const;
+export const ID_TYPES = ['aadhaar', 'passport', 'driving_license', 'voter_id', 'pan', 'national_id', 'other'] as const;
 export type IdType = (typeof ID_TYPES)[number];
 
 const PHONE = /^\+?\d{10,15}$/;

@@ -32,18 +32,18 @@ export async function createPerson(
 /** A photo to upload: a path under shared/faces (sent as `images`), or bytes under a form field of their own. */
 export type Photo = string[] | { field: string; bytes: Buffer; name?: string };
 
-export interface EnrolOptions {
+export interface EnrollOptions {
   /** Sent as `check_liveness`; archive crops (grey, printed-looking) need false. Default: the service's. */
   checkLiveness?: boolean;
 }
 
-/** Enrols the photos through the API and waits for the result; answers the raw response. */
-export function enrolPhotos(
+/** Enrolls the photos through the API and waits for the result; answers the raw response. */
+export function enrollPhotos(
   app: TestApp,
   session: Session,
   personId: string,
   photos: Photo[],
-  { checkLiveness }: EnrolOptions = {},
+  { checkLiveness }: EnrollOptions = {},
 ) {
   let request = app.http().post(`/api/v1/employees/${personId}/faces?wait=true`).set(bearer(session));
   if (checkLiveness !== undefined) request = request.field('check_liveness', String(checkLiveness));
@@ -55,34 +55,34 @@ export function enrolPhotos(
   return request;
 }
 
-export interface Enrolment {
+export interface Enrollment {
   accepted: (Json & { id: string; photo_id: string; thumbnail_id: string })[];
   rejected: Json[];
 }
 
-/** Enrols the photos, asserting the enrolment was stored (201); returns the accepted and rejected photos. */
-export async function enrolFaces(
+/** Enrolls the photos, asserting the enrollment was stored (201); returns the accepted and rejected photos. */
+export async function enrollFaces(
   app: TestApp,
   session: Session,
   personId: string,
   photos: Photo[],
-  options: EnrolOptions = {},
-): Promise<Enrolment> {
-  const response = await enrolPhotos(app, session, personId, photos, options);
-  assert.equal(response.status, 201, `enrolment: ${JSON.stringify(response.body)}`);
-  return response.body as Enrolment;
+  options: EnrollOptions = {},
+): Promise<Enrollment> {
+  const response = await enrollPhotos(app, session, personId, photos, options);
+  assert.equal(response.status, 201, `enrollment: ${JSON.stringify(response.body)}`);
+  return response.body as Enrollment;
 }
 
-/** Creates a person (see createPersonRecord for `fields`) and enrols the photos; returns its id and the enrolment. */
+/** Creates a person (see createPersonRecord for `fields`) and enrolls the photos; returns its id and the enrollment. */
 export async function createEnrolledPerson(
   app: TestApp,
   session: Session,
   photos: Photo[],
   fields: object = {},
-  options: EnrolOptions = {},
-): Promise<Enrolment & { id: string }> {
+  options: EnrollOptions = {},
+): Promise<Enrollment & { id: string }> {
   const id = String((await createPersonRecord(app, session, fields)).id);
-  return { id, ...(await enrolFaces(app, session, id, photos, options)) };
+  return { id, ...(await enrollFaces(app, session, id, photos, options)) };
 }
 
 /** The photo files of one person folder, e.g. photosOf('knn', 'train', 'biden'). */

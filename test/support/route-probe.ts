@@ -206,7 +206,7 @@ async function timed(request: Test): Promise<{ response: Response; ms: number }>
 
 /**
  * Runs every case of every operation as the admin and without a token. Path params are random UUIDs, except
- * those named in `ids` (e.g. `{ employeeId }` of a real person, so that enrolment uploads reach the decoder).
+ * those named in `ids` (e.g. `{ employeeId }` of a real person, so that enrollment uploads reach the decoder).
  */
 export async function probeRoutes(
   app: TestApp,

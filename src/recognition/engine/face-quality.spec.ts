@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { DetectedFace, FaceLandmarks, Point, RgbImage } from './face.types.js';
 import {
   DEFAULT_QUALITY_THRESHOLDS,
-  ENROLMENT_QUALITY_THRESHOLDS,
+  ENROLLMENT_QUALITY_THRESHOLDS,
   FaceQualityAssessor,
   estimatePose,
   laplacianVariance,
@@ -178,21 +178,21 @@ void describe(FaceQualityAssessor.name, () => {
     assert.deepEqual(result.reasons, ['face size close to the limit: 52 px (min 48 px)']);
   });
 
-  void it('is stricter with the enrolment preset', () => {
-    const enrolment = new FaceQualityAssessor(ENROLMENT_QUALITY_THRESHOLDS);
+  void it('is stricter with the enrollment preset', () => {
+    const enrollment = new FaceQualityAssessor(ENROLLMENT_QUALITY_THRESHOLDS);
     const image = greyImage(checkerboard);
     const medium = face([50, 50, 130, 130]);
 
     assert.equal(sut.assess(image, medium).overall, 'good');
-    assert.equal(enrolment.assess(image, medium).overall, 'poor');
-    assert.equal(sut.assess(image, medium, ENROLMENT_QUALITY_THRESHOLDS).overall, 'poor');
+    assert.equal(enrollment.assess(image, medium).overall, 'poor');
+    assert.equal(sut.assess(image, medium, ENROLLMENT_QUALITY_THRESHOLDS).overall, 'poor');
   });
 });
 
 void describe('quality presets', () => {
-  void it('makes every enrolment limit at least as strict as the default', () => {
+  void it('makes every enrollment limit at least as strict as the default', () => {
     const d = DEFAULT_QUALITY_THRESHOLDS;
-    const e = ENROLMENT_QUALITY_THRESHOLDS;
+    const e = ENROLLMENT_QUALITY_THRESHOLDS;
 
     assert.ok(e.minFaceSize > d.minFaceSize);
     assert.ok(e.minSharpness > d.minSharpness);

@@ -49,10 +49,10 @@ export const DEFAULT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.fr
 });
 
 /**
- * For enrolment photos, which every later match is compared with. maxYaw fits a frontal photo: callers enrolling
- * a named side angle (left, right, angled_*) should raise it, e.g. `{ ...ENROLMENT_QUALITY_THRESHOLDS, maxYaw: 60 }`.
+ * For enrollment photos, which every later match is compared with. maxYaw fits a frontal photo: callers enrolling
+ * a named side angle (left, right, angled_*) should raise it, e.g. `{ ...ENROLLMENT_QUALITY_THRESHOLDS, maxYaw: 60 }`.
  */
-export const ENROLMENT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.freeze({
+export const ENROLLMENT_QUALITY_THRESHOLDS: Readonly<QualityThresholds> = Object.freeze({
   minFaceSize: 100,
   minSharpness: 0.3,
   minBrightness: 60,

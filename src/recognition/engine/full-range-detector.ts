@@ -26,7 +26,7 @@ export const FULL_RANGE_FALLBACK_CONFIDENCE = 0.4;
 const TRAINED_SIZE = 192;
 /**
  * Share of the trained input the whole image takes in the close-up level: a face filling the photo (a selfie, an
- * enrolment photo, a 150 px chip) is bigger than the model was trained on when it fills the input (13 of dlib's 55
+ * enrollment photo, a 150 px chip) is bigger than the model was trained on when it fills the input (13 of dlib's 55
  * johns chips missed), and found when it fills this share of it.
  */
 const CLOSE_UP_SHARE = 0.5;

@@ -17,8 +17,9 @@ export interface ManifestModel {
   };
   outputs?: { name: string; shape: (number | string)[] }[];
   source: { package: string; version?: string; files?: string[] };
-  licence?: string;
   license?: string;
+  /** The older spelling, in manifests written before 0.2. */
+  licence?: string;
   default_threshold?: number;
   metric?: string;
 }

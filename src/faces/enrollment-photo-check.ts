@@ -1,10 +1,10 @@
-import { ENROLMENT_QUALITY_THRESHOLDS, type QualityThresholds } from '../recognition/engine/face-quality.js';
+import { ENROLLMENT_QUALITY_THRESHOLDS, type QualityThresholds } from '../recognition/engine/face-quality.js';
 import { ImageError } from '../recognition/engine/image-errors.js';
 import type { AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
 import type { RejectedPhotoDto } from './face-template.dto.js';
 import type { FaceAngle } from './face-template.entity.js';
 
-/** A photo that passed the enrolment checks, with its face and embedding. */
+/** A photo that passed the enrollment checks, with its face and embedding. */
 export interface AcceptedFace {
   label: string;
   angle: FaceAngle;
@@ -14,7 +14,7 @@ export interface AcceptedFace {
 
 /** How far the head may turn: a named front photo must face the camera, side views are meant to turn. */
 const MAX_YAW_BY_ANGLE: Record<FaceAngle, number> = {
-  front: ENROLMENT_QUALITY_THRESHOLDS.maxYaw,
+  front: ENROLLMENT_QUALITY_THRESHOLDS.maxYaw,
   other: 45,
   angled_left: 60,
   angled_right: 60,
@@ -23,14 +23,14 @@ const MAX_YAW_BY_ANGLE: Record<FaceAngle, number> = {
 };
 
 function thresholdsFor(angle: FaceAngle): Readonly<QualityThresholds> {
-  return { ...ENROLMENT_QUALITY_THRESHOLDS, maxYaw: MAX_YAW_BY_ANGLE[angle] };
+  return { ...ENROLLMENT_QUALITY_THRESHOLDS, maxYaw: MAX_YAW_BY_ANGLE[angle] };
 }
 
 /**
- * The enrolment bar for one photo, the same for employees and visitors: a readable image, exactly one face, the
+ * The enrollment bar for one photo, the same for employees and visitors: a readable image, exactly one face, the
  * quality thresholds of its angle, and liveness when asked (and its models are loaded).
  */
-export async function checkEnrolmentPhoto(
+export async function checkEnrollmentPhoto(
   engine: RecognitionEngine,
   label: string,
   angle: FaceAngle,
@@ -53,7 +53,7 @@ export async function checkEnrolmentPhoto(
     return {
       photo: label,
       error: 'multiple_faces',
-      message: `${label} shows ${faces.length} faces; enrolment photos must show exactly one`,
+      message: `${label} shows ${faces.length} faces; enrollment photos must show exactly one`,
       details: { faces_detected: faces.length },
     };
   }
@@ -62,7 +62,7 @@ export async function checkEnrolmentPhoto(
     return {
       photo: label,
       error: 'low_quality',
-      message: `${label} is below the enrolment quality bar: ${face.quality.reasons.join('; ')}`,
+      message: `${label} is below the enrollment quality bar: ${face.quality.reasons.join('; ')}`,
       details: { quality: face.quality, required: thresholds },
     };
   }

@@ -3,11 +3,11 @@ import type { EntityManager } from 'typeorm';
 import { EmployeesService } from '../employees/employees.service.js';
 
 /**
- * Keeps the people feature's enrolment summary of a person (how many templates, at which angles, the primary thumbnail) in step with
+ * Keeps the people feature's enrollment summary of a person (how many templates, at which angles, the primary thumbnail) in step with
  * the face templates, so that people lists never read this feature's table.
  */
 @Injectable()
-export class EnrolmentSummary {
+export class EnrollmentSummary {
   constructor(private readonly people: EmployeesService) {}
 
   /**
@@ -26,7 +26,7 @@ export class EnrolmentSummary {
        ORDER BY is_primary DESC, created_at ASC LIMIT 1`,
       [organizationId, employeeId],
     );
-    await this.people.recordEnrolment(
+    await this.people.recordEnrollment(
       manager,
       organizationId,
       employeeId,

@@ -8,9 +8,9 @@ import type { FaceAngle } from './face-template.entity.js';
 export const ANGLE_FIELDS = ['front', 'left', 'right', 'angled_left', 'angled_right'] as const;
 /** The form field for photos without a named angle (repeatable). */
 export const IMAGES_FIELD = 'images';
-export const MAX_ENROLMENT_PHOTOS = 10;
+export const MAX_ENROLLMENT_PHOTOS = 10;
 
-export interface EnrolmentPhoto {
+export interface EnrollmentPhoto {
   /** How the photo is named in results: the angle field, or `images[n]`. */
   label: string;
   angle: FaceAngle;
@@ -18,11 +18,11 @@ export interface EnrolmentPhoto {
 }
 
 /**
- * The photos of an enrolment request in a stable order (named angles first), checked before anything is
+ * The photos of an enrollment request in a stable order (named angles first), checked before anything is
  * stored: 1-10 photos, each JPEG, PNG or WebP by its bytes (415 naming the photo otherwise).
  */
-export function collectEnrolmentPhotos(files: UploadedImages | undefined): EnrolmentPhoto[] {
-  const photos: EnrolmentPhoto[] = [];
+export function collectEnrollmentPhotos(files: UploadedImages | undefined): EnrollmentPhoto[] {
+  const photos: EnrollmentPhoto[] = [];
   for (const angle of ANGLE_FIELDS) {
     const file = files?.[angle]?.[0];
     if (file) photos.push({ label: angle, angle, bytes: file.buffer });
@@ -30,11 +30,11 @@ export function collectEnrolmentPhotos(files: UploadedImages | undefined): Enrol
   (files?.[IMAGES_FIELD] ?? []).forEach((file, i) =>
     photos.push({ label: `${IMAGES_FIELD}[${i}]`, angle: 'other', bytes: file.buffer }),
   );
-  if (photos.length === 0 || photos.length > MAX_ENROLMENT_PHOTOS) {
-    throw ApiError.badRequest('validation_error', `Send 1 to ${MAX_ENROLMENT_PHOTOS} photos`, [
+  if (photos.length === 0 || photos.length > MAX_ENROLLMENT_PHOTOS) {
+    throw ApiError.badRequest('validation_error', `Send 1 to ${MAX_ENROLLMENT_PHOTOS} photos`, [
       {
         field: IMAGES_FIELD,
-        errors: [`between 1 and ${MAX_ENROLMENT_PHOTOS} photos are required, got ${photos.length}`],
+        errors: [`between 1 and ${MAX_ENROLLMENT_PHOTOS} photos are required, got ${photos.length}`],
       },
     ]);
   }

@@ -10,14 +10,14 @@ import { FileStorage } from '../storage/file-storage.js';
 import { FileUrls } from '../storage/file-urls.js';
 import { PhotoStore, type StoredPhoto } from '../storage/photo-store.js';
 import { EmployeeGallery } from './employee-gallery.js';
-import { type AcceptedFace, checkEnrolmentPhoto, qualityScore } from './enrolment-photo-check.js';
-import { EnrolmentSummary } from './enrolment-summary.js';
-import type { EnrolmentResultDto, RejectedPhotoDto } from './face-template.dto.js';
+import { type AcceptedFace, checkEnrollmentPhoto, qualityScore } from './enrollment-photo-check.js';
+import { EnrollmentSummary } from './enrollment-summary.js';
+import type { EnrollmentResultDto, RejectedPhotoDto } from './face-template.dto.js';
 import { toFaceTemplateDto } from './face-template.dto.js';
 import { embeddingToBytes, type FaceAngle, FaceTemplate } from './face-template.entity.js';
 
-/** What an enrolment job carries: staged photo files (under DATA_DIR), not the bytes. */
-export interface EnrolmentPayload {
+/** What an enrollment job carries: staged photo files (under DATA_DIR), not the bytes. */
+export interface EnrollmentPayload {
   organizationId: string;
   employeeId: string;
   allOrNothing: boolean;
@@ -25,7 +25,7 @@ export interface EnrolmentPayload {
   photos: { label: string; angle: FaceAngle; stagedKey: string }[];
 }
 
-/** Why an enrolment job of a deleted person ends `cancelled` and stores nothing. */
+/** Why an enrollment job of a deleted person ends `cancelled` and stores nothing. */
 export const PERSON_DELETED = {
   error: 'person_deleted',
   message: 'The person was deleted before their photos were enrolled; nothing was stored',
@@ -33,17 +33,17 @@ export const PERSON_DELETED = {
 
 declare module '../jobs/job-types.js' {
   interface JobTypes {
-    'faces.enrol': { payload: EnrolmentPayload; result: EnrolmentResultDto };
+    'faces.enroll': { payload: EnrollmentPayload; result: EnrollmentResultDto };
   }
 }
 
 /**
- * Turns enrolment photos into face templates: exactly one face per photo, the enrolment quality bar, liveness
+ * Turns enrollment photos into face templates: exactly one face per photo, the enrollment quality bar, liveness
  * when its models are loaded; good photos are stored with their templates in one transaction and become
  * searchable once it commits.
  */
 @Injectable()
-export class FaceEnrolment {
+export class FaceEnrollment {
   constructor(
     private readonly dataSource: DataSource,
     private readonly engine: RecognitionEngine,
@@ -52,13 +52,13 @@ export class FaceEnrolment {
     private readonly gallery: EmployeeGallery,
     private readonly audit: AuditService,
     private readonly people: EmployeesService,
-    private readonly summary: EnrolmentSummary,
+    private readonly summary: EnrollmentSummary,
     private readonly events: DomainEventBus,
     private readonly urls: FileUrls,
   ) {}
 
-  @OnJob('faces.enrol')
-  async run(payload: EnrolmentPayload): Promise<EnrolmentResultDto> {
+  @OnJob('faces.enroll')
+  async run(payload: EnrollmentPayload): Promise<EnrollmentResultDto> {
     try {
       // Cheap early exit only; what makes it race-free is the row lock in `save`.
       if (!(await this.people.exists(payload.organizationId, payload.employeeId))) throw personDeleted();
@@ -67,7 +67,7 @@ export class FaceEnrolment {
       for (const photo of payload.photos) {
         const bytes = await this.storage.read(photo.stagedKey).catch(() => null);
         if (!bytes) throw new JobFailure('photos_missing', 'The uploaded photos are no longer available; upload again');
-        const outcome = await checkEnrolmentPhoto(this.engine, photo.label, photo.angle, bytes, payload.checkLiveness);
+        const outcome = await checkEnrollmentPhoto(this.engine, photo.label, photo.angle, bytes, payload.checkLiveness);
         if ('error' in outcome) rejected.push(outcome);
         else accepted.push(outcome);
       }
@@ -83,7 +83,7 @@ export class FaceEnrolment {
     }
   }
 
-  private async save(payload: EnrolmentPayload, accepted: AcceptedFace[]): Promise<FaceTemplate[]> {
+  private async save(payload: EnrollmentPayload, accepted: AcceptedFace[]): Promise<FaceTemplate[]> {
     const { organizationId, employeeId } = payload;
     const model = this.engine.embeddingModel;
     const stored: StoredPhoto[] = [];

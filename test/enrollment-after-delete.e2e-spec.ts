@@ -10,7 +10,7 @@ import { bearer, loginAsAdmin, type Session } from './support/api-client.js';
 import { expectStatus, type Json } from './support/api-calls.js';
 import { indexedTemplateOf } from './support/gallery.js';
 import { pauseMethod } from './support/pause-method.js';
-import { createPerson, enrolFaces, identify } from './support/people.js';
+import { createPerson, enrollFaces, identify } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { filesOnDisk, startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
@@ -18,11 +18,11 @@ const PHOTO = ['knn', 'train', 'rose_leslie', 'img1.jpg'];
 
 /** A promise the test settles by hand, to hold the app at a known point. */
 /**
- * The biometric data of a deleted person: an enrolment job queued or running when the person is deleted must store
+ * The biometric data of a deleted person: an enrollment job queued or running when the person is deleted must store
  * nothing (or, if it saved first, have its templates erased by the deletion). Each test holds the app at one point
  * of the race with pauseMethod instead of sleeping.
  */
-describe('enrolment jobs of a deleted person', () => {
+describe('enrollment jobs of a deleted person', () => {
   let sut: TestApp;
   let admin: Session;
 
@@ -43,7 +43,7 @@ describe('enrolment jobs of a deleted person', () => {
         .set(bearer(admin))
         .attach('front', readFileSync(facePath(...PHOTO)), 'front.jpg'),
       202,
-      'enrolment',
+      'enrollment',
     );
 
   const deletePerson = (person: string, erase: boolean) =>
@@ -76,7 +76,7 @@ describe('enrolment jobs of a deleted person', () => {
   };
 
   /**
-   * Keeps the in-process queue (one job at a time) busy until `open()`: an enrolment of a faceless image, held
+   * Keeps the in-process queue (one job at a time) busy until `open()`: an enrollment of a faceless image, held
    * in its analysis, which then stores nothing.
    */
   const holdQueue = async () => {
@@ -100,7 +100,7 @@ describe('enrolment jobs of a deleted person', () => {
   for (const erase of [false, true]) {
     const how = erase ? 'DELETE ?erase=true' : 'DELETE (soft)';
 
-    it(`cancels a queued enrolment of a person deleted before it starts (${how})`, async () => {
+    it(`cancels a queued enrollment of a person deleted before it starts (${how})`, async () => {
       const person = await createPerson(sut, admin, 'Queued');
       const before = await snapshot();
       const hold = await holdQueue();
@@ -121,7 +121,7 @@ describe('enrolment jobs of a deleted person', () => {
         `SELECT new_values FROM audit_logs WHERE entity_id = $1 AND action = $2`,
         [person, 'employee.faces_erased'],
       );
-      assert.equal(audit[0].new_values.enrolment_jobs_cancelled, 1);
+      assert.equal(audit[0].new_values.enrollment_jobs_cancelled, 1);
     });
 
     it(`stores nothing when the person is deleted while the job computes embeddings (${how})`, async () => {
@@ -145,7 +145,7 @@ describe('enrolment jobs of a deleted person', () => {
     it(`erases what a job saved while the deletion waited for its row lock (${how})`, async () => {
       const person = await createPerson(sut, admin, 'Saving');
       const before = await snapshot();
-      // Holds the enrolment inside its save transaction, after it has locked the person's row.
+      // Holds the enrollment inside its save transaction, after it has locked the person's row.
       const paused = pauseMethod(sut.app.get(PhotoStore), 'save');
       try {
         const job = await enqueue(person);
@@ -179,7 +179,7 @@ describe('reindex of a deleted person', () => {
 
   it('does not put back into search a template erased while it was being re-embedded', async () => {
     const person = await createPerson(sut, admin, 'Reindexed');
-    const enrolled = await enrolFaces(sut, admin, person, [
+    const enrolled = await enrollFaces(sut, admin, person, [
       { field: 'front', bytes: readFileSync(facePath(...PHOTO)) },
     ]);
     const templateId = enrolled.accepted[0].id;
@@ -210,5 +210,5 @@ async function waitForLockWait(sut: TestApp): Promise<void> {
     if (waiting.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  assert.fail('the deletion never waited for the enrolment save holding the row lock');
+  assert.fail('the deletion never waited for the enrollment save holding the row lock');
 }
