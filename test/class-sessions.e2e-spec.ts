@@ -236,6 +236,86 @@ describe('class sessions: rules, teachers, states and tenants', () => {
     const unchanged = expectStatus(await send(admin, 'get', path), 200);
     assert.deepEqual([unchanged.status, unchanged.subject], ['active', 'Algebra']);
   });
+
+  it('counts the marks of held sessions by subject in the statistics, within department and person', async () => {
+    const school = await createMiddayOrganization(context.sut, context.superAdmin, 'subjects');
+    const calls = apiCalls(() => context.sut);
+    const today = localClock(school.timeZone);
+    const science = (await createDepartment(context.sut, school.admin, { code: 'SCI' })).id;
+    const other = (await createDepartment(context.sut, school.admin, { code: 'OTHER' })).id;
+    const [kim, lou] = [
+      await createPerson(context.sut, school.admin, 'Kim', { kind: 'student', department_id: science }),
+      await createPerson(context.sut, school.admin, 'Lou', { kind: 'student', department_id: science }),
+    ];
+    const held = async (subject: string, marks: [string, string][], end: 'close' | 'cancel') => {
+      const session = expectStatus(
+        await calls.send(school.admin, 'post', '/attendance/sessions', {
+          department_id: science,
+          subject,
+          date: today.today,
+          start_time: today.at(-30),
+          end_time: today.at(60),
+        }),
+        201,
+      );
+      const id = String(session.id);
+      for (const [person, status] of marks) {
+        expectStatus(await overrideMark(context.sut, school.admin, id, person, { status, reason: 'Roll call' }), 200);
+      }
+      expectStatus(await calls.send(school.admin, 'post', `/attendance/sessions/${id}/${end}`), 200);
+    };
+    await held(
+      'Biology',
+      [
+        [kim, 'present'],
+        [lou, 'late'],
+      ],
+      'close',
+    );
+    await held('Biology', [[kim, 'excused']], 'close'); // Lou: absent at the close
+    await held('Chemistry', [[kim, 'present']], 'close'); // Lou: absent at the close
+    await held('Drama', [[kim, 'present']], 'cancel'); // never held: not counted
+    const bySubject = async (filters = '') => {
+      const answer = expectStatus(
+        await calls.send(
+          school.admin,
+          'get',
+          `/attendance/statistics?group_by=subject&date_from=${today.today}&date_to=${today.today}${filters}`,
+        ),
+        200,
+      );
+      return (answer.groups as Json[]).map((group) => [
+        group.key,
+        group.records,
+        group.present,
+        group.late,
+        group.absent,
+        group.excused,
+        group.attendance_rate,
+      ]);
+    };
+    assert.deepEqual(await bySubject(), [
+      ['Biology', 4, 1, 1, 1, 1, 0.5],
+      ['Chemistry', 2, 1, 0, 1, 0, 0.5],
+    ]);
+    assert.deepEqual(await bySubject(`&employee_id=${kim}`), [
+      ['Biology', 2, 1, 0, 0, 1, 0.5],
+      ['Chemistry', 1, 1, 0, 0, 0, 1],
+    ]);
+    assert.deepEqual(await bySubject(`&department_id=${other}`), []);
+    // Each organisation counts its own sessions only.
+    const ours = expectStatus(
+      await send(
+        admin,
+        'get',
+        `/attendance/statistics?group_by=subject&date_from=${clock.today}&date_to=${clock.today}`,
+      ),
+      200,
+    );
+    const subjects = (ours.groups as Json[]).map((group) => group.key);
+    assert.ok(subjects.includes('Algebra'), String(subjects));
+    assert.ok(!subjects.includes('Biology') && !subjects.includes('Chemistry'), String(subjects));
+  });
 });
 
 const CAST = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'];

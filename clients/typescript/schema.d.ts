@@ -5053,7 +5053,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "unsupported_group" | "validation_error" | "value_out_of_range" | "value_too_long";
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
                     };
                 };
             };

@@ -59,7 +59,7 @@ export class AttendanceRecordsController {
   @ApiOperation({
     summary: 'Attendance counts and rates over a range: overall, per day/week/month/person/department, trend',
   })
-  @ApiErrors({ 400: ['unsupported_group'], 404: ['not_found'] })
+  @ApiErrors({ 404: ['not_found'] })
   attendanceStatistics(
     @CurrentUser() user: AuthUser,
     @Query() query: AttendanceStatisticsQuery,

@@ -31,7 +31,8 @@ import { ReportScopes } from './reports/report-scope.js';
 import { AttendanceReportData } from './reports/attendance-report-data.js';
 import { AttendanceReportFiles } from './reports/attendance-report-files.js';
 import { StorageModule } from '../storage/storage.module.js';
-import { NoSubjectStatistics, SubjectStatistics } from './reports/subject-statistics.js';
+import { SubjectStatistics } from './reports/subject-statistics.js';
+import { ClassSubjectStatistics } from './sessions/class-subject-statistics.js';
 import { FacesModule } from '../faces/faces.module.js';
 import { ClassSession } from './sessions/class-session.entity.js';
 import { ClassSessionMark } from './sessions/class-session-mark.entity.js';
@@ -87,7 +88,7 @@ import { TeachingScope } from './sessions/teaching-scope.js';
     RealTimeReportService,
     ReportScopes,
     SelfCheckInService,
-    { provide: SubjectStatistics, useClass: NoSubjectStatistics },
+    { provide: SubjectStatistics, useClass: ClassSubjectStatistics },
     TeachingScope,
   ],
   exports: [AttendanceMarker],

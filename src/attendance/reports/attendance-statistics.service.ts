@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../../access/auth-user.js';
-import { ApiError } from '../../common/api-error.js';
 import { DepartmentsService } from '../../departments/departments.service.js';
 import { EmployeesService } from '../../employees/employees.service.js';
 import { COUNT_COLUMNS, type CountRow, NO_COUNTS, toCounts } from './attendance-counts.js';
@@ -105,12 +104,6 @@ export class AttendanceStatisticsService {
       }
       case 'subject': {
         const rows = await this.subjects.countsBySubject(scope);
-        if (!rows) {
-          throw ApiError.badRequest(
-            'unsupported_group',
-            'Statistics by subject need class sessions, which are not available',
-          );
-        }
         return byLabel(rows.map((row) => ({ key: row.subject, label: row.subject, ...toCounts(row) })));
       }
     }
