@@ -83,8 +83,8 @@ function errorsOf(method: string, operation: OperationObject, facts: RouteFacts 
   const add = (codes: ErrorCodes) => (errors = mergeErrorCodes(errors, codes));
   // Every route refuses what it does not read (unknown query or body properties, `__proto__` keys, deep nesting).
   add(INPUT_ERRORS);
-  if (method !== 'get') add(BODY_TYPE_ERRORS);
-  if (content['application/json']) add(JSON_BODY_ERRORS);
+  // Whatever the route reads, a body sent to it is parsed first: a body of another type or broken JSON is refused.
+  if (method !== 'get' || content['application/json']) add(mergeErrorCodes(BODY_TYPE_ERRORS, JSON_BODY_ERRORS));
   if (parameters.some((parameter) => parameter.in === 'path')) add(LOOKUP_ERRORS);
   const access = facts?.access;
   if (access && !access.public) {

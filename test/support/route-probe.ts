@@ -8,9 +8,11 @@ import type { TestApp } from './test-app.js';
 
 /**
  * Sends bad input to every operation of the OpenAPI document the app serves, as an admin and without a token:
- * JSON nested 2,000 deep, NUL in each string property and query parameter, `__proto__` keys, numbers and dates
- * outside what PostgreSQL holds, and the bad-upload corpus on every image field. Used by the route-probe e2e
- * test (which asserts the answers) and the route-probe bench (which prints the slowest).
+ * JSON nested 2,000 deep, NUL in each string property and query parameter, SQL and script strings in each of them,
+ * `__proto__` keys, numbers and dates outside what PostgreSQL holds, ids that are not UUIDs, bodies of the wrong
+ * content type, and the bad-upload corpus on every image field; and every operation once with each of the given bad
+ * tokens (expired, forged, `alg: none`). Used by the route-probe e2e test (which asserts the answers) and the
+ * route-probe bench (which prints the slowest).
  */
 
 type Schema = {
@@ -41,7 +43,10 @@ export interface ProbeResult {
   /** The path template, e.g. `/api/v1/users/{id}`. */
   route: string;
   case: string;
-  as: 'admin' | 'anonymous';
+  /** Who sent it: the admin, nobody, or a bad token's name (`expired token`, …). */
+  as: string;
+  /** A case whose input may be valid data (a search for `' OR '1'='1`): a success is no failure. */
+  mayAnswer: boolean;
   status: number;
   ms: number;
   body: unknown;
@@ -53,9 +58,27 @@ interface ProbeCase {
   name: string;
   /** Builds the request on a fresh supertest agent, with the path params filled in. */
   send: (http: ReturnType<TestApp['http']>, path: string) => Test;
-  /** The last path parameter is `%00` instead of an id. */
-  nulInPath?: boolean;
+  /** The last path parameter is this (e.g. `%00`) instead of an id. */
+  lastPathParameter?: string;
+  /** The input may be valid data (hostile strings are just text): a 2xx answer is allowed. */
+  mayAnswer?: boolean;
 }
+
+/** Strings that would do harm where text reached SQL, HTML or a template unescaped. */
+export const HOSTILE_STRINGS: [label: string, value: string][] = [
+  ['SQL quote', "' OR '1'='1' --"],
+  ['SQL statement', 'x"; DROP TABLE users; --'],
+  ['script tag', '<script>alert(1)</script>'],
+  ['template', '{{7*7}}${7*7}'],
+  ['path traversal', '../../../../etc/passwd'],
+];
+
+/** Path ids that are not UUIDs. */
+const NOT_IDS: [label: string, value: string][] = [
+  ['NUL in path parameter', '%00'],
+  ['path parameter not a UUID', 'not-a-uuid'],
+  ['SQL in path parameter', encodeURIComponent("1' OR '1'='1")],
+];
 
 const FAR_DATES = ['-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00Z'];
 const DEEP_JSON = `{"a":${'['.repeat(2000)}${']'.repeat(2000)}}`;
@@ -91,10 +114,25 @@ function jsonCases(document: OpenApiDocument, body: Schema): ProbeCase[] {
     name,
     send: (http, path) => http.post(path).set('Content-Type', 'application/json').send(payload),
   });
-  const cases = [post('deep JSON body', DEEP_JSON), post('__proto__ key', '{"__proto__":{"is_admin":true}}')];
+  const typed = (name: string, type: string, payload: string): ProbeCase => ({
+    name,
+    send: (http, path) => http.post(path).set('Content-Type', type).send(payload),
+  });
+  const cases = [
+    post('deep JSON body', DEEP_JSON),
+    post('__proto__ key', '{"__proto__":{"is_admin":true}}'),
+    post('JSON cut short', '{"name": "a'),
+    typed('text/plain body', 'text/plain', '{"name":"a"}'),
+    typed('XML body', 'application/xml', '<name>a</name>'),
+  ];
   for (const [path, property] of leaves(document, body)) {
     const field = path.join('.');
-    if (property.type === 'string') cases.push(post(`NUL in ${field}`, JSON.stringify(nest(path, 'a\u0000b'))));
+    if (property.type === 'string') {
+      cases.push(post(`NUL in ${field}`, JSON.stringify(nest(path, 'a\u0000b'))));
+      for (const [label, value] of HOSTILE_STRINGS) {
+        cases.push({ ...post(`${label} in ${field}`, JSON.stringify(nest(path, value))), mayAnswer: true });
+      }
+    }
     if (property.type === 'integer' || property.type === 'number') {
       cases.push(post(`${field}=1e20`, JSON.stringify(nest(path, HUGE_NUMBER))));
     }
@@ -137,6 +175,14 @@ function multipartCases(body: Schema, query: string): ProbeCase[] {
     }
   }
   cases.push(upload('multipart __proto__ field', (request) => request.field('__proto__[x]', '1')));
+  cases.push({
+    name: 'JSON instead of multipart',
+    send: (http, path) => http.post(`${path}${query}`).set('Content-Type', 'application/json').send('{"image":"x"}'),
+  });
+  cases.push({
+    name: 'multipart without a boundary',
+    send: (http, path) => http.post(`${path}${query}`).set('Content-Type', 'multipart/form-data').send('--x--'),
+  });
   cases.push(upload('multipart field nested 2,000 deep', (request) => request.field(`a${'[b]'.repeat(2000)}`, '1')));
   return cases;
 }
@@ -153,6 +199,14 @@ function queryCases(parameters: Parameter[]): ProbeCase[] {
   for (const parameter of query) {
     const name = encodeURIComponent(parameter.name);
     cases.push(get(`NUL in query ${parameter.name}`, `${name}=a%00b`));
+    if (parameter.schema?.type === 'string' && !parameter.schema.format) {
+      for (const [label, value] of HOSTILE_STRINGS) {
+        cases.push({
+          ...get(`${label} in query ${parameter.name}`, `${name}=${encodeURIComponent(value)}`),
+          mayAnswer: true,
+        });
+      }
+    }
     if (parameter.schema?.type === 'integer' || parameter.schema?.type === 'number') {
       cases.push(get(`${parameter.name}=1e20`, `${name}=1e20`));
     }
@@ -181,10 +235,17 @@ function casesFor(document: OpenApiDocument, method: string, operation: Operatio
       return request;
     },
   });
-  const nulInPath: ProbeCase[] = parameters.some((p) => p.in === 'path')
-    ? [{ name: 'NUL in path parameter', send: (http, path) => http.get(path), nulInPath: true }]
+  // The last path parameter: an id (uuid) refuses anything else; free text (an ID number) may be looked up.
+  const last = parameters.filter((p) => p.in === 'path').at(-1);
+  const badIds: ProbeCase[] = last
+    ? NOT_IDS.map(([name, value]) => ({
+        name,
+        send: (http, path) => http.get(path),
+        lastPathParameter: value,
+        mayAnswer: last.schema?.format !== 'uuid',
+      }))
     : [];
-  return [...cases.map(withMethod), ...nulInPath.map(withMethod)];
+  return [...cases.map(withMethod), ...badIds.map(withMethod)];
 }
 
 /** Requests outside the document: unknown paths, traversal, broken percent-encoding, other methods. */
@@ -205,58 +266,68 @@ async function timed(request: Test): Promise<{ response: Response; ms: number }>
 }
 
 /**
- * Runs every case of every operation as the admin and without a token. Path params are random UUIDs, except
- * those named in `ids` (e.g. `{ employeeId }` of a real person, so that enrollment uploads reach the decoder).
+ * Runs every case of every operation as the admin and without a token, and each operation once more with each of
+ * `badTokens` (name → bearer token). Path params are random UUIDs, except those named in `ids` (e.g. `{ employeeId }`
+ * of a real person, so that enrollment uploads reach the decoder).
  */
 export async function probeRoutes(
   app: TestApp,
   admin: Session,
   ids: Record<string, string> = {},
+  badTokens: Record<string, string> = {},
 ): Promise<ProbeResult[]> {
   const document = (await app.http().get('/docs-json')).body as OpenApiDocument;
   const results: ProbeResult[] = [];
   const record = (
     method: string,
     route: string,
-    name: string,
-    as: ProbeResult['as'],
+    probe: Pick<ProbeCase, 'name' | 'mayAnswer'>,
+    as: string,
     run: Awaited<ReturnType<typeof timed>>,
   ) =>
     results.push({
       method,
       route,
-      case: name,
+      case: probe.name,
       as,
+      mayAnswer: probe.mayAnswer ?? false,
       status: run.response.status,
       ms: run.ms,
       body: run.response.body,
       contentType: String(run.response.headers['content-type'] ?? ''),
       requestId: run.response.headers['x-request-id'],
     });
+  const pathOf = (route: string, lastPathParameter?: string) => {
+    const names = [...route.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+    return route.replace(/\{([^}]+)\}/g, (_match, name: string) =>
+      lastPathParameter && name === names.at(-1) ? lastPathParameter : (ids[name] ?? randomUUID()),
+    );
+  };
   for (const [route, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations)) {
       for (const probe of casesFor(document, method, operation)) {
         for (const as of ['admin', 'anonymous'] as const) {
-          const names = [...route.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
-          const path = route.replace(/\{([^}]+)\}/g, (_match, name: string) =>
-            probe.nulInPath && name === names.at(-1) ? '%00' : (ids[name] ?? randomUUID()),
-          );
-          const request = probe.send(app.http(), path);
+          const request = probe.send(app.http(), pathOf(route, probe.lastPathParameter));
           record(
             method.toUpperCase(),
             route,
-            probe.name,
+            probe,
             as,
             await timed(as === 'admin' ? request.set(bearer(admin)) : request),
           );
         }
+      }
+      for (const [name, token] of Object.entries(badTokens)) {
+        const request = app.http().get(pathOf(route)).set('Authorization', `Bearer ${token}`);
+        request.method = method.toUpperCase();
+        record(method.toUpperCase(), route, { name: 'bad token' }, name, await timed(request));
       }
     }
   }
   for (const [method, path] of EXTRA_REQUESTS) {
     const request = app.http().get(path);
     request.method = method;
-    record(method, path, 'outside the document', 'anonymous', await timed(request));
+    record(method, path, { name: 'outside the document' }, 'anonymous', await timed(request));
   }
   return results;
 }
