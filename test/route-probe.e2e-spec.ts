@@ -91,6 +91,7 @@ describe('route probe', () => {
       'script tag in name',
       'page=1e20',
       '1 x 39,000,000 PNG',
+      '100 MP PNG',
       'text/plain body',
       'JSON instead of multipart',
       'path parameter not a UUID',

@@ -51,6 +51,7 @@ export function blackPng(width: number, height: number): Buffer {
 export const THIN_PNG_SIZE = { width: 1, height: 39_000_000 } as const;
 
 let thinPng: Buffer | undefined;
+let bombPng: Buffer | undefined;
 
 /** The 1 x 39,000,000 PNG, built once per process. */
 export function thinPngBytes(): Buffer {
@@ -66,7 +67,8 @@ export interface BadUpload {
 
 /**
  * Uploads every image route must refuse with a 4xx in the error shape: nothing, a text file named .jpg, a JPEG
- * cut short or reduced to its header, and the 1 x 39,000,000 PNG. The JPEG comes from the shared photos.
+ * cut short or reduced to its header, the 1 x 39,000,000 PNG, and a decompression bomb (a complete 10,000 x 10,000
+ * PNG of 100 MP in about 100 KB). The JPEG comes from the shared photos.
  */
 export function badUploads(): BadUpload[] {
   const jpeg = readFileSync(facePath('knn', 'test', 'obama1.jpg'));
@@ -76,5 +78,6 @@ export function badUploads(): BadUpload[] {
     { name: 'truncated JPEG', filename: 'cut.jpg', bytes: jpeg.subarray(0, Math.floor(jpeg.length / 3)) },
     { name: 'JPEG header only', filename: 'header.jpg', bytes: jpeg.subarray(0, 40) },
     { name: '1 x 39,000,000 PNG', filename: 'thin.png', bytes: thinPngBytes() },
+    { name: '100 MP PNG (decompression bomb)', filename: 'bomb.png', bytes: (bombPng ??= blackPng(10_000, 10_000)) },
   ];
 }
