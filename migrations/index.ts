@@ -14,6 +14,7 @@ import { ClassSessions1763901500000 } from './1763901500000-class-sessions.js';
 import { ReportFiles1763901600000 } from './1763901600000-report-files.js';
 import { VisitorRetention1763901700000 } from './1763901700000-visitor-retention.js';
 import { ClientContract1763902000000 } from './1763902000000-client-contract.js';
+import { Webhooks1763902400000 } from './1763902400000-webhooks.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   ReportFiles1763901600000,
   VisitorRetention1763901700000,
   ClientContract1763902000000,
+  Webhooks1763902400000,
 ];
