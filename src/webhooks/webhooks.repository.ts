@@ -69,7 +69,7 @@ export class WebhooksRepository {
       .update(Webhook)
       .set({ consecutiveFailures: () => 'consecutive_failures + 1', lastDeliveryAt: () => 'now()' })
       .where('id = :webhookId', { webhookId })
-      .returning(['consecutive_failures'])
+      .returning('consecutive_failures')
       .execute();
     const row = (result.raw as { consecutive_failures: number }[])[0];
     return row ? Number(row.consecutive_failures) : null;
@@ -88,7 +88,7 @@ export class WebhooksRepository {
       .update(Webhook)
       .set({ isActive: false, disabledReason: reason, disabledAt: () => 'now()' })
       .where('id = :webhookId AND is_active', { webhookId })
-      .returning(['id'])
+      .returning('id')
       .execute();
     return (result.raw as unknown[]).length > 0;
   }
