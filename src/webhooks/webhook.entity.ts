@@ -23,7 +23,7 @@ export class Webhook {
   @Column('text')
   sealedSecret: string;
 
-  @Column()
+  @Column({ default: true })
   isActive: boolean;
 
   /** Why the service disabled it (`consecutive_failures`); null when active or turned off by a user. */
@@ -34,7 +34,7 @@ export class Webhook {
   disabledAt: Date | null;
 
   /** Failed attempts since the last success (test pings aside). */
-  @Column('integer')
+  @Column('integer', { default: 0 })
   consecutiveFailures: number;
 
   @Column({ type: 'timestamptz', nullable: true })
