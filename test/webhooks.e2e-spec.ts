@@ -150,6 +150,7 @@ describe('webhooks', () => {
       secret: SECRET,
     });
     const unrelated = await createWebhook(admin, { url: receiver.url('/cameras'), events: ['camera.status'] });
+    await createWebhook(other, { url: receiver.url('/other-organization'), events: ['attendance.marked'] });
     const personId = await createPerson(context.sut, admin);
     const record = expectStatus(
       await send(admin, 'post', '/attendance/records', {
@@ -191,6 +192,7 @@ describe('webhooks', () => {
     assert.equal(logged.attempt, 1);
     assert.equal(typeof logged.duration_ms, 'number');
     assert.equal(receiver.received.filter((entry) => entry.path === '/cameras').length, 0);
+    assert.equal(receiver.received.filter((entry) => entry.path === '/other-organization').length, 0);
     assert.deepEqual(await deliveriesOf(String(unrelated.id)), []);
   });
 
@@ -260,6 +262,12 @@ describe('webhooks', () => {
     );
     const audit = expectStatus(await send(admin, 'get', `/audit-logs?action=webhook.disabled&entity_id=${id}`), 200);
     assert.equal(audit.count, 1);
+    const jobs = await eventually(
+      async () => expectStatus(await send(admin, 'get', '/jobs?type=webhooks.deliver&status=failed'), 200),
+      (page) => page.count === 1,
+      'failed delivery jobs',
+    );
+    assert.equal(((jobs.results as Json[])[0].error as Json).error, 'webhook_disabled');
 
     const enabled = expectStatus(await send(admin, 'patch', `/webhooks/${id}`, { is_active: true }), 200);
     assert.equal(enabled.is_active, true);

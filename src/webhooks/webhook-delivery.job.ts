@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnJob } from '../jobs/on-job.decorator.js';
-import { JobCancelled, JobFailure } from '../jobs/job-queue.js';
+import { JobCancelled, JobFailure, JobRetryLater } from '../jobs/job-queue.js';
 import { WebhookDeliverer, WebhookSecretUnreadable } from './webhook-deliverer.js';
 import type { WebhookBody } from './webhook-events.js';
 import { WebhooksRepository } from './webhooks.repository.js';
@@ -22,9 +22,6 @@ declare module '../jobs/job-types.js' {
     'webhooks.deliver': { payload: WebhookDeliveryPayload; result: WebhookDeliveryResult };
   }
 }
-
-/** The receiver did not take the event; the job runs again after its back-off while attempts are left. */
-class DeliveryFailed extends Error {}
 
 /**
  * Delivers one event to one webhook. A failed attempt throws, so the queue retries it with exponential back-off
@@ -58,6 +55,11 @@ export class WebhookDeliveryJob {
         error: delivery.error,
       });
     }
-    throw new DeliveryFailed(`Delivery attempt ${delivery.attempt} failed: ${delivery.error ?? 'no answer'}`);
+    // The receiver did not take the event: the job runs again after its back-off while attempts are left.
+    throw new JobRetryLater('delivery_failed', `Delivery attempt ${delivery.attempt} failed`, {
+      attempt: delivery.attempt,
+      status_code: delivery.statusCode,
+      error: delivery.error,
+    });
   }
 }
