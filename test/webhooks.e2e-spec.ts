@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
 import { createOrganizationWithAdmin, type Session } from './support/api-client.js';
 import { apiCalls, expectError, expectInvalidFields, expectStatus, type Json } from './support/api-calls.js';
 import { createPerson } from './support/people.js';
@@ -36,11 +37,13 @@ describe('webhooks', () => {
     WEBHOOK_ALLOWED_HOSTS: '127.0.0.1',
     WEBHOOK_RETRY_BACKOFF_MS: '50',
     WEBHOOK_DISABLE_AFTER_FAILURES: String(DISABLE_AFTER),
-    WEBHOOK_TIMEOUT_MS: '3000',
+    WEBHOOK_TIMEOUT_MS: '1000',
   });
   const { send } = apiCalls(() => context.sut);
-  /** `/flaky` answers 500 then 200; `/broken` always 500; anything else 200. */
-  const receiver = new WebhookReceiver((path, n) => (path === '/broken' || (path === '/flaky' && n === 1) ? 500 : 200));
+  /** `/flaky` answers 500 then 200; `/broken` always 500; `/silent` never answers; anything else 200. */
+  const receiver = new WebhookReceiver((path, n) =>
+    path === '/silent' ? 0 : path === '/broken' || (path === '/flaky' && n === 1) ? 500 : 200,
+  );
   let admin: Session;
   let other: Session;
 
@@ -67,6 +70,11 @@ describe('webhooks', () => {
     assert.equal(created.is_active, true);
     assert.deepEqual(created.events, ['attendance.marked', 'camera.status']);
     const id = String(created.id);
+
+    const [stored] = (await context.sut.app
+      .get(DataSource)
+      .query('SELECT sealed_secret FROM webhooks WHERE id = $1', [id])) as { sealed_secret: string }[];
+    assert.ok(!stored.sealed_secret.includes(String(created.secret)), 'the secret is sealed at rest');
 
     const read = expectStatus(await send(admin, 'get', `/webhooks/${id}`), 200);
     assert.equal(read.secret, undefined);
@@ -275,7 +283,7 @@ describe('webhooks', () => {
     assert.equal(enabled.consecutive_failures, 0);
   });
 
-  it('sends a signed ping on test, and refuses at delivery a name that resolves to a private address', async () => {
+  it('sends a signed ping on test, times out a silent receiver, refuses a name resolving to a private address', async () => {
     const good = await createWebhook(admin, { url: receiver.url('/ping'), events: ['camera.status'], secret: SECRET });
     const ping = expectStatus(await send(admin, 'post', `/webhooks/${String(good.id)}/test`), 200);
     assert.equal(ping.success, true);
@@ -284,6 +292,13 @@ describe('webhooks', () => {
     const [request] = await receiver.requestsTo('/ping', 1);
     verifySignature(request, SECRET);
     assert.equal((JSON.parse(request.rawBody) as Json).type, 'ping');
+
+    const silent = await createWebhook(admin, { url: receiver.url('/silent'), events: ['camera.status'] });
+    const timedOut = expectStatus(await send(admin, 'post', `/webhooks/${String(silent.id)}/test`), 200);
+    assert.equal(timedOut.success, false);
+    assert.equal(timedOut.status_code, null);
+    assert.equal(timedOut.error, 'timed out after 1000 ms');
+    assert.equal(receiver.received.filter((entry) => entry.path === '/silent').length, 1);
 
     // Only 127.0.0.1 is allowed: `localhost` is a name, accepted at create, resolved and refused at delivery.
     const named = await createWebhook(admin, { url: receiver.url('/named', 'localhost'), events: ['camera.status'] });

@@ -94,19 +94,23 @@ export class WebhookSender {
         headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) },
         ...(lookup ? { lookup } : {}),
       });
-      const timer = setTimeout(
-        () => request.destroy(new Error(`timed out after ${this.config.webhooks.timeoutMs} ms`)),
-        this.config.webhooks.timeoutMs,
-      );
+      const timeout = new Error(`timed out after ${this.config.webhooks.timeoutMs} ms`);
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        request.destroy(timeout);
+      }, this.config.webhooks.timeoutMs);
       request.on('response', (response: IncomingMessage) => {
         let read = 0;
         response.on('data', (chunk: Buffer) => {
           read += chunk.length;
           if (read > MAX_ANSWER_BYTES) response.destroy();
         });
+        // An answer whose body is still coming when the time is up counts as a timeout, whatever its status.
         response.on('close', () => {
           clearTimeout(timer);
-          resolve(response.statusCode ?? 0);
+          if (timedOut) reject(timeout);
+          else resolve(response.statusCode ?? 0);
         });
         response.on('error', () => undefined);
       });

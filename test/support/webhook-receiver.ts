@@ -10,7 +10,7 @@ export interface ReceivedRequest {
 
 /**
  * An HTTP server on 127.0.0.1 that records every request and answers with the status `answer(path, n)` gives for
- * the n-th request (1-based) to that path (default 200).
+ * the n-th request (1-based) to that path (default 200); for 0 it never answers.
  */
 export class WebhookReceiver {
   readonly received: ReceivedRequest[] = [];
@@ -25,7 +25,8 @@ export class WebhookReceiver {
         const path = request.url ?? '/';
         this.received.push({ path, headers: request.headers, rawBody: Buffer.concat(chunks).toString('utf8') });
         const n = this.received.filter((entry) => entry.path === path).length;
-        response.writeHead(this.answer(path, n), { 'Content-Type': 'text/plain' }).end('ok');
+        const status = this.answer(path, n);
+        if (status !== 0) response.writeHead(status, { 'Content-Type': 'text/plain' }).end('ok');
         for (const wake of this.waiters) wake();
       });
     });
@@ -65,6 +66,8 @@ export class WebhookReceiver {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    return closed;
   }
 }
