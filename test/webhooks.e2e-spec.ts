@@ -71,9 +71,9 @@ describe('webhooks', () => {
     assert.deepEqual(created.events, ['attendance.marked', 'camera.status']);
     const id = String(created.id);
 
-    const [stored] = (await context.sut.app
+    const [stored] = await context.sut.app
       .get(DataSource)
-      .query('SELECT sealed_secret FROM webhooks WHERE id = $1', [id])) as { sealed_secret: string }[];
+      .query<{ sealed_secret: string }[]>('SELECT sealed_secret FROM webhooks WHERE id = $1', [id]);
     assert.ok(!stored.sealed_secret.includes(String(created.secret)), 'the secret is sealed at rest');
 
     const read = expectStatus(await send(admin, 'get', `/webhooks/${id}`), 200);
