@@ -93,6 +93,8 @@ describe('webhooks', () => {
     );
     assert.deepEqual(changed.events, ['visitor.checked_in']);
     assert.equal(changed.is_active, false);
+    assert.equal(expectStatus(await send(admin, 'get', '/webhooks?is_active=false'), 200).count, 1);
+    assert.equal(expectStatus(await send(admin, 'get', '/webhooks?is_active=true'), 200).count, 0);
     expectStatus(await send(admin, 'patch', `/webhooks/${id}`, { secret: 'another-secret-0123456789' }), 200);
 
     const audit = expectStatus(await send(admin, 'get', `/audit-logs?entity_id=${id}`), 200);
