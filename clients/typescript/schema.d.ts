@@ -1555,6 +1555,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the organisation's webhooks. */
+        get: operations["listWebhooks"];
+        put?: never;
+        /** Subscribes a URL to events; the signing secret (given or generated) is answered this once. */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook (never its secret). */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /** Deletes a webhook and its delivery log; queued deliveries are dropped. */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        /** Changes a webhook; `is_active: true` turns a disabled one on again. */
+        patch: operations["updateWebhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhook's delivery attempts, newest first by default. */
+        get: operations["listWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sends a `ping` event now (once, no retry) and answers the logged attempt, failed or not. */
+        post: operations["testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -2072,6 +2143,27 @@ export interface components {
             manager_id?: string | null;
             name: string;
         };
+        CreatedWebhookDto: {
+            /** @description Failed delivery attempts since the last success. */
+            consecutive_failures: number;
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /** @description Why the service disabled it (`consecutive_failures`); null when active or turned off by a user. */
+            disabled_reason: string | null;
+            events: components["schemas"]["WebhookEventType"][];
+            id: string;
+            is_active: boolean;
+            /** Format: date-time */
+            last_delivery_at: string | null;
+            organization_id: string;
+            secret: string;
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+        };
         CreateEmployeeDto: {
             address?: string | null;
             /**
@@ -2270,6 +2362,19 @@ export interface components {
             /** @description Admins only; why the visitor is watchlisted. */
             watchlist_reason?: string | null;
         };
+        CreateWebhookDto: {
+            description?: string;
+            events: components["schemas"]["WebhookEventType"][];
+            /** @description Default true. */
+            is_active?: boolean;
+            /** @description The HMAC-SHA256 key of `X-Signature`; generated (and answered once) when left out. */
+            secret?: string;
+            /**
+             * Format: uri
+             * @description An http or https URL; literal loopback, private and link-local addresses are refused.
+             */
+            url: string;
+        };
         CurrentUserDto: {
             /** Format: date-time */
             created_at: string;
@@ -2280,7 +2385,7 @@ export interface components {
             /** Format: date-time */
             last_login_at: string | null;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write")[];
             role: string;
             /** Format: date-time */
             updated_at: string;
@@ -2682,7 +2787,7 @@ export interface components {
         /** @enum {string} */
         JobStatus: "queued" | "running" | "completed" | "failed" | "cancelled";
         /** @enum {string} */
-        JobType: "faces.enroll" | "faces.reindex" | "attendance.close" | "recognition.task" | "reports.attendance" | "visitors.retention" | "visitors.reindex";
+        JobType: "faces.enroll" | "faces.reindex" | "attendance.close" | "recognition.task" | "reports.attendance" | "visitors.retention" | "visitors.reindex" | "webhooks.deliver";
         LandmarksDto: {
             left_eye: components["schemas"]["PointDto"];
             mouth_left: components["schemas"]["PointDto"];
@@ -2844,7 +2949,7 @@ export interface components {
             status: components["schemas"]["ClassMarkStatus"];
         };
         /** @enum {string} */
-        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write";
+        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write";
         PersonIdentityDto: {
             code: string;
             department: components["schemas"]["DepartmentSummaryDto"] | null;
@@ -3078,7 +3183,7 @@ export interface components {
             full_name: string;
             id: string;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write")[];
             role: string;
             username: string;
         };
@@ -3386,6 +3491,16 @@ export interface components {
             /** @description Admins only; why the visitor is watchlisted. */
             watchlist_reason?: string | null;
         };
+        UpdateWebhookDto: {
+            description?: string;
+            events?: components["schemas"]["WebhookEventType"][];
+            /** @description True turns a disabled webhook on again (its failure count starts over). */
+            is_active?: boolean;
+            /** @description A new signing secret (it is not answered back). */
+            secret?: string;
+            /** Format: uri */
+            url?: string;
+        };
         UserDto: {
             /** Format: date-time */
             created_at: string;
@@ -3608,6 +3723,65 @@ export interface components {
             company: string | null;
             full_name: string;
             id: string;
+        };
+        WebhookDeliveryDto: {
+            /** @description 1 for the first attempt of the event. */
+            attempt: number;
+            /** Format: date-time */
+            created_at: string;
+            duration_ms: number;
+            error: string | null;
+            /** @description The body's `id`: the same at every attempt of one event. */
+            event_id: string;
+            /** @description A subscribed event type, or `ping` for a test. */
+            event_type: string;
+            id: string;
+            /** @description The receiver's HTTP status; null when none came (address refused, timeout, connection error). */
+            status_code: number | null;
+            success: boolean;
+            webhook_id: string;
+        };
+        /** @enum {string} */
+        WebhookDeliveryOrdering: "created_at" | "-created_at";
+        WebhookDeliveryPageDto: {
+            count: number;
+            /** @example null */
+            next: string | null;
+            /** @example null */
+            previous: string | null;
+            results: components["schemas"]["WebhookDeliveryDto"][];
+        };
+        WebhookDto: {
+            /** @description Failed delivery attempts since the last success. */
+            consecutive_failures: number;
+            /** Format: date-time */
+            created_at: string;
+            description: string | null;
+            /** Format: date-time */
+            disabled_at: string | null;
+            /** @description Why the service disabled it (`consecutive_failures`); null when active or turned off by a user. */
+            disabled_reason: string | null;
+            events: components["schemas"]["WebhookEventType"][];
+            id: string;
+            is_active: boolean;
+            /** Format: date-time */
+            last_delivery_at: string | null;
+            organization_id: string;
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+        };
+        /** @enum {string} */
+        WebhookEventType: "attendance.marked" | "presence.unknown" | "presence.anomaly" | "visitor.checked_in" | "visitor.watchlist_hit" | "enrollment.completed" | "camera.status";
+        /** @enum {string} */
+        WebhookOrdering: "created_at" | "url" | "-created_at" | "-url";
+        WebhookPageDto: {
+            count: number;
+            /** @example null */
+            next: string | null;
+            /** @example null */
+            previous: string | null;
+            results: components["schemas"]["WebhookDto"][];
         };
         WorkingHoursDto: {
             /** @description `HH:MM`, local time of the organisation. */
@@ -14663,6 +14837,624 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: {
+                is_active?: boolean;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["WebhookOrdering"];
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs webhooks:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+        };
+    };
+    createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs webhooks:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs webhooks:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+        };
+    };
+    deleteWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs webhooks:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs webhooks:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    listWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["WebhookDeliveryOrdering"];
+                page?: number;
+                page_size?: number;
+                /** @description Only the successful (true) or failed (false) attempts. */
+                success?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs webhooks:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+        };
+    };
+    testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs webhooks:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
                     };
                 };
             };

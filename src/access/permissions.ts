@@ -40,6 +40,8 @@ export const Permission = {
   JobsRead: 'jobs:read',
   /** Run a failed background job again (admins). */
   JobsWrite: 'jobs:write',
+  /** Read the organisation's webhooks and their delivery logs (never their secrets). */
+  WebhooksRead: 'webhooks:read',
   WebhooksWrite: 'webhooks:write',
 } as const;
 

@@ -25,6 +25,7 @@ import { RolesModule } from '../roles/roles.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { FirstRunService } from './first-run.service.js';
 
 @Module({})
@@ -54,6 +55,7 @@ export class AppModule {
         LiveModule,
         PresenceModule,
         VisitorsModule,
+        WebhooksModule,
       ],
       providers: [
         FirstRunService,

@@ -118,6 +118,16 @@ describe(joinStreamUrl.name, () => {
     }
   });
 
+  it('seals any text for one owner: opened by that owner only, null when altered or under another key', () => {
+    const sut = sealWith(randomBytes(32));
+    const sealed = sut.sealText('webhook:a', 'whsec_secret');
+    assert.ok(!sealed.includes('whsec_secret'));
+    assert.equal(sut.openText('webhook:a', sealed), 'whsec_secret');
+    assert.equal(sut.openText('webhook:b', sealed), null);
+    assert.equal(sut.openText('webhook:a', flipBit(sealed, 4)), null);
+    assert.equal(sealWith(randomBytes(32)).openText('webhook:a', sealed), null);
+  });
+
   it('encodes characters that would break the user-info', () => {
     const joined = joinStreamUrl('rtsp://host/a', { username: 'a@b', password: 'p%@:/#?', query: [] });
     const url = new URL(joined);

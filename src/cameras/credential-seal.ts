@@ -37,34 +37,44 @@ export class CredentialSeal {
   /** The sealed form of the camera's credentials, or null when there are none. */
   seal(cameraId: string, credentials: StreamCredentials): string | null {
     if (!hasCredentials(credentials)) return null;
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
-    cipher.setAAD(this.associatedData(cameraId));
     const plaintext = JSON.stringify({ u: credentials.username, p: credentials.password, q: credentials.query });
-    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'));
-    return [VERSION, this.keyId, ...parts].join('.');
+    return this.sealText(`camera:${cameraId}`, plaintext);
   }
 
   /** The credentials sealed for the camera (none when `sealed` is null); throws CredentialsUnreadable. */
   open(cameraId: string, sealed: string | null): StreamCredentials {
     if (sealed === null) return { ...NO_CREDENTIALS, query: [] };
+    const plaintext = this.openText(`camera:${cameraId}`, sealed);
+    if (plaintext === null) throw new CredentialsUnreadable();
+    const { u, p, q } = JSON.parse(plaintext) as { u: string | null; p: string | null; q: [string, string][] };
+    return { username: u, password: p, query: q };
+  }
+
+  /**
+   * Seals any secret of the service that must be read back (a webhook's signing secret) under the same key.
+   * `owner` (e.g. `webhook:<id>`) is authenticated with it, so a value copied onto another row does not open.
+   */
+  sealText(owner: string, plaintext: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(owner, 'utf8'));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'));
+    return [VERSION, this.keyId, ...parts].join('.');
+  }
+
+  /** What `sealText(owner, …)` sealed, or null when it cannot be opened (another key, another owner, altered). */
+  openText(owner: string, sealed: string): string | null {
     const parts = sealed.split('.');
-    if (parts.length !== 5 || parts[0] !== VERSION || parts[1] !== this.keyId) throw new CredentialsUnreadable();
+    if (parts.length !== 5 || parts[0] !== VERSION || parts[1] !== this.keyId) return null;
     const [iv, tag, ciphertext] = parts.slice(2).map((part) => Buffer.from(part, 'base64url'));
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, iv, { authTagLength: 16 });
-      decipher.setAAD(this.associatedData(cameraId));
+      decipher.setAAD(Buffer.from(owner, 'utf8'));
       decipher.setAuthTag(tag);
-      const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
-      const { u, p, q } = JSON.parse(plaintext) as { u: string | null; p: string | null; q: [string, string][] };
-      return { username: u, password: p, query: q };
+      return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8');
     } catch {
-      throw new CredentialsUnreadable();
+      return null;
     }
-  }
-
-  private associatedData(cameraId: string): Buffer {
-    return Buffer.from(`camera:${cameraId}`, 'utf8');
   }
 }

@@ -21,7 +21,13 @@ describe(AppConfig.name, () => {
 
   it('runs jobs in every process by default, and refuses WORKERS=false or REDIS_URL without DATABASE_URL', () => {
     const sut = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
-    assert.deepEqual(sut.jobs, { workers: true, concurrency: 1, lockMs: 30_000, redisPrefix: 'facegate' });
+    assert.deepEqual(sut.jobs, {
+      workers: true,
+      concurrency: 1,
+      lockMs: 30_000,
+      redisPrefix: 'facegate',
+      backoffMs: {},
+    });
     assert.equal(sut.shutdownTimeoutMs, 25_000);
     assert.throws(() => AppConfig.fromEnvironment({ DATA_DIR: dataDir, WORKERS: 'false' }), /WORKERS: false needs/);
     assert.throws(

@@ -243,6 +243,35 @@ class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   VISITOR_SUGGEST_WINDOW_SECONDS: number = 60;
+
+  /** How long a webhook delivery may take (connection, request and answer) before it counts as failed. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_TIMEOUT_MS: number = 10_000;
+
+  /** A webhook whose deliveries failed this many times in a row is disabled. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WEBHOOK_DISABLE_AFTER_FAILURES: number = 10;
+
+  /** Wait before a failed delivery's first retry (doubled for each later one); unset: the job's own (60 s). */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(10)
+  @Max(3_600_000)
+  WEBHOOK_RETRY_BACKOFF_MS?: number;
+
+  /**
+   * Host names or IP addresses (comma-separated) webhooks may reach even though they are, or resolve to, loopback,
+   * private or link-local addresses. Empty: only public addresses.
+   */
+  @IsString()
+  WEBHOOK_ALLOWED_HOSTS: string = '';
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -309,11 +338,23 @@ export class AppConfig {
    * Background jobs: whether this process runs processors, how many jobs at once, the lock after which a job of a
    * dead worker runs again, and the key prefix on Redis.
    */
-  readonly jobs: { workers: boolean; concurrency: number; lockMs: number; redisPrefix: string };
+  readonly jobs: {
+    workers: boolean;
+    concurrency: number;
+    lockMs: number;
+    redisPrefix: string;
+    /** Back-off (first retry's wait) of the jobs whose JOB_OPTIONS back-off the configuration replaces. */
+    backoffMs: Readonly<Record<string, number>>;
+  };
   /** How long a stopping process may take to finish in-flight requests and jobs. */
   readonly shutdownTimeoutMs: number;
   /** Suggestions per user and window (`too_many_suggestions` beyond). */
   readonly visitorSuggestLimit: { name: string; max: number; windowSeconds: number };
+  /**
+   * Webhook deliveries: timeout, consecutive failures after which a webhook is disabled, and the hosts exempt from
+   * the private-address refusal (lower-case; IPv6 without brackets).
+   */
+  readonly webhooks: { timeoutMs: number; disableAfterFailures: number; allowedHosts: ReadonlySet<string> };
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -372,12 +413,28 @@ export class AppConfig {
       concurrency: vars.WORKER_CONCURRENCY,
       lockMs: vars.JOB_LOCK_MS,
       redisPrefix: vars.REDIS_PREFIX,
+      backoffMs:
+        vars.WEBHOOK_RETRY_BACKOFF_MS === undefined ? {} : { 'webhooks.deliver': vars.WEBHOOK_RETRY_BACKOFF_MS },
     };
     this.shutdownTimeoutMs = vars.SHUTDOWN_TIMEOUT_MS;
     this.visitorSuggestLimit = {
       name: 'suggestions',
       max: vars.VISITOR_SUGGEST_LIMIT,
       windowSeconds: vars.VISITOR_SUGGEST_WINDOW_SECONDS,
+    };
+    this.webhooks = {
+      timeoutMs: vars.WEBHOOK_TIMEOUT_MS,
+      disableAfterFailures: vars.WEBHOOK_DISABLE_AFTER_FAILURES,
+      allowedHosts: new Set(
+        vars.WEBHOOK_ALLOWED_HOSTS.split(',')
+          .map((host) =>
+            host
+              .trim()
+              .toLowerCase()
+              .replace(/^\[(.*)\]$/, '$1'),
+          )
+          .filter(Boolean),
+      ),
     };
   }
 

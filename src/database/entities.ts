@@ -24,6 +24,8 @@ import { User } from '../users/user.entity.js';
 import { Visit } from '../visitors/visit.entity.js';
 import { Visitor } from '../visitors/visitor.entity.js';
 import { VisitorFace } from '../visitors/visitor-face.entity.js';
+import { Webhook } from '../webhooks/webhook.entity.js';
+import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
 
 /** Every TypeORM entity of the service, for the application and the migration CLI. */
 export const entities = [
@@ -53,4 +55,6 @@ export const entities = [
   Visit,
   Visitor,
   VisitorFace,
+  Webhook,
+  WebhookDelivery,
 ];

@@ -15,6 +15,20 @@ export class JobFailure extends Error {
 }
 
 /**
+ * Thrown by a handler for an expected failure worth trying again (a webhook receiver that is down): retried like
+ * any error while attempts are left, but recorded with its own code and message and logged without a stack.
+ */
+export class JobRetryLater extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Thrown by a handler to end the job as `cancelled` instead of `failed`: the work no longer applies (its person
  * was deleted) and nothing was stored. Same `{ error, message }` shape as a failure.
  */

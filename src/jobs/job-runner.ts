@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Job } from './job.entity.js';
+import type { Job, JobError } from './job.entity.js';
 import { JobHandlers } from './job-handlers.js';
-import { JobCancelled, JobFailure } from './job-queue.js';
+import { JobCancelled, JobFailure, JobRetryLater } from './job-queue.js';
 import type { JobName } from './job-types.js';
 import { type JobOutcome, JobsRepository } from './jobs.repository.js';
 
@@ -61,10 +61,16 @@ export class JobRunner {
       const status = error instanceof JobCancelled ? 'cancelled' : 'failed';
       return { status, error: { error: error.code, message: error.message, details: error.details } };
     }
-    this.logger.error(`Job ${job.id} (${job.type}) failed`, error instanceof Error ? error.stack : String(error));
-    const unexpected = { error: 'internal_error', message: 'The job failed unexpectedly' };
+    let recorded: JobError;
+    if (error instanceof JobRetryLater) {
+      this.logger.warn(`Job ${job.id} (${job.type}) attempt ${job.attempts} failed: ${error.message}`);
+      recorded = { error: error.code, message: error.message, details: error.details };
+    } else {
+      this.logger.error(`Job ${job.id} (${job.type}) failed`, error instanceof Error ? error.stack : String(error));
+      recorded = { error: 'internal_error', message: 'The job failed unexpectedly' };
+    }
     return retry.attemptsLeft
-      ? { status: 'queued', error: unexpected, runAfter: retry.runAfter }
-      : { status: 'failed', error: unexpected };
+      ? { status: 'queued', error: recorded, runAfter: retry.runAfter }
+      : { status: 'failed', error: recorded };
   }
 }

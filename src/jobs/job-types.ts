@@ -23,9 +23,19 @@ export const JOB_OPTIONS = {
   // Idempotent: a retry erases whoever the failed run left.
   'visitors.retention': { attempts: 3, backoffMs: 60_000, retryable: true },
   'visitors.reindex': { attempts: 3, backoffMs: 30_000, retryable: true },
+  // One delivery of one event to one webhook; about 2 hours of retries (WEBHOOK_RETRY_BACKOFF_MS may shorten them).
+  'webhooks.deliver': { attempts: 8, backoffMs: 60_000, retryable: true },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;
+
+/** The wait before a job's first retry (doubled for each later one). */
+export type BackoffOf = (name: JobName) => number;
+
+/** JOB_OPTIONS' back-off, unless `overrides` (the configuration's `jobs.backoffMs`) names the job. */
+export function backoffOf(overrides: Readonly<Record<string, number>> = {}): BackoffOf {
+  return (name) => overrides[name] ?? JOB_OPTIONS[name]?.backoffMs ?? 1000;
+}
 
 /**
  * Payload and result type of each job, declared by the feature that owns it through module augmentation (e.g.

@@ -13,15 +13,18 @@ import { JobRunner } from './job-runner.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsRepository } from './jobs.repository.js';
 import { JobsService } from './jobs.service.js';
+import { backoffOf } from './job-types.js';
 
 /** The driver: in-process on the embedded database; BullMQ (PostgreSQL, or Redis with REDIS_URL) with DATABASE_URL. */
 function createJobQueue(config: AppConfig, records: JobsRepository, runner: JobRunner, dataSource: DataSource) {
-  if (config.usesEmbeddedDatabase) return new DatabaseJobQueue(records, runner, dataSource.manager);
+  const backoffMs = backoffOf(config.jobs.backoffMs);
+  if (config.usesEmbeddedDatabase) return new DatabaseJobQueue(records, runner, dataSource.manager, backoffMs);
   return new BullmqJobQueue(records, runner, {
     store: bullmqStore(config),
     workers: config.jobs.workers,
     concurrency: config.jobs.concurrency,
     lockMs: config.jobs.lockMs,
+    backoffMs,
   });
 }
 

@@ -9,7 +9,7 @@ import type { EntityManager } from 'typeorm';
 import { FINISHED_JOB_STATUSES, type Job, type JobError } from '../job.entity.js';
 import { JobFailure, JobQueue, type EnqueueOptions } from '../job-queue.js';
 import type { JobRunner } from '../job-runner.js';
-import { JOB_OPTIONS, type JobName, type JobPayload } from '../job-types.js';
+import { type BackoffOf, backoffOf, JOB_OPTIONS, type JobName, type JobPayload } from '../job-types.js';
 import type { JobsRepository } from '../jobs.repository.js';
 import { type BullmqStore, QUEUE_NAME } from './bullmq-connection.js';
 
@@ -27,6 +27,8 @@ export interface BullmqSettings {
   workers: boolean;
   concurrency: number;
   lockMs: number;
+  /** The wait before a job's first retry; default JOB_OPTIONS'. */
+  backoffMs?: BackoffOf;
 }
 
 /**
@@ -155,7 +157,7 @@ export class BullmqJobQueue
       {
         jobId: job.id,
         attempts: options.attempts,
-        backoff: { type: 'exponential', delay: options.backoffMs },
+        backoff: { type: 'exponential', delay: (this.settings.backoffMs ?? backoffOf())(job.type as JobName) },
         removeOnComplete: KEEP_COMPLETED,
         removeOnFail: KEEP_FAILED,
       },

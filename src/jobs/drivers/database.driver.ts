@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { FINISHED_JOB_STATUSES, Job, type JobError } from '../job.entity.js';
 import { JobQueue, type EnqueueOptions } from '../job-queue.js';
 import type { JobRunner } from '../job-runner.js';
-import { JOB_OPTIONS, type JobName, type JobPayload } from '../job-types.js';
+import { type BackoffOf, backoffOf, type JobName, type JobPayload } from '../job-types.js';
 import type { JobsRepository } from '../jobs.repository.js';
 
 /** A running job holds its row this long; the runner renews it, so only a dead runner's jobs are taken over. */
@@ -29,6 +29,7 @@ export class DatabaseJobQueue extends JobQueue implements OnApplicationBootstrap
     private readonly runner: JobRunner,
     /** The database's own session: claims run on it (PGlite has one). */
     private readonly manager: EntityManager,
+    private readonly backoffMs: BackoffOf = backoffOf(),
   ) {
     super(records);
   }
@@ -148,10 +149,9 @@ export class DatabaseJobQueue extends JobQueue implements OnApplicationBootstrap
       (LEASE_SECONDS * 1000) / 3,
     );
     try {
-      const options = JOB_OPTIONS[job.type as JobName] ?? { backoffMs: 1000 };
       await this.runner.run(job, {
         attemptsLeft: job.attempts < job.maxAttempts,
-        runAfter: new Date(Date.now() + options.backoffMs * 2 ** (job.attempts - 1)),
+        runAfter: new Date(Date.now() + this.backoffMs(job.type as JobName) * 2 ** (job.attempts - 1)),
       });
     } finally {
       clearInterval(renew);
