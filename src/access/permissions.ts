@@ -41,6 +41,10 @@ export const Permission = {
   /** Run a failed background job again (admins). */
   JobsWrite: 'jobs:write',
   WebhooksWrite: 'webhooks:write',
+  /** Read the installation's health and usage (GET /system/health, /system/metrics; built in: admins). */
+  SystemRead: 'system:read',
+  /** Run maintenance (POST /system/maintenance; built in: admins, for their organisation). */
+  SystemWrite: 'system:write',
 } as const;
 
 export type Permission = (typeof Permission)[keyof typeof Permission];

@@ -23,6 +23,8 @@ export const JOB_OPTIONS = {
   // Idempotent: a retry erases whoever the failed run left.
   'visitors.retention': { attempts: 3, backoffMs: 60_000, retryable: true },
   'visitors.reindex': { attempts: 3, backoffMs: 30_000, retryable: true },
+  // Idempotent: a retry deletes whatever the failed run left.
+  'system.maintenance': { attempts: 3, backoffMs: 60_000, retryable: true },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;
