@@ -66,6 +66,12 @@ describe('system health, usage and maintenance', { skip: skipWithoutPhotos }, ()
     assert.equal(queue.depth.completed, count);
     assert.ok(count >= 2);
     assert.equal((health.workers as Json).runs_jobs, true);
+    const workersSeen = (health.workers as Json).workers_seen;
+    // The embedded database runs jobs in this one process; BullMQ counts the workers connected to its queue.
+    if (testDatabaseUrl) assert.ok(workersSeen === null || Number(workersSeen) >= 1, String(workersSeen));
+    else assert.equal(workersSeen, 1);
+    const queuedAge = (health.queue as Json).oldest_queued_age_seconds;
+    assert.ok(queuedAge === null ? !queue.depth.queued : Number(queuedAge) >= 0);
     const models = expectStatus(await get(admin, '/models'), 200).results as { id: string; loaded: boolean }[];
     const loaded = models.filter((model) => model.loaded).map((model) => model.id);
     assert.ok(loaded.length >= 2);
