@@ -1259,6 +1259,60 @@ export interface paths {
         patch: operations["updateShift"];
         trace?: never;
     };
+    "/api/v1/system/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Database round trip, queue depth and age, workers, loaded models, gallery sizes, uptime and version. */
+        get: operations["getSystemHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queues `system.maintenance` (poll GET /jobs/:id): deletes audit logs, unknown faces' snapshot files and finished
+         *     jobs older than `older_than_days` or each one's RETENTION_*_DAYS, in the caller's organisation.
+         */
+        post: operations["runMaintenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CPU, memory, disk of DATA_DIR, and processing totals since the process started (the /metrics counters). */
+        get: operations["getSystemMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -2055,6 +2109,13 @@ export interface components {
             port: number;
             reachable: boolean;
         };
+        CpuUsageDto: {
+            cores: number;
+            /** @description 1, 5 and 15 minutes. */
+            load_average: number[];
+            process_system_seconds: number;
+            process_user_seconds: number;
+        };
         CreateAttendanceRecordDto: {
             /** Format: date-time */
             check_in_at?: string;
@@ -2385,11 +2446,19 @@ export interface components {
             /** Format: date-time */
             last_login_at: string | null;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write")[];
             role: string;
             /** Format: date-time */
             updated_at: string;
             username: string;
+        };
+        DatabaseHealthDto: {
+            /** @description Embedded PGlite (no DATABASE_URL). */
+            embedded: boolean;
+            /** @description Time of a `SELECT 1`. */
+            round_trip_ms: number;
+            /** @description `up`, or what is wrong. */
+            status: string;
         };
         DepartmentDto: {
             code: string;
@@ -2449,6 +2518,14 @@ export interface components {
             faces_detected: number;
             image_size: components["schemas"]["ImageSizeDto"];
             processing_time_ms: number;
+        };
+        DiskUsageDto: {
+            /** @description Free for this process's user. */
+            available_bytes: number;
+            free_bytes: number;
+            /** @description DATA_DIR. */
+            path: string;
+            total_bytes: number;
         };
         EmergencyContactDto: {
             name: string;
@@ -2787,7 +2864,7 @@ export interface components {
         /** @enum {string} */
         JobStatus: "queued" | "running" | "completed" | "failed" | "cancelled";
         /** @enum {string} */
-        JobType: "faces.enroll" | "faces.reindex" | "attendance.close" | "recognition.task" | "reports.attendance" | "visitors.retention" | "visitors.reindex" | "webhooks.deliver";
+        JobType: "faces.enroll" | "faces.reindex" | "attendance.close" | "recognition.task" | "reports.attendance" | "visitors.retention" | "visitors.reindex" | "webhooks.deliver" | "system.maintenance";
         LandmarksDto: {
             left_eye: components["schemas"]["PointDto"];
             mouth_left: components["schemas"]["PointDto"];
@@ -2872,6 +2949,11 @@ export interface components {
             password: string;
             username?: string;
         };
+        /**
+         * @description What to clean; unset: all three.
+         * @enum {string}
+         */
+        MaintenanceTask: "audit_logs" | "unknown_snapshots" | "jobs";
         MarkedStudentDto: {
             /** @description Pixels of the photo: x1, y1, x2, y2. */
             bbox: number[];
@@ -2885,6 +2967,14 @@ export interface components {
         };
         /** @enum {string} */
         MatchQuality: "excellent" | "good" | "fair" | "poor";
+        MemoryUsageDto: {
+            external_bytes: number;
+            heap_total_bytes: number;
+            heap_used_bytes: number;
+            rss_bytes: number;
+            system_free_bytes: number;
+            system_total_bytes: number;
+        };
         ModelDto: {
             average_inference_ms: number | null;
             default_threshold: number | null;
@@ -2908,6 +2998,11 @@ export interface components {
             /** @example null */
             previous: string | null;
             results: components["schemas"]["ModelDto"][];
+        };
+        ModelsHealthDto: {
+            /** @description Ids of the loaded models (as GET /models names them). */
+            loaded: string[];
+            ready: boolean;
         };
         /** @enum {string} */
         ModelTask: "face_detection" | "face_embedding" | "liveness";
@@ -2949,7 +3044,7 @@ export interface components {
             status: components["schemas"]["ClassMarkStatus"];
         };
         /** @enum {string} */
-        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write";
+        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write";
         PersonIdentityDto: {
             code: string;
             department: components["schemas"]["DepartmentSummaryDto"] | null;
@@ -3028,8 +3123,36 @@ export interface components {
          * @enum {string}
          */
         PresenceReviewAction: "approve" | "reject" | "assign";
+        ProcessingTotalsDto: {
+            enrollment_success_rate: number | null;
+            enrollments_failed: number;
+            enrollments_ok: number;
+            faces_recognized: number;
+            faces_unknown: number;
+            frames: number;
+            /** @description faces_recognized / all faces; null before any. */
+            recognition_rate: number | null;
+            /** @description The counters count from this process's start. */
+            since: string;
+        };
         /** @enum {string} */
         QualityVerdict: "good" | "fair" | "poor";
+        QueueHealthDto: {
+            /**
+             * @description Jobs per status, every organisation together.
+             * @example {
+             *       "queued": 0,
+             *       "completed": 12
+             *     }
+             */
+            depth: {
+                [key: string]: number;
+            };
+            /** @enum {string} */
+            driver: "database" | "bullmq-postgres" | "bullmq-redis";
+            /** @description How long the longest-waiting queued job has waited; null when none waits. */
+            oldest_queued_age_seconds: number | null;
+        };
         ReadinessDto: {
             /**
              * @description Each dependency's state: `up`, or what is wrong with it.
@@ -3159,6 +3282,14 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["RoleDto"][];
         };
+        RunMaintenanceDto: {
+            /** @description Every organisation instead of the caller's (super admins only). */
+            all_organizations?: boolean;
+            /** @description Delete what is older than this many days; unset: each task's RETENTION_*_DAYS. */
+            older_than_days?: number;
+            /** @description What to clean; unset: all three. */
+            tasks?: components["schemas"]["MaintenanceTask"][];
+        };
         SelfCheckInResultDto: {
             /** @description Metres from the location's centre. */
             distance_m: number;
@@ -3183,7 +3314,7 @@ export interface components {
             full_name: string;
             id: string;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write")[];
             role: string;
             username: string;
         };
@@ -3229,6 +3360,49 @@ export interface components {
         SubscriptionTier: "free" | "basic" | "pro" | "enterprise";
         /** @enum {string} */
         SummaryPeriod: "daily" | "weekly" | "monthly";
+        SystemHealthDto: {
+            /**
+             * @description The readiness checks (as GET /readyz).
+             * @example {
+             *       "database": "up",
+             *       "models": "up"
+             *     }
+             */
+            checks: {
+                [key: string]: string;
+            };
+            database: components["schemas"]["DatabaseHealthDto"];
+            /**
+             * @description Templates searchable on this instance per gallery (every organisation together).
+             * @example {
+             *       "employees": 120,
+             *       "visitors": 8
+             *     }
+             */
+            galleries: {
+                [key: string]: number;
+            };
+            /** @description Socket.IO clients connected to this instance. */
+            live_clients: number;
+            models: components["schemas"]["ModelsHealthDto"];
+            queue: components["schemas"]["QueueHealthDto"];
+            started_at: string;
+            /**
+             * @description `degraded` when a readiness check is not `up`.
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
+            uptime_seconds: number;
+            version: string;
+            workers: components["schemas"]["WorkersHealthDto"];
+        };
+        SystemUsageDto: {
+            cpu: components["schemas"]["CpuUsageDto"];
+            /** @description Null when DATA_DIR cannot be read. */
+            disk: components["schemas"]["DiskUsageDto"] | null;
+            memory: components["schemas"]["MemoryUsageDto"];
+            processing: components["schemas"]["ProcessingTotalsDto"];
+        };
         TokenPairDto: {
             access_token: string;
             /** @description Seconds until the access token expires. */
@@ -3782,6 +3956,12 @@ export interface components {
             /** @example null */
             previous: string | null;
             results: components["schemas"]["WebhookDto"][];
+        };
+        WorkersHealthDto: {
+            /** @description Whether this process runs jobs (WORKERS). */
+            runs_jobs: boolean;
+            /** @description Workers connected to the queue across instances (BullMQ); 1 on the embedded database; null if unknown. */
+            workers_seen: number | null;
         };
         WorkingHoursDto: {
             /** @description `HH:MM`, local time of the organisation. */
@@ -12744,6 +12924,211 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    getSystemHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemHealthDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs system:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+        };
+    };
+    runMaintenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunMaintenanceDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs system:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+        };
+    };
+    getSystemMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemUsageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs system:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
                     };
                 };
             };

@@ -43,6 +43,10 @@ export const Permission = {
   /** Read the organisation's webhooks and their delivery logs (never their secrets). */
   WebhooksRead: 'webhooks:read',
   WebhooksWrite: 'webhooks:write',
+  /** Read the installation's health and usage (GET /system/health, /system/metrics; built in: admins). */
+  SystemRead: 'system:read',
+  /** Run maintenance (POST /system/maintenance; built in: admins, for their organisation). */
+  SystemWrite: 'system:write',
 } as const;
 
 export type Permission = (typeof Permission)[keyof typeof Permission];

@@ -18,11 +18,13 @@ import { HealthModule } from '../health/health.module.js';
 import { JobsModule } from '../jobs/jobs.module.js';
 import { LiveModule } from '../live/live.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { PresenceModule } from '../presence/presence.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
+import { SystemModule } from '../system/system.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
 import { WebhooksModule } from '../webhooks/webhooks.module.js';
@@ -38,6 +40,7 @@ export class AppModule {
         DatabaseModule,
         EventsModule,
         HealthModule,
+        MetricsModule,
         AuditModule,
         RolesModule,
         UsersModule,
@@ -56,6 +59,7 @@ export class AppModule {
         PresenceModule,
         VisitorsModule,
         WebhooksModule,
+        SystemModule,
       ],
       providers: [
         FirstRunService,

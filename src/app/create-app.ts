@@ -9,6 +9,9 @@ import { answerMalformedRequestsInJson } from '../common/malformed-request.js';
 import { requestIdMiddleware } from '../common/request-id.middleware.js';
 import { untrustedInputMiddleware } from '../common/untrusted-input.js';
 import type { AppConfig } from '../config/app-config.js';
+import { observeRequests } from '../logging/access-log.js';
+import { AppLogger } from '../logging/app-logger.js';
+import { Metrics } from '../metrics/metrics.js';
 import { serveDashboard } from '../live/dashboard.js';
 import { LiveSocketAdapter } from '../live/live-socket-adapter.js';
 import { serveKiosk } from '../visitors/kiosk.js';
@@ -24,13 +27,14 @@ const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbo
  */
 export async function createApp(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config), {
-    logger: LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1),
+    logger: new AppLogger(config.logs.format, LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(config.logLevel) + 1)),
     bodyParser: false,
   });
   // X-Forwarded-For is believed only from proxies the deployment names: otherwise any client could pick the
   // address that login throttling and the audit trail see.
   app.set('trust proxy', config.trustProxy);
   app.use(requestIdMiddleware);
+  app.use(observeRequests(app.get(Metrics), config.logs.accessLog));
   trackRequests(app);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'same-site' } }));
   app.useBodyParser('json', { limit: '1mb' });
@@ -47,6 +51,7 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
     exclude: [
       { path: 'healthz', method: RequestMethod.GET },
       { path: 'readyz', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
   app.useWebSocketAdapter(new LiveSocketAdapter(app, config));

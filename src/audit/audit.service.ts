@@ -46,6 +46,17 @@ export class AuditService {
     );
   }
 
+  /** Deletes, in the caller's transaction, the organisation's entries older than `before`; returns how many. */
+  async deleteBefore(manager: EntityManager, organizationId: string, before: Date): Promise<number> {
+    const deleted = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(AuditLog)
+      .where('organization_id = :organizationId AND created_at < :before', { organizationId, before })
+      .execute();
+    return deleted.affected ?? 0;
+  }
+
   async list(caller: AuthUser, query: AuditLogQuery): Promise<PageOf<AuditLogDto>> {
     if (query.all_organizations && !caller.isSuperAdmin) {
       throw ApiError.forbidden("Only a super admin may read every organisation's trail");

@@ -155,4 +155,28 @@ describe(AppConfig.name, () => {
       'cross-origin',
     );
   });
+
+  it('logs JSON in production and text elsewhere unless LOG_FORMAT says, with an access log by default', () => {
+    const secret = 'x'.repeat(32);
+    const env = { DATA_DIR: dataDir, JWT_SECRET: secret };
+    assert.deepEqual(AppConfig.fromEnvironment(env).logs, { format: 'pretty', accessLog: true });
+    assert.equal(AppConfig.fromEnvironment({ ...env, NODE_ENV: 'production' }).logs.format, 'json');
+    assert.equal(
+      AppConfig.fromEnvironment({ ...env, NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logs.format,
+      'pretty',
+    );
+    assert.equal(AppConfig.fromEnvironment({ ...env, ACCESS_LOG: 'false' }).logs.accessLog, false);
+    assert.throws(() => AppConfig.fromEnvironment({ ...env, LOG_FORMAT: 'xml' }), /LOG_FORMAT must be json or pretty/);
+  });
+
+  it('reads the metrics access rule and the retention of each kind of data', () => {
+    const sut = AppConfig.fromEnvironment({ DATA_DIR: dataDir, METRICS_ALLOW_FROM: ' 10.0.0.5, 10.1.0.0/16 ,' });
+    assert.deepEqual(sut.metrics, { enabled: true, token: undefined, allowFrom: ['10.0.0.5', '10.1.0.0/16'] });
+    assert.deepEqual(sut.retention, { auditDays: 365, unknownSnapshotDays: 30, jobsDays: 30 });
+    assert.throws(() => AppConfig.fromEnvironment({ DATA_DIR: dataDir, METRICS_TOKEN: 'short' }), /at least 16/);
+    assert.throws(
+      () => AppConfig.fromEnvironment({ DATA_DIR: dataDir, RETENTION_JOBS_DAYS: '0' }),
+      /RETENTION_JOBS_DAYS/,
+    );
+  });
 });

@@ -272,6 +272,52 @@ class EnvironmentVariables {
    */
   @IsString()
   WEBHOOK_ALLOWED_HOSTS: string = '';
+
+  /** Log lines as JSON objects or as coloured text; unset: json when NODE_ENV=production, pretty otherwise. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT?: string;
+
+  /** One log line per HTTP request (method, route, status, duration, request id, user id). */
+  @IsIn(['true', 'false'], { message: 'ACCESS_LOG must be true or false' })
+  ACCESS_LOG: string = 'true';
+
+  /** `false`: GET /metrics answers 404. */
+  @IsIn(['true', 'false'], { message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED: string = 'true';
+
+  /** When set, GET /metrics needs `Authorization: Bearer <token>` (from any address). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Without METRICS_TOKEN: addresses (besides loopback) that may scrape GET /metrics, comma-separated. */
+  @IsString()
+  METRICS_ALLOW_FROM: string = '';
+
+  /** Days audit log entries are kept by the daily maintenance (POST /system/maintenance may ask for fewer). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  RETENTION_AUDIT_DAYS: number = 365;
+
+  /** Days the snapshot files of unknown faces' presence events are kept. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  RETENTION_UNKNOWN_SNAPSHOT_DAYS: number = 30;
+
+  /** Days finished (completed, failed, cancelled) jobs are kept. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  RETENTION_JOBS_DAYS: number = 30;
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -281,8 +327,11 @@ function findPackageRoot(): string {
   return dir;
 }
 
+/** The folder holding package.json. */
+export const PACKAGE_ROOT = findPackageRoot();
+
 /** Where `npm ci` builds the default model pack. */
-export const BUILT_IN_MODELS_DIR = join(findPackageRoot(), 'models');
+export const BUILT_IN_MODELS_DIR = join(PACKAGE_ROOT, 'models');
 
 /** Typed configuration of one running service. The only class that knows about process.env. */
 export class AppConfig {
@@ -355,6 +404,12 @@ export class AppConfig {
    * the private-address refusal (lower-case; IPv6 without brackets).
    */
   readonly webhooks: { timeoutMs: number; disableAfterFailures: number; allowedHosts: ReadonlySet<string> };
+  /** Log format, and whether each request writes an access-log line. */
+  readonly logs: { format: 'json' | 'pretty'; accessLog: boolean };
+  /** GET /metrics: on or 404; its Bearer token, or else the addresses allowed besides loopback. */
+  readonly metrics: { enabled: boolean; token: string | undefined; allowFrom: string[] };
+  /** Days each kind of data is kept by the daily maintenance job. */
+  readonly retention: { auditDays: number; unknownSnapshotDays: number; jobsDays: number };
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -435,6 +490,22 @@ export class AppConfig {
           )
           .filter(Boolean),
       ),
+    };
+    this.logs = {
+      format: (vars.LOG_FORMAT ?? (this.env === 'production' ? 'json' : 'pretty')) as 'json' | 'pretty',
+      accessLog: vars.ACCESS_LOG === 'true',
+    };
+    this.metrics = {
+      enabled: vars.METRICS_ENABLED === 'true',
+      token: vars.METRICS_TOKEN,
+      allowFrom: vars.METRICS_ALLOW_FROM.split(',')
+        .map((address) => address.trim())
+        .filter(Boolean),
+    };
+    this.retention = {
+      auditDays: vars.RETENTION_AUDIT_DAYS,
+      unknownSnapshotDays: vars.RETENTION_UNKNOWN_SNAPSHOT_DAYS,
+      jobsDays: vars.RETENTION_JOBS_DAYS,
     };
   }
 

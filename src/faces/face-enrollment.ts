@@ -5,6 +5,7 @@ import { EmployeesService } from '../employees/employees.service.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { JobCancelled, JobFailure } from '../jobs/job-queue.js';
 import { OnJob } from '../jobs/on-job.decorator.js';
+import { Metrics } from '../metrics/metrics.js';
 import { RecognitionEngine } from '../recognition/recognition-engine.js';
 import { FileStorage } from '../storage/file-storage.js';
 import { FileUrls } from '../storage/file-urls.js';
@@ -55,10 +56,12 @@ export class FaceEnrollment {
     private readonly summary: EnrollmentSummary,
     private readonly events: DomainEventBus,
     private readonly urls: FileUrls,
+    private readonly metrics: Metrics,
   ) {}
 
   @OnJob('faces.enroll')
   async run(payload: EnrollmentPayload): Promise<EnrollmentResultDto> {
+    let stored = false;
     try {
       // Cheap early exit only; what makes it race-free is the row lock in `save`.
       if (!(await this.people.exists(payload.organizationId, payload.employeeId))) throw personDeleted();
@@ -73,12 +76,14 @@ export class FaceEnrollment {
       }
       const keep = payload.allOrNothing && rejected.length > 0 ? [] : accepted;
       const templates = keep.length > 0 ? await this.save(payload, keep) : [];
+      stored = templates.length > 0;
       return {
         employee_id: payload.employeeId,
         accepted: templates.map((template) => toFaceTemplateDto(template, this.urls)),
         rejected,
       };
     } finally {
+      this.metrics.enrollments.inc({ outcome: stored ? 'ok' : 'failed' });
       await Promise.all(payload.photos.map((photo) => this.storage.remove(photo.stagedKey)));
     }
   }

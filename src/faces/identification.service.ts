@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../access/auth-user.js';
 import { EmployeesService } from '../employees/employees.service.js';
+import { Metrics } from '../metrics/metrics.js';
 import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
 import { decideMatch, type MatchDecision, similarityToDistance } from '../recognition/match-decision.js';
 import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
@@ -46,6 +47,7 @@ export class IdentificationService {
     private readonly engine: RecognitionEngine,
     private readonly gallery: EmployeeGallery,
     private readonly people: EmployeesService,
+    private readonly metrics: Metrics,
   ) {}
 
   identify(
@@ -115,6 +117,7 @@ export class IdentificationService {
       };
     });
     const recognized = faces.filter((face) => face.recognized).length;
+    this.countFaces(recognized, faces.length - recognized);
     return {
       processing_time_ms: Math.round((performance.now() - started) * 10) / 10,
       faces_detected: faces.length,
@@ -146,6 +149,7 @@ export class IdentificationService {
       allowed && ((id) => allowed.has(id)),
     );
     const nobodyToSearch = hitsPerFace.every((hits) => hits.length === 0);
+    this.countFaces(assigned.size, faces.length - assigned.size);
     return faces.map((_face, i) => {
       const match = assigned.get(i);
       const nearest = hitsPerFace[i].find((hit) => people.has(hit.ownerId));
@@ -162,6 +166,12 @@ export class IdentificationService {
               : 'below_threshold',
       };
     });
+  }
+
+  /** Faces searched, into the processing counters (GET /metrics, /system/metrics). */
+  private countFaces(matched: number, unknown: number): void {
+    if (matched > 0) this.metrics.facesProcessed.inc({ outcome: 'matched' }, matched);
+    if (unknown > 0) this.metrics.facesProcessed.inc({ outcome: 'unknown' }, unknown);
   }
 
   private async rank(

@@ -41,6 +41,19 @@ export interface EnqueueOptions {
   idempotencyKey?: string;
 }
 
+/** What the queue looks like now, for GET /system/health. */
+export interface QueueStatus {
+  driver: 'database' | 'bullmq-postgres' | 'bullmq-redis';
+  /** Jobs per status, every organisation together. */
+  depth: Record<string, number>;
+  /** Seconds the longest-waiting queued job has waited; null when none waits. */
+  oldestQueuedAgeSeconds: number | null;
+  /** Whether this process runs jobs (WORKERS). */
+  runsJobs: boolean;
+  /** Worker connections the queue sees across instances (BullMQ); null when the driver cannot tell. */
+  workersSeen: number | null;
+}
+
 /**
  * The one queue interface features use. Handlers are provider methods marked `@OnJob(name)`; a driver runs them.
  * Drivers, side by side in `drivers/`: `DatabaseJobQueue` (the embedded default: jobs in the `jobs` table, run
@@ -57,6 +70,40 @@ export abstract class JobQueue {
   find(id: string, organizationId: string): Promise<Job | null> {
     return this.records.findInOrganization(id, organizationId);
   }
+
+  /** Jobs per status, every organisation together. */
+  depth(): Promise<Record<string, number>> {
+    return this.records.countByStatus();
+  }
+
+  async status(): Promise<QueueStatus> {
+    const [depth, oldest, workersSeen] = await Promise.all([
+      this.depth(),
+      this.records.oldestQueuedAt(),
+      this.workersSeen(),
+    ]);
+    return {
+      driver: this.driver,
+      depth,
+      oldestQueuedAgeSeconds: oldest ? Math.max(0, Math.round((Date.now() - oldest.getTime()) / 1000)) : null,
+      runsJobs: this.runsJobs,
+      workersSeen,
+    };
+  }
+
+  /** Whether a job of this name was ever queued with this key (a schedule that queues once a day asks). */
+  wasQueued(name: JobName, idempotencyKey: string): Promise<boolean> {
+    return this.records.existsWithKey(name, idempotencyKey);
+  }
+
+  /** Deletes, in the caller's transaction, the organisation's (or, with null, no organisation's) old finished jobs. */
+  deleteFinishedBefore(manager: EntityManager, organizationId: string | null, before: Date): Promise<number> {
+    return this.records.deleteFinishedBefore(manager, organizationId, before);
+  }
+
+  protected abstract readonly driver: QueueStatus['driver'];
+  protected abstract readonly runsJobs: boolean;
+  protected abstract workersSeen(): Promise<number | null>;
 
   /** Resolves when the job has finished (or after timeoutMs), with its latest state. */
   abstract waitFor(id: string, timeoutMs: number): Promise<Job>;

@@ -25,6 +25,8 @@ export const JOB_OPTIONS = {
   'visitors.reindex': { attempts: 3, backoffMs: 30_000, retryable: true },
   // One delivery of one event to one webhook; about 2 hours of retries (WEBHOOK_RETRY_BACKOFF_MS may shorten them).
   'webhooks.deliver': { attempts: 8, backoffMs: 60_000, retryable: true },
+  // Idempotent: a retry deletes whatever the failed run left.
+  'system.maintenance': { attempts: 3, backoffMs: 60_000, retryable: true },
 } as const satisfies Record<string, JobOptions>;
 
 export type JobName = keyof typeof JOB_OPTIONS;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, type QueryDeepPartialEntity, Repository } from 'typeorm';
 import { PageOf, type PageQuery } from '../common/pagination.js';
-import { Job, type JobError, type JobStatus } from './job.entity.js';
+import { FINISHED_JOB_STATUSES, Job, type JobError, type JobStatus } from './job.entity.js';
 import type { EnqueueOptions } from './job-queue.js';
 import { JOB_OPTIONS, type JobName, type JobPayload } from './job-types.js';
 
@@ -87,6 +87,49 @@ export class JobsRepository {
       ...PageOf.skipTake(page),
     });
     return new PageOf(rows, count, page);
+  }
+
+  /** Jobs per status, every organisation together (queue depth for metrics and health). */
+  async countByStatus(): Promise<Record<string, number>> {
+    const rows = await this.jobs
+      .createQueryBuilder('job')
+      .select('job.status', 'status')
+      .addSelect('count(*)::int', 'count')
+      .groupBy('job.status')
+      .getRawMany<{ status: string; count: number }>();
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  }
+
+  /** When the longest-waiting queued job was queued, or null when none waits. */
+  async oldestQueuedAt(): Promise<Date | null> {
+    const row = await this.jobs
+      .createQueryBuilder('job')
+      .select('min(job.created_at)', 'oldest')
+      .where('job.status = :queued', { queued: 'queued' })
+      .getRawOne<{ oldest: Date | string | null }>();
+    return row?.oldest ? new Date(row.oldest) : null;
+  }
+
+  /** Whether a job of this name was ever queued with this key (whatever became of it). */
+  async existsWithKey(name: JobName, idempotencyKey: string): Promise<boolean> {
+    return this.jobs.existsBy({ type: name, idempotencyKey });
+  }
+
+  /**
+   * Deletes, in the caller's transaction, the finished jobs (completed, failed, cancelled) that finished before
+   * `before`: of one organisation, or with `organizationId: null` those of no organisation. Returns how many.
+   */
+  async deleteFinishedBefore(manager: EntityManager, organizationId: string | null, before: Date): Promise<number> {
+    const deleted = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(Job)
+      .where('status IN (:...finished) AND finished_at < :before', { finished: FINISHED_JOB_STATUSES, before })
+      .andWhere(organizationId === null ? 'organization_id IS NULL' : 'organization_id = :organizationId', {
+        organizationId,
+      })
+      .execute();
+    return deleted.affected ?? 0;
   }
 
   /** Ids and names of jobs queued before `before` (for a driver to make sure each is on its queue). */

@@ -42,6 +42,11 @@ export class LiveSockets {
     this.armExpiry(socket);
   }
 
+  /** Sockets connected to this instance. */
+  get clientCount(): number {
+    return this.namespace?.sockets.size ?? 0;
+  }
+
   forget(socket: LiveSocket): void {
     clearTimeout(this.expiryTimers.get(socket.id));
     this.expiryTimers.delete(socket.id);

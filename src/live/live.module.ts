@@ -13,5 +13,6 @@ import { LiveSubscriptions } from './live-subscriptions.js';
 @Module({
   imports: [AuthModule, CamerasModule, LocationsModule],
   providers: [LiveGateway, LiveHandshake, LiveSockets, LiveSubscriptions, LiveEventsListener, LiveSessionWatch],
+  exports: [LiveSockets],
 })
 export class LiveModule {}

@@ -160,6 +160,12 @@ export class OrganizationsService {
     return rows.map((row) => row.id);
   }
 
+  /** Ids of every organisation, active or not (for maintenance over all of them). */
+  async allIds(): Promise<string[]> {
+    const rows = await this.organizations.find({ select: { id: true } });
+    return rows.map((row) => row.id);
+  }
+
   async deactivate(caller: AuthUser, id: string): Promise<void> {
     await this.update(caller, id, { is_active: false } as UpdateOrganizationDto);
   }

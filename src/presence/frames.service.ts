@@ -4,6 +4,7 @@ import type { CameraProfile } from '../cameras/camera-profile.js';
 import { CamerasService } from '../cameras/cameras.service.js';
 import { ApiError } from '../common/api-error.js';
 import { IdentificationService } from '../faces/identification.service.js';
+import { Metrics } from '../metrics/metrics.js';
 import { ImageError } from '../recognition/engine/image-errors.js';
 import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
 import { type ImageAnalysis, RecognitionEngine } from '../recognition/recognition-engine.js';
@@ -33,6 +34,7 @@ export class FramesService {
     private readonly shifts: ShiftCheck,
     private readonly recorder: PresenceRecorder,
     private readonly urls: FileUrls,
+    private readonly metrics: Metrics,
   ) {}
 
   async ingest(
@@ -46,6 +48,7 @@ export class FramesService {
     const frameTime = input.frame_time ? new Date(input.frame_time) : new Date();
     const bytes = requireImage(files, 'image');
     const analysis = await this.analyse(camera, bytes, started);
+    this.metrics.framesProcessed.inc();
     const threshold = camera.confidenceThreshold ?? this.engine.embeddingModel.threshold;
     const matches = await this.identification.matchFaces(camera.organizationId, analysis.faces, threshold);
     const people = matches.flatMap((match) => (match.person ? [match.person.id] : []));

@@ -164,6 +164,18 @@ export class PresenceEventsRepository {
   }
 
   /** Every event of a person with a snapshot, for erasing the snapshots with the person. */
+  /** Unknown-face events (no person) of the organisation last seen before `before` that still have a snapshot. */
+  unknownWithSnapshotsBefore(manager: EntityManager, organizationId: string, before: Date): Promise<PresenceEvent[]> {
+    return manager
+      .getRepository(PresenceEvent)
+      .createQueryBuilder('event')
+      .select(['event.id', 'event.snapshotFileId', 'event.snapshotThumbnailId'])
+      .where('event.organization_id = :organizationId AND event.employee_id IS NULL', { organizationId })
+      .andWhere('event.last_seen_at < :before', { before })
+      .andWhere('(event.snapshot_file_id IS NOT NULL OR event.snapshot_thumbnail_id IS NOT NULL)')
+      .getMany();
+  }
+
   withSnapshotsOf(manager: EntityManager, organizationId: string, employeeId: string): Promise<PresenceEvent[]> {
     return manager
       .getRepository(PresenceEvent)

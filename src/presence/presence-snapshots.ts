@@ -55,6 +55,25 @@ export class PresenceSnapshots {
     return files;
   }
 
+  /**
+   * Deletes, in `manager`'s transaction, the snapshot rows of the organisation's unknown-face events (no person)
+   * last seen before `before`; the events stay, without snapshot ids. Returns the files to remove once the
+   * transaction has committed (`discard`).
+   */
+  async eraseUnknownBefore(manager: EntityManager, organizationId: string, before: Date): Promise<StoredFile[]> {
+    const events = await this.repository.unknownWithSnapshotsBefore(manager, organizationId, before);
+    const ids = events
+      .flatMap((event) => [event.snapshotFileId, event.snapshotThumbnailId])
+      .filter((id) => id !== null);
+    if (ids.length === 0) return [];
+    await manager
+      .getRepository(PresenceEvent)
+      .update({ id: In(events.map((event) => event.id)) }, { snapshotFileId: null, snapshotThumbnailId: null });
+    const files = await manager.getRepository(StoredFile).findBy({ id: In(ids), organizationId });
+    if (files.length > 0) await manager.getRepository(StoredFile).delete({ id: In(files.map((file) => file.id)) });
+    return files;
+  }
+
   discard(files: StoredFile[]): Promise<void> {
     return this.photos.discard(files);
   }

@@ -47,6 +47,6 @@ import { ShiftCheck } from './shift-check.js';
     RecognitionTasksService,
     ShiftCheck,
   ],
-  exports: [PresenceEventsService],
+  exports: [PresenceEventsService, PresenceSnapshots],
 })
 export class PresenceModule {}

@@ -3,6 +3,7 @@ import type { DetectedFace, LivenessResult } from './engine/face.types.js';
 import { type FaceQuality, FaceQualityAssessor, type QualityThresholds } from './engine/face-quality.js';
 import { type DecodedImage, ImageDecoder } from './engine/image-decoder.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { Metrics } from '../metrics/metrics.js';
 import { FaceModels } from './face-models.js';
 
 export interface AnalyseOptions {
@@ -48,7 +49,10 @@ export class RecognitionEngine {
   private readonly assessor = new FaceQualityAssessor();
   private readonly limit = new ConcurrencyLimit(MAX_CONCURRENT_IMAGES);
 
-  constructor(private readonly models: FaceModels) {}
+  constructor(
+    private readonly models: FaceModels,
+    private readonly metrics: Metrics,
+  ) {}
 
   get embeddingModel(): { id: string; version: string; threshold: number } {
     const embedder = this.models.embedder;
@@ -99,6 +103,9 @@ export class RecognitionEngine {
         Promise.all(faces.map((face) => this.decoder.encodeCrop(image, snapshotBox(face.bbox)))),
       );
       snapshots.forEach((snapshot, i) => (faces[i].snapshot = snapshot));
+    }
+    for (const [name, ms] of Object.entries(timings)) {
+      this.metrics.recognitionStageDuration.observe({ stage: name }, ms / 1000);
     }
     const models = [detector.modelId];
     if (timings.liveness !== undefined && liveness) models.push(liveness.modelId);

@@ -110,6 +110,11 @@ export class VisitorGallery implements OnApplicationBootstrap {
     return index.searchOwners(query, k);
   }
 
+  /** Faces searchable on this instance, every organisation together. */
+  get size(): number {
+    return this.indexes.totalSize;
+  }
+
   /** Faces searchable for the organisation. */
   sizeOf(organizationId: string): number {
     return this.indexes.find(organizationId, VISITORS)?.size ?? 0;

@@ -60,5 +60,6 @@ import { VisitorsService } from './visitors.service.js';
     VisitsService,
     WatchlistAlert,
   ],
+  exports: [VisitorGallery],
 })
 export class VisitorsModule {}

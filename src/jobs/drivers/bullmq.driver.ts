@@ -48,6 +48,8 @@ export class BullmqJobQueue
   private events: QueueEvents | undefined;
   private readonly waiters = new Map<string, Set<() => void>>();
   private closed = false;
+  protected readonly driver: 'bullmq-postgres' | 'bullmq-redis';
+  protected readonly runsJobs: boolean;
 
   constructor(
     records: JobsRepository,
@@ -55,6 +57,8 @@ export class BullmqJobQueue
     private readonly settings: BullmqSettings,
   ) {
     super(records);
+    this.driver = settings.store.kind === 'redis' ? 'bullmq-redis' : 'bullmq-postgres';
+    this.runsJobs = settings.workers;
     const { classes, options } = settings.store;
     this.queue = new classes.Queue(QUEUE_NAME, options) as unknown as Queue;
     this.queue.on('error', (error: Error) => this.logger.warn(`Queue: ${error.message}`));
@@ -146,6 +150,15 @@ export class BullmqJobQueue
       await queued.retry(state, { resetAttemptsMade: true, resetAttemptsStarted: true });
     } else if (!queued || state === 'unknown') {
       await this.add(job);
+    }
+  }
+
+  /** Workers of every instance connected to the queue, as BullMQ sees them; null when the backend cannot tell. */
+  protected async workersSeen(): Promise<number | null> {
+    try {
+      return await this.queue.getWorkersCount();
+    } catch {
+      return null;
     }
   }
 

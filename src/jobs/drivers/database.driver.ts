@@ -23,6 +23,9 @@ export class DatabaseJobQueue extends JobQueue implements OnApplicationBootstrap
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private stopped = false;
+  protected readonly driver = 'database';
+  /** The embedded database runs its jobs in the API process, always. */
+  protected readonly runsJobs = true;
 
   constructor(
     records: JobsRepository,
@@ -85,6 +88,11 @@ export class DatabaseJobQueue extends JobQueue implements OnApplicationBootstrap
     const rows = await this.records.cancelQueued(manager, name, organizationId, match, reason);
     for (const row of rows) this.notify(row.id);
     return rows.map((row) => row.payload);
+  }
+
+  /** This process is the only one. */
+  protected workersSeen(): Promise<number | null> {
+    return Promise.resolve(1);
   }
 
   /** The row is queued again (JobsService did it); the runner picks it up at once. */
