@@ -13,6 +13,7 @@ import { SelfCheckIn1763901400000 } from './1763901400000-self-check-in.js';
 import { ClassSessions1763901500000 } from './1763901500000-class-sessions.js';
 import { ReportFiles1763901600000 } from './1763901600000-report-files.js';
 import { VisitorRetention1763901700000 } from './1763901700000-visitor-retention.js';
+import { Security1763902300000 } from './1763902300000-security.js';
 import { ClientContract1763902000000 } from './1763902000000-client-contract.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
@@ -33,4 +34,5 @@ export const migrations = [
   ReportFiles1763901600000,
   VisitorRetention1763901700000,
   ClientContract1763902000000,
+  Security1763902300000,
 ];

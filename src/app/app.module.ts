@@ -20,6 +20,7 @@ import { LiveModule } from '../live/live.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { PresenceModule } from '../presence/presence.module.js';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         RolesModule,
         UsersModule,
         AuthModule,
+        RateLimitsModule,
         OrganizationsModule,
         DepartmentsModule,
         LocationsModule,

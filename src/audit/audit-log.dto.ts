@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
-import type { AuditLog } from './audit-log.entity.js';
+import { ApiProperty } from '@nestjs/swagger';
+import { type AuditLog, SEVERITIES, type Severity } from './audit-log.entity.js';
 import { Optional } from '../common/optional.js';
 import { toBoolean } from '../common/transforms.js';
 import { QueryTime } from '../common/date-query.js';
@@ -58,6 +59,9 @@ export class AuditLogDto {
   entity_id: string | null;
   old_values: Record<string, unknown> | null;
   new_values: Record<string, unknown> | null;
+  /** Set on security events only. */
+  @ApiProperty({ enum: SEVERITIES, enumName: 'Severity', nullable: true, type: String })
+  severity: Severity | null;
   ip: string | null;
   user_agent: string | null;
   request_id: string | null;
@@ -74,6 +78,7 @@ export function toAuditLogDto(log: AuditLog): AuditLogDto {
     entity_id: log.entityId,
     old_values: log.oldValues,
     new_values: log.newValues,
+    severity: log.severity,
     ip: log.ip,
     user_agent: log.userAgent,
     request_id: log.requestId,

@@ -5,7 +5,7 @@ import type { AuthUser } from '../access/auth-user.js';
 import { ApiError } from '../common/api-error.js';
 import { PageOf } from '../common/pagination.js';
 import { requestContext } from '../common/request-context.js';
-import { AuditLog } from './audit-log.entity.js';
+import { AuditLog, type Severity } from './audit-log.entity.js';
 import { type AuditLogDto, type AuditLogQuery, toAuditLogDto } from './audit-log.dto.js';
 import { redactSecrets } from './redact-secrets.js';
 import { orderQuery } from '../common/ordering.js';
@@ -19,6 +19,8 @@ export interface AuditEntry {
   /** Defaults to the caller of the current request. */
   userId?: string | null;
   organizationId?: string | null;
+  /** Makes the entry a security event, listed by GET /security/audit-logs. */
+  severity?: Severity;
 }
 
 /** Writes and reads the audit trail. IP, user agent and request id come from the request context. */
@@ -39,6 +41,7 @@ export class AuditService {
         newValues: entry.newValues ? redactSecrets(entry.newValues) : null,
         userId: entry.userId !== undefined ? entry.userId : (context?.userId ?? null),
         organizationId: entry.organizationId !== undefined ? entry.organizationId : (context?.organizationId ?? null),
+        severity: entry.severity ?? null,
         ip: context?.ip ?? null,
         userAgent: context?.userAgent ?? null,
         requestId: context?.requestId ?? null,

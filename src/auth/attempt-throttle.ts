@@ -31,6 +31,21 @@ export class AttemptThrottle implements OnApplicationBootstrap, OnApplicationShu
 
   /** Counts one attempt of `key`; throws 429 with `retry_after` once the window holds more than `max`. */
   async hit(key: string, limit: ThrottleLimit): Promise<void> {
+    const { hits, retryAfter } = await this.count(key, limit.windowSeconds);
+    if (hits <= limit.max) return;
+    throw new ApiError(
+      HttpStatus.TOO_MANY_REQUESTS,
+      `too_many_${limit.name}`,
+      `Too many attempts; try again in ${retryAfter} s`,
+      { retry_after: retryAfter },
+    );
+  }
+
+  /**
+   * Counts one hit of `key` in its fixed window (a new window starts when the last one is over) and answers the
+   * hits so far in this window and the seconds until it ends (at least 1). Also the request rate limits' counter.
+   */
+  async count(key: string, windowSeconds: number): Promise<{ hits: number; retryAfter: number }> {
     const [row] = await this.dataSource.query<{ hits: number; retry_after: number }[]>(
       `INSERT INTO auth_throttle AS t (key, hits, window_started_at) VALUES ($1, 1, clock_timestamp())
        ON CONFLICT (key) DO UPDATE SET
@@ -39,16 +54,9 @@ export class AttemptThrottle implements OnApplicationBootstrap, OnApplicationShu
            THEN clock_timestamp() ELSE t.window_started_at END
        RETURNING hits, ceil(extract(epoch FROM t.window_started_at + make_interval(secs => $2) - clock_timestamp()))::int
          AS retry_after`,
-      [key, limit.windowSeconds],
+      [key, windowSeconds],
     );
-    if (row.hits <= limit.max) return;
-    const retryAfter = Math.max(1, row.retry_after);
-    throw new ApiError(
-      HttpStatus.TOO_MANY_REQUESTS,
-      `too_many_${limit.name}`,
-      `Too many attempts; try again in ${retryAfter} s`,
-      { retry_after: retryAfter },
-    );
+    return { hits: Number(row.hits), retryAfter: Math.max(1, Number(row.retry_after)) };
   }
 
   /** Takes back one counted attempt that turned out fine (a right password), so it does not count as a failure. */
@@ -60,8 +68,8 @@ export class AttemptThrottle implements OnApplicationBootstrap, OnApplicationShu
     await this.dataSource.query('DELETE FROM auth_throttle WHERE key = $1', [key]);
   }
 
-  /** Drops counters whose window ended long ago (called now and then, not on every request). */
-  async prune(olderThanSeconds = 3600): Promise<void> {
+  /** Drops counters whose window ended long ago (called now and then; a day is the longest window configurable). */
+  async prune(olderThanSeconds = 86_400): Promise<void> {
     await this.dataSource.query(
       'DELETE FROM auth_throttle WHERE window_started_at < clock_timestamp() - make_interval(secs => $1)',
       [olderThanSeconds],

@@ -20,6 +20,9 @@ import {
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+/** A rate: 1 to 1,000,000 requests per 1 to 86,400 seconds. */
+const RATE_PATTERN = /^\s*[1-9]\d{0,6}\s*\/\s*[1-9]\d{0,4}\s*$/;
+
 /** The environment variables the service reads, validated at boot. Documented in docs/configuration.md. */
 class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
@@ -243,6 +246,39 @@ class EnvironmentVariables {
   @Min(1)
   @Max(86_400)
   VISITOR_SUGGEST_WINDOW_SECONDS: number = 60;
+
+  /** `false` turns every request rate limit off (the login and reset throttles stay). */
+  @IsIn(['true', 'false'], { message: 'RATE_LIMITS must be true or false' })
+  RATE_LIMITS: string = 'true';
+
+  /** Requests per window of each category, as `<requests>/<seconds>` (docs/security.md). */
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_AUTH must be <requests>/<seconds>, e.g. 5/60' })
+  RATE_LIMIT_AUTH: string = '5/60';
+
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_VERIFICATION must be <requests>/<seconds>, e.g. 100/60' })
+  RATE_LIMIT_VERIFICATION: string = '100/60';
+
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_REPORTS must be <requests>/<seconds>, e.g. 10/60' })
+  RATE_LIMIT_REPORTS: string = '10/60';
+
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_FRAMES must be <requests>/<seconds>, e.g. 600/60' })
+  RATE_LIMIT_FRAMES: string = '600/60';
+
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_GENERAL must be <requests>/<seconds>, e.g. 1000/3600' })
+  RATE_LIMIT_GENERAL: string = '1000/3600';
+}
+
+/** Requests allowed per window, for one category of routes (src/rate-limits). */
+export interface RateLimitSetting {
+  max: number;
+  windowSeconds: number;
+}
+
+export type RateLimitCategory = 'auth' | 'verification' | 'reports' | 'frames' | 'general';
+
+function parseRate(value: string): RateLimitSetting {
+  const [max, windowSeconds] = value.split('/').map((part) => Number(part.trim()));
+  return { max, windowSeconds: Math.min(windowSeconds, 86_400) };
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -314,6 +350,8 @@ export class AppConfig {
   readonly shutdownTimeoutMs: number;
   /** Suggestions per user and window (`too_many_suggestions` beyond). */
   readonly visitorSuggestLimit: { name: string; max: number; windowSeconds: number };
+  /** Request rate limits per category of route; null when RATE_LIMITS=false. */
+  readonly rateLimits: Record<RateLimitCategory, RateLimitSetting> | null;
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -379,6 +417,16 @@ export class AppConfig {
       max: vars.VISITOR_SUGGEST_LIMIT,
       windowSeconds: vars.VISITOR_SUGGEST_WINDOW_SECONDS,
     };
+    this.rateLimits =
+      vars.RATE_LIMITS === 'false'
+        ? null
+        : {
+            auth: parseRate(vars.RATE_LIMIT_AUTH),
+            verification: parseRate(vars.RATE_LIMIT_VERIFICATION),
+            reports: parseRate(vars.RATE_LIMIT_REPORTS),
+            frames: parseRate(vars.RATE_LIMIT_FRAMES),
+            general: parseRate(vars.RATE_LIMIT_GENERAL),
+          };
   }
 
   /**
