@@ -1222,6 +1222,63 @@ export interface paths {
         patch: operations["updateRole"];
         trace?: never;
     };
+    "/api/v1/security/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The security log, newest first: failed logins, reused refresh tokens, refused camera keys, rate limit
+         *     refusals, watchlist hits and incidents, each with a severity. Super admins see events of no organisation
+         *     (unknown login names, unknown keys, addresses over their limit) with `all_organizations=true`.
+         */
+        get: operations["listSecurityAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's incidents, latest first by default. */
+        get: operations["listSecurityIncidents"];
+        put?: never;
+        /** Reports an incident (multipart; the photo is optional). It is also written to the security log. */
+        post: operations["createSecurityIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident of the organisation, with signed URLs of its photo. */
+        get: operations["getSecurityIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Resolves or reopens an incident, changes its severity or records what was done. */
+        patch: operations["updateSecurityIncident"];
+        trace?: never;
+    };
     "/api/v1/shifts": {
         parameters: {
             query?: never;
@@ -2285,7 +2342,7 @@ export interface components {
             /** Format: date-time */
             last_login_at: string | null;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write" | "security:read" | "security:write")[];
             role: string;
             /** Format: date-time */
             updated_at: string;
@@ -2849,7 +2906,7 @@ export interface components {
             status: components["schemas"]["ClassMarkStatus"];
         };
         /** @enum {string} */
-        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write";
+        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write" | "security:read" | "security:write";
         PersonIdentityDto: {
             code: string;
             department: components["schemas"]["DepartmentSummaryDto"] | null;
@@ -3059,6 +3116,43 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["RoleDto"][];
         };
+        SecurityIncidentDto: {
+            camera_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            id: string;
+            /** @description Signed URL (no token needed; expires) of the photo, when one was sent. */
+            image_url: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            reported_by: string | null;
+            resolution: string | null;
+            /** Format: date-time */
+            resolved_at: string | null;
+            resolved_by: string | null;
+            severity: components["schemas"]["Severity"];
+            status: components["schemas"]["SecurityIncidentStatus"];
+            /** @description Signed URL of the photo's thumbnail. */
+            thumbnail_url: string | null;
+            type: components["schemas"]["SecurityIncidentType"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @enum {string} */
+        SecurityIncidentOrdering: "occurred_at" | "severity" | "created_at" | "-occurred_at" | "-severity" | "-created_at";
+        SecurityIncidentPageDto: {
+            count: number;
+            /** @example null */
+            next: string | null;
+            /** @example null */
+            previous: string | null;
+            results: components["schemas"]["SecurityIncidentDto"][];
+        };
+        /** @enum {string} */
+        SecurityIncidentStatus: "open" | "resolved";
+        /** @enum {string} */
+        SecurityIncidentType: "tailgating" | "spoof_attempt" | "unauthorized_access" | "watchlist" | "other";
         SelfCheckInResultDto: {
             /** @description Metres from the location's centre. */
             distance_m: number;
@@ -3083,10 +3177,12 @@ export interface components {
             full_name: string;
             id: string;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:write" | "security:read" | "security:write")[];
             role: string;
             username: string;
         };
+        /** @enum {string} */
+        Severity: "low" | "medium" | "high" | "critical";
         ShiftDto: {
             /** Format: date-time */
             created_at: string;
@@ -3316,6 +3412,12 @@ export interface components {
         UpdateRoleDto: {
             description?: string;
             permissions?: components["schemas"]["Permission"][];
+        };
+        UpdateSecurityIncidentDto: {
+            /** @description What was done about it (kept when the incident is resolved). */
+            resolution?: string;
+            severity?: components["schemas"]["Severity"];
+            status?: components["schemas"]["SecurityIncidentStatus"];
         };
         UpdateShiftDto: {
             /**
@@ -12983,6 +13085,521 @@ export interface operations {
                 };
             };
             /** @description Needs roles:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    listSecurityAuditLogs: {
+        parameters: {
+            query?: {
+                /** @description e.g. `user.created`, `auth.login`, `auth.login_failed`. */
+                action?: string;
+                /**
+                 * @description Super admins only: every organisation's trail and installation-wide events (such as failed logins of unknown
+                 *     names), instead of the organisation acted in.
+                 */
+                all_organizations?: boolean;
+                /** @description From this time on (ISO 8601 day or date-time; a bare day starts at 00:00 UTC). */
+                date_from?: string;
+                /** @description Up to this time, inclusive (ISO 8601 day or date-time; a bare day includes the whole day, UTC). */
+                date_to?: string;
+                entity_id?: string;
+                entity_type?: string;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["AuditLogOrdering"];
+                page?: number;
+                page_size?: number;
+                severity?: components["schemas"]["Severity"];
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    listSecurityIncidents: {
+        parameters: {
+            query?: {
+                camera_id?: string;
+                /** @description From this time on (ISO 8601 day or date-time; a bare day starts at 00:00 UTC). */
+                date_from?: string;
+                /** @description Up to this time, inclusive (ISO 8601 day or date-time; a bare day includes the whole day, UTC). */
+                date_to?: string;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["SecurityIncidentOrdering"];
+                page?: number;
+                page_size?: number;
+                severity?: components["schemas"]["Severity"];
+                status?: components["schemas"]["SecurityIncidentStatus"];
+                type?: components["schemas"]["SecurityIncidentType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityIncidentPageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    createSecurityIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: uuid */
+                    camera_id?: string;
+                    description: string;
+                    /**
+                     * Format: binary
+                     * @description JPEG, PNG or WebP
+                     */
+                    image?: Blob;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @enum {string} */
+                    severity: "low" | "medium" | "high" | "critical";
+                    /** @enum {string} */
+                    type: "tailgating" | "spoof_attempt" | "unauthorized_access" | "watchlist" | "other";
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityIncidentDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_image" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "image_too_large" | "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Understood but refused (the measured values and the requirement in details) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "image_decode_timeout" | "unsupported_aspect_ratio";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    getSecurityIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityIncidentDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    updateSecurityIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSecurityIncidentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityIncidentDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:write */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -41,6 +41,10 @@ export const Permission = {
   /** Run a failed background job again (admins). */
   JobsWrite: 'jobs:write',
   WebhooksWrite: 'webhooks:write',
+  /** Read security incidents and the security log (failed logins, refused keys, rate limits, watchlist hits). */
+  SecurityRead: 'security:read',
+  /** Report security incidents and resolve them. */
+  SecurityWrite: 'security:write',
 } as const;
 
 export type Permission = (typeof Permission)[keyof typeof Permission];

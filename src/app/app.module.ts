@@ -23,6 +23,7 @@ import { PresenceModule } from '../presence/presence.module.js';
 import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
+import { SecurityModule } from '../security/security.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { VisitorsModule } from '../visitors/visitors.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         LiveModule,
         PresenceModule,
         VisitorsModule,
+        SecurityModule,
       ],
       providers: [
         FirstRunService,

@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type AuditLog, SEVERITIES, type Severity } from './audit-log.entity.js';
 import { Optional } from '../common/optional.js';
 import { toBoolean } from '../common/transforms.js';
@@ -48,6 +48,14 @@ export class AuditLogQuery extends PageQuery {
 
   @QueryTime('to')
   date_to?: Date;
+}
+
+/** The security log's filters: the audit trail's, and the events' severity. */
+export class SecurityLogQuery extends AuditLogQuery {
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'Severity' })
+  @Optional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
 }
 
 export class AuditLogDto {

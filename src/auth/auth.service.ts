@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
+import type { Severity } from '../audit/audit-log.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { requestContext } from '../common/request-context.js';
@@ -57,6 +58,7 @@ export class AuthService {
     if (!user || !valid) {
       await this.audit.record({
         action: 'auth.login_failed',
+        severity: 'medium',
         entityType: 'user',
         entityId: user?.id,
         newValues: { login },
@@ -105,7 +107,7 @@ export class AuthService {
         const again = await this.pairWithinGrace(manager, stored, refreshToken);
         if (again) return { pair: again };
         await this.tokens.revokeFamily(manager, stored.familyId);
-        await this.recordSecurityEvent(manager, 'auth.refresh_reused', stored.userId);
+        await this.recordSecurityEvent(manager, 'auth.refresh_reused', stored.userId, 'high');
         return {
           error: ApiError.unauthorized('token_reused', 'The refresh token was already used; the session is ended'),
         };
@@ -213,11 +215,19 @@ export class AuthService {
     };
   }
 
-  /** An event of a user's session, audited under the user's organisation so its admins see it. */
-  private async recordSecurityEvent(manager: EntityManager, action: string, userId: string): Promise<void> {
+  /**
+   * An event of a user's session, audited under the user's organisation so its admins see it; with a severity it is
+   * in the security log too.
+   */
+  private async recordSecurityEvent(
+    manager: EntityManager,
+    action: string,
+    userId: string,
+    severity?: Severity,
+  ): Promise<void> {
     const user = await this.accounts.findById(userId, manager);
     await this.audit.record(
-      { action, entityType: 'user', entityId: userId, userId, organizationId: user?.organizationId ?? null },
+      { action, entityType: 'user', entityId: userId, userId, organizationId: user?.organizationId ?? null, severity },
       manager,
     );
   }

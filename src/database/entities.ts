@@ -24,6 +24,7 @@ import { User } from '../users/user.entity.js';
 import { Visit } from '../visitors/visit.entity.js';
 import { Visitor } from '../visitors/visitor.entity.js';
 import { VisitorFace } from '../visitors/visitor-face.entity.js';
+import { SecurityIncident } from '../security/security-incident.entity.js';
 
 /** Every TypeORM entity of the service, for the application and the migration CLI. */
 export const entities = [
@@ -46,6 +47,7 @@ export const entities = [
   PresenceEvent,
   RefreshToken,
   Role,
+  SecurityIncident,
   SelfCheckIn,
   Shift,
   StoredFile,
