@@ -42,19 +42,20 @@ export class AttemptThrottle implements OnApplicationBootstrap, OnApplicationShu
   }
 
   /**
-   * Counts one hit of `key` in its fixed window (a new window starts when the last one is over) and answers the
-   * hits so far in this window and the seconds until it ends (at least 1). Also the request rate limits' counter.
+   * Counts `by` hits of `key` in its fixed window (a new window starts when the last one is over) and answers the
+   * hits so far in this window, these included, and the seconds until it ends (at least 1). Also the request rate
+   * limits' counter (src/rate-limits/rate-limiter.ts), which claims several hits at once.
    */
-  async count(key: string, windowSeconds: number): Promise<{ hits: number; retryAfter: number }> {
+  async count(key: string, windowSeconds: number, by = 1): Promise<{ hits: number; retryAfter: number }> {
     const [row] = await this.dataSource.query<{ hits: number; retry_after: number }[]>(
-      `INSERT INTO auth_throttle AS t (key, hits, window_started_at) VALUES ($1, 1, clock_timestamp())
+      `INSERT INTO auth_throttle AS t (key, hits, window_started_at) VALUES ($1, $3, clock_timestamp())
        ON CONFLICT (key) DO UPDATE SET
-         hits = CASE WHEN t.window_started_at <= clock_timestamp() - make_interval(secs => $2) THEN 1 ELSE t.hits + 1 END,
+         hits = CASE WHEN t.window_started_at <= clock_timestamp() - make_interval(secs => $2) THEN $3 ELSE t.hits + $3 END,
          window_started_at = CASE WHEN t.window_started_at <= clock_timestamp() - make_interval(secs => $2)
            THEN clock_timestamp() ELSE t.window_started_at END
        RETURNING hits, ceil(extract(epoch FROM t.window_started_at + make_interval(secs => $2) - clock_timestamp()))::int
          AS retry_after`,
-      [key, windowSeconds],
+      [key, windowSeconds, by],
     );
     return { hits: Number(row.hits), retryAfter: Math.max(1, Number(row.retry_after)) };
   }
