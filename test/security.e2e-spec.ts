@@ -200,6 +200,19 @@ describe('security incidents and the security log', () => {
     );
   });
 
+  it('logs the first throttled login of an account in its window, once', async () => {
+    const user = await createUserAndLogin(sut, admin, undefined, 'employee');
+    const me = (await send(user, 'get', '/auth/me')).body as { username: string };
+    const wrong = () => sut.http().post('/api/v1/auth/login').send({ username: me.username, password: 'Wrong-1' });
+    for (let i = 0; i < 5; i++) expectError(await wrong(), 401, 'invalid_credentials');
+    expectError(await wrong(), 429, 'too_many_login_attempts');
+    expectError(await wrong(), 429, 'too_many_login_attempts');
+    const log = await securityLog(admin, { action: 'security.throttled', user_id: user.user.id });
+    assert.equal(log.count, 1);
+    assert.equal(log.results[0].severity, 'medium');
+    assert.equal((log.results[0].new_values as { limit: string }).limit, 'login_attempts');
+  });
+
   it('logs a reused refresh token as high severity', async () => {
     const user = await createUserAndLogin(sut, admin, undefined, 'employee');
     const refresh = () => sut.http().post('/api/v1/auth/refresh').send({ refresh_token: user.refresh_token });
@@ -231,6 +244,19 @@ describe('security incidents and the security log', () => {
     assert.ok(unknown);
     assert.equal(unknown.organization_id, null);
     assert.equal((unknown.new_values as { key_prefix: string }).key_prefix, 'fgk_this');
+  });
+
+  it('logs a watchlisted visitor refused at the desk as high severity', async () => {
+    const visitor = expectStatus(
+      await send(admin, 'post', '/visitors', { id_number: '444455556666', full_name: 'Wanda Watched' }),
+      201,
+    );
+    expectStatus(await send(admin, 'patch', `/visitors/${String(visitor.id)}`, { is_watchlisted: true }), 200);
+    expectError(await send(admin, 'post', '/visits', { visitor_id: visitor.id }), 403, 'watchlisted');
+    const log = await securityLog(admin, { action: 'visitor.watchlist_hit' });
+    assert.equal(log.count, 1);
+    assert.equal(log.results[0].severity, 'high');
+    assert.equal(log.results[0].entity_id, visitor.id);
   });
 
   it('keeps ordinary writes out of the security log', async () => {

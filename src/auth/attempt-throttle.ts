@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 
 /** How many attempts a key may make per window. */
@@ -19,7 +20,10 @@ export interface ThrottleLimit {
 export class AttemptThrottle implements OnApplicationBootstrap, OnApplicationShutdown {
   private pruneTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), 3600_000).unref();
@@ -29,10 +33,26 @@ export class AttemptThrottle implements OnApplicationBootstrap, OnApplicationShu
     clearInterval(this.pruneTimer);
   }
 
-  /** Counts one attempt of `key`; throws 429 with `retry_after` once the window holds more than `max`. */
-  async hit(key: string, limit: ThrottleLimit): Promise<void> {
+  /**
+   * Counts one attempt of `key`; throws 429 with `retry_after` once the window holds more than `max`. The first
+   * refusal of a window goes to the security log, under `owner`'s organisation when the key is an account's.
+   */
+  async hit(key: string, limit: ThrottleLimit, owner?: { organizationId: string; userId: string }): Promise<void> {
     const { hits, retryAfter } = await this.count(key, limit.windowSeconds);
     if (hits <= limit.max) return;
+    if (hits === limit.max + 1) {
+      await this.audit
+        .record({
+          action: 'security.throttled',
+          severity: 'medium',
+          entityType: owner ? 'user' : undefined,
+          entityId: owner?.userId,
+          newValues: { limit: limit.name, key, max: limit.max, window_seconds: limit.windowSeconds },
+          userId: owner?.userId ?? null,
+          organizationId: owner?.organizationId ?? null,
+        })
+        .catch(() => undefined);
+    }
     throw new ApiError(
       HttpStatus.TOO_MANY_REQUESTS,
       `too_many_${limit.name}`,

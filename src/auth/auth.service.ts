@@ -52,7 +52,11 @@ export class AuthService {
     await this.throttle.hit(addressKey, LOGIN_PER_ADDRESS);
     const user = await this.accounts.findByLogin(input.username !== undefined ? 'username' : 'email', login);
     const accountKey = user ? `login-account:${user.id}` : `login-name:${login}`;
-    await this.throttle.hit(accountKey, LOGIN_PER_ACCOUNT);
+    await this.throttle.hit(
+      accountKey,
+      LOGIN_PER_ACCOUNT,
+      user ? { organizationId: user.organizationId, userId: user.id } : undefined,
+    );
     this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
     const valid = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), input.password);
     if (!user || !valid) {
@@ -172,7 +176,7 @@ export class AuthService {
     const user = await this.accounts.findById(caller.id);
     if (!user) throw ApiError.notFound('User');
     const checkKey = `password-check:${user.id}`;
-    await this.throttle.hit(checkKey, PASSWORD_CHECKS);
+    await this.throttle.hit(checkKey, PASSWORD_CHECKS, { organizationId: user.organizationId, userId: user.id });
     if (!(await this.hasher.verify(user.passwordHash, input.old_password))) {
       throw ApiError.badRequest('invalid_password', 'The current password is wrong', [
         { field: 'old_password', errors: ['old_password is wrong'] },
