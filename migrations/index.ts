@@ -15,6 +15,7 @@ import { ReportFiles1763901600000 } from './1763901600000-report-files.js';
 import { VisitorRetention1763901700000 } from './1763901700000-visitor-retention.js';
 import { ClientContract1763902000000 } from './1763902000000-client-contract.js';
 import { AmericanSpelling1763902100000 } from './1763902100000-american-spelling.js';
+import { Security1763902300000 } from './1763902300000-security.js';
 import { Webhooks1763902400000 } from './1763902400000-webhooks.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
@@ -36,5 +37,6 @@ export const migrations = [
   VisitorRetention1763901700000,
   ClientContract1763902000000,
   AmericanSpelling1763902100000,
+  Security1763902300000,
   Webhooks1763902400000,
 ];

@@ -1222,6 +1222,63 @@ export interface paths {
         patch: operations["updateRole"];
         trace?: never;
     };
+    "/api/v1/security/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The security log, newest first: failed logins, reused refresh tokens, refused camera keys, rate limit
+         *     refusals, watchlist hits and incidents, each with a severity. Super admins see events of no organisation
+         *     (unknown login names, unknown keys, addresses over their limit) with `all_organizations=true`.
+         */
+        get: operations["listSecurityAuditLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organisation's incidents, latest first by default. */
+        get: operations["listSecurityIncidents"];
+        put?: never;
+        /** Reports an incident (multipart; the photo is optional). It is also written to the security log. */
+        post: operations["createSecurityIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident of the organisation, with signed URLs of its photo. */
+        get: operations["getSecurityIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Resolves or reopens an incident, changes its severity or records what was done. */
+        patch: operations["updateSecurityIncident"];
+        trace?: never;
+    };
     "/api/v1/shifts": {
         parameters: {
             query?: never;
@@ -1853,6 +1910,11 @@ export interface components {
             } | null;
             organization_id: string | null;
             request_id: string | null;
+            /**
+             * @description Set on security events only.
+             * @enum {string|null}
+             */
+            severity: "low" | "medium" | "high" | "critical" | null;
             user_agent: string | null;
             user_id: string | null;
         };
@@ -2446,7 +2508,7 @@ export interface components {
             /** Format: date-time */
             last_login_at: string | null;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write" | "security:read" | "security:write")[];
             role: string;
             /** Format: date-time */
             updated_at: string;
@@ -2652,7 +2714,7 @@ export interface components {
             templates: number;
         };
         ErrorResponse: {
-            /** @description What went wrong in detail: for validation errors a list of { field, code, message }, for 409 in_use { used_by, count }, for 413/422 the measured values and the limit, for 429 { retry_after } */
+            /** @description What went wrong in detail: for validation errors a list of { field, code, message }, for 409 in_use { used_by, count }, for 413/422 the measured values and the limit, for 429 { retry_after } (rate_limited adds category, limit, window_seconds) */
             details?: unknown;
             /**
              * @description Stable machine-readable code
@@ -3044,7 +3106,7 @@ export interface components {
             status: components["schemas"]["ClassMarkStatus"];
         };
         /** @enum {string} */
-        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write";
+        Permission: "organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write" | "security:read" | "security:write";
         PersonIdentityDto: {
             code: string;
             department: components["schemas"]["DepartmentSummaryDto"] | null;
@@ -3290,6 +3352,43 @@ export interface components {
             /** @description What to clean; unset: all three. */
             tasks?: components["schemas"]["MaintenanceTask"][];
         };
+        SecurityIncidentDto: {
+            camera_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            id: string;
+            /** @description Signed URL (no token needed; expires) of the photo, when one was sent. */
+            image_url: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            reported_by: string | null;
+            resolution: string | null;
+            /** Format: date-time */
+            resolved_at: string | null;
+            resolved_by: string | null;
+            severity: components["schemas"]["Severity"];
+            status: components["schemas"]["SecurityIncidentStatus"];
+            /** @description Signed URL of the photo's thumbnail. */
+            thumbnail_url: string | null;
+            type: components["schemas"]["SecurityIncidentType"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @enum {string} */
+        SecurityIncidentOrdering: "occurred_at" | "severity" | "created_at" | "-occurred_at" | "-severity" | "-created_at";
+        SecurityIncidentPageDto: {
+            count: number;
+            /** @example null */
+            next: string | null;
+            /** @example null */
+            previous: string | null;
+            results: components["schemas"]["SecurityIncidentDto"][];
+        };
+        /** @enum {string} */
+        SecurityIncidentStatus: "open" | "resolved";
+        /** @enum {string} */
+        SecurityIncidentType: "tailgating" | "spoof_attempt" | "unauthorized_access" | "watchlist" | "other";
         SelfCheckInResultDto: {
             /** @description Metres from the location's centre. */
             distance_m: number;
@@ -3314,10 +3413,12 @@ export interface components {
             full_name: string;
             id: string;
             organization_id: string;
-            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write")[];
+            permissions: ("organizations:read" | "organizations:write" | "users:read" | "users:write" | "roles:read" | "roles:write" | "departments:read" | "departments:write" | "locations:read" | "locations:write" | "shifts:read" | "shifts:write" | "audit:read" | "employees:read" | "employees:read_self" | "employees:write" | "recognition:use" | "models:read" | "cameras:read" | "cameras:write" | "cameras:view_stream" | "presence:read" | "presence:write" | "presence:review" | "attendance:read" | "attendance:read_self" | "attendance:write" | "attendance:self_check_in" | "leave:request" | "visitors:read" | "visitors:write" | "visitors:view_id_number" | "jobs:read" | "jobs:write" | "webhooks:read" | "webhooks:write" | "system:read" | "system:write" | "security:read" | "security:write")[];
             role: string;
             username: string;
         };
+        /** @enum {string} */
+        Severity: "low" | "medium" | "high" | "critical";
         ShiftDto: {
             /** Format: date-time */
             created_at: string;
@@ -3590,6 +3691,12 @@ export interface components {
         UpdateRoleDto: {
             description?: string;
             permissions?: components["schemas"]["Permission"][];
+        };
+        UpdateSecurityIncidentDto: {
+            /** @description What was done about it (kept when the incident is resolved). */
+            resolution?: string;
+            severity?: components["schemas"]["Severity"];
+            status?: components["schemas"]["SecurityIncidentStatus"];
         };
         UpdateShiftDto: {
             /**
@@ -4108,6 +4215,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     closeAttendanceDay: {
@@ -4203,6 +4322,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listOwnAttendance: {
@@ -4270,6 +4401,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listAttendanceRecords: {
@@ -4334,6 +4477,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -4432,6 +4587,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getAttendanceRecord: {
@@ -4498,6 +4665,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -4610,6 +4789,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listClassSessions: {
@@ -4671,6 +4862,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -4769,6 +4972,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getClassSession: {
@@ -4835,6 +5050,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -4947,6 +5174,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     cancelClassSession: {
@@ -5052,6 +5291,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     closeClassSession: {
@@ -5154,6 +5405,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -5286,6 +5549,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     overrideClassMark: {
@@ -5396,6 +5671,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     attendanceStatistics: {
@@ -5471,6 +5758,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     attendanceSummary: {
@@ -5529,6 +5828,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -5603,6 +5914,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -5709,7 +6032,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "too_many_password_attempts";
+                        error?: "rate_limited" | "too_many_password_attempts";
                     };
                 };
             };
@@ -5780,7 +6103,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "too_many_reset_requests";
+                        error?: "rate_limited" | "too_many_reset_requests";
                     };
                 };
             };
@@ -5875,7 +6198,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "too_many_login_attempts";
+                        error?: "rate_limited" | "too_many_login_attempts";
                     };
                 };
             };
@@ -5950,6 +6273,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getCurrentUser: {
@@ -6002,6 +6337,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -6076,6 +6423,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     resetPassword: {
@@ -6132,6 +6491,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -6198,6 +6569,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -6296,6 +6679,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getCamera: {
@@ -6362,6 +6757,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -6465,6 +6872,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -6574,6 +6993,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -6719,6 +7150,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getCameraHealth: {
@@ -6785,6 +7228,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -6893,6 +7348,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listCameraKeys: {
@@ -6964,6 +7431,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -7072,6 +7551,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     revokeCameraKey: {
@@ -7176,6 +7667,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getCameraStream: {
@@ -7242,6 +7745,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -7362,6 +7877,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listDepartments: {
@@ -7421,6 +7948,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -7519,6 +8058,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getDepartment: {
@@ -7585,6 +8136,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -7688,6 +8251,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -7800,6 +8375,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listEmployees: {
@@ -7870,6 +8457,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -7968,6 +8567,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listFaces: {
@@ -8039,6 +8650,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -8208,6 +8831,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     deleteFace: {
@@ -8309,6 +8944,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -8422,6 +9069,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getEmployee: {
@@ -8488,6 +9147,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -8600,6 +9271,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     updateEmployee: {
@@ -8709,6 +9392,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getMyEmployeeRecord: {
@@ -8761,6 +9456,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -8828,6 +9535,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -8941,6 +9660,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getJob: {
@@ -9007,6 +9738,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -9115,6 +9858,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listLeaveRequests: {
@@ -9178,6 +9933,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -9276,6 +10043,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getLeaveRequest: {
@@ -9342,6 +10121,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -9454,6 +10245,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     cancelLeaveRequest: {
@@ -9556,6 +10359,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -9668,6 +10483,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listLocations: {
@@ -9728,6 +10555,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -9826,6 +10665,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getLocation: {
@@ -9892,6 +10743,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -9995,6 +10858,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -10107,6 +10982,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listFloors: {
@@ -10159,6 +11046,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -10217,6 +11116,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listModels: {
@@ -10269,6 +11180,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -10331,6 +11254,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -10429,6 +11364,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getOrganization: {
@@ -10495,6 +11442,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -10598,6 +11557,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -10710,6 +11681,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listPresenceEvents: {
@@ -10780,6 +11763,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getPresenceEvent: {
@@ -10846,6 +11841,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -10967,6 +11974,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "liveness_failed" | "low_quality" | "multiple_faces" | "no_face_detected" | "no_snapshot";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -11097,6 +12116,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     detectFaces: {
@@ -11212,6 +12243,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "image_decode_timeout" | "unsupported_aspect_ratio";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -11345,6 +12388,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     reindexTemplates: {
@@ -11433,6 +12488,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -11578,6 +12645,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getRecognitionTask: {
@@ -11644,6 +12723,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -11782,6 +12873,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     attendanceReport: {
@@ -11872,6 +12975,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getReportFile: {
@@ -11945,6 +13060,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     attendancePatterns: {
@@ -12000,6 +13127,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     realTimeReport: {
@@ -12052,6 +13191,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -12112,6 +13263,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -12210,6 +13373,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getRole: {
@@ -12276,6 +13451,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -12379,6 +13566,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -12491,6 +13690,533 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    listSecurityAuditLogs: {
+        parameters: {
+            query?: {
+                /** @description e.g. `user.created`, `auth.login`, `auth.login_failed`. */
+                action?: string;
+                /**
+                 * @description Super admins only: every organisation's trail and installation-wide events (such as failed logins of unknown
+                 *     names), instead of the organisation acted in.
+                 */
+                all_organizations?: boolean;
+                /** @description From this time on (ISO 8601 day or date-time; a bare day starts at 00:00 UTC). */
+                date_from?: string;
+                /** @description Up to this time, inclusive (ISO 8601 day or date-time; a bare day includes the whole day, UTC). */
+                date_to?: string;
+                entity_id?: string;
+                entity_type?: string;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["AuditLogOrdering"];
+                page?: number;
+                page_size?: number;
+                severity?: components["schemas"]["Severity"];
+                user_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogPageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    listSecurityIncidents: {
+        parameters: {
+            query?: {
+                camera_id?: string;
+                /** @description From this time on (ISO 8601 day or date-time; a bare day starts at 00:00 UTC). */
+                date_from?: string;
+                /** @description Up to this time, inclusive (ISO 8601 day or date-time; a bare day includes the whole day, UTC). */
+                date_to?: string;
+                /** @description Sort field; a leading `-` sorts descending. Ties are broken by id. */
+                ordering?: components["schemas"]["SecurityIncidentOrdering"];
+                page?: number;
+                page_size?: number;
+                severity?: components["schemas"]["Severity"];
+                status?: components["schemas"]["SecurityIncidentStatus"];
+                type?: components["schemas"]["SecurityIncidentType"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityIncidentPageDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    createSecurityIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: uuid */
+                    camera_id?: string;
+                    description: string;
+                    /**
+                     * Format: binary
+                     * @description JPEG, PNG or WebP
+                     */
+                    image?: Blob;
+                    /** Format: date-time */
+                    occurred_at: string;
+                    /** @enum {string} */
+                    severity: "low" | "medium" | "high" | "critical";
+                    /** @enum {string} */
+                    type: "tailgating" | "spoof_attempt" | "unauthorized_access" | "watchlist" | "other";
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityIncidentDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_image" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "image_too_large" | "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Understood but refused (the measured values and the requirement in details) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "image_decode_timeout" | "unsupported_aspect_ratio";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    getSecurityIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityIncidentDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
+        };
+    };
+    updateSecurityIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSecurityIncidentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecurityIncidentDto"];
+                };
+            };
+            /** @description The request is not valid (per-field problems in details) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "bad_request" | "invalid_json" | "request_too_complex" | "too_deeply_nested" | "validation_error" | "value_out_of_range" | "value_too_long";
+                    };
+                };
+            };
+            /** @description Missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "account_inactive" | "invalid_token" | "organization_inactive" | "session_ended" | "token_expired" | "unauthorized";
+                    };
+                };
+            };
+            /** @description Needs security:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found in the caller’s organisation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "not_found";
+                    };
+                };
+            };
+            /** @description Conflicts with the current state or another record */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "conflict";
+                    };
+                };
+            };
+            /** @description Too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "payload_too_large";
+                    };
+                };
+            };
+            /** @description Not a media type this route accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listShifts: {
@@ -12548,6 +14274,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -12646,6 +14384,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getShift: {
@@ -12712,6 +14462,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -12815,6 +14577,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -12927,6 +14701,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getSystemHealth: {
@@ -12979,6 +14765,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -13077,6 +14875,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getSystemMetrics: {
@@ -13129,6 +14939,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -13193,6 +15015,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -13291,6 +15125,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getUser: {
@@ -13357,6 +15203,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -13460,6 +15318,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -13572,6 +15442,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listVisitors: {
@@ -13632,6 +15514,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -13730,6 +15624,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getVisitor: {
@@ -13796,6 +15702,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -13899,6 +15817,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -14011,6 +15941,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getVisitorLatestImage: {
@@ -14075,6 +16017,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -14227,6 +16181,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     previewVisitor: {
@@ -14296,6 +16262,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getVisitorByIdNumber: {
@@ -14362,6 +16340,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -14478,6 +16468,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     reindexVisitorFaces: {
@@ -14569,6 +16571,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getVisitorStats: {
@@ -14621,6 +16635,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -14690,7 +16716,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
-                        error?: "too_many_suggestions";
+                        error?: "rate_limited" | "too_many_suggestions";
                     };
                 };
             };
@@ -14762,6 +16788,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -14857,6 +16895,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -14962,6 +17012,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -15072,6 +17134,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     preRegisterVisit: {
@@ -15167,6 +17241,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listVisitorsOnSite: {
@@ -15222,6 +17308,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -15283,6 +17381,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "forbidden";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -15381,6 +17491,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     getWebhook: {
@@ -15447,6 +17569,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -15550,6 +17684,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -15662,6 +17808,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
+                    };
+                };
+            };
         };
     };
     listWebhookDeliveries: {
@@ -15735,6 +17893,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "not_found";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };
@@ -15840,6 +18010,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"] & {
                         /** @enum {string} */
                         error?: "unsupported_media_type";
+                    };
+                };
+            };
+            /** @description Too many requests; retry after the Retry-After header’s seconds */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"] & {
+                        /** @enum {string} */
+                        error?: "rate_limited";
                     };
                 };
             };

@@ -31,12 +31,14 @@ function connectSocket() {
   state.socket = socket;
   socket.on('connect', () => setConnection('connected'));
   socket.on('visitor.checked_in', () => void loadOnSite());
-  socket.on('visitor.watchlist_hit', (event) =>
+  socket.on('visitor.watchlist_hit', (event) => {
+    // This desk's own refused check-in is shown from the HTTP answer (visits.js), whichever arrives first.
+    if (event.source === 'check_in' && event.user_id === state.session?.user?.id) return;
     alertOf(
       `Watchlist: ${event.visitor_name} (${event.source.replace('_', '-')}). Security was alerted.`,
       'watchlisted',
-    ),
-  );
+    );
+  });
   socket.on('disconnect', (reason) => {
     setConnection('disconnected');
     if (reason === 'io server disconnect') void resume();

@@ -47,6 +47,10 @@ export const Permission = {
   SystemRead: 'system:read',
   /** Run maintenance (POST /system/maintenance; built in: admins, for their organisation). */
   SystemWrite: 'system:write',
+  /** Read security incidents and the security log (failed logins, refused keys, rate limits, watchlist hits). */
+  SecurityRead: 'security:read',
+  /** Report security incidents and resolve them. */
+  SecurityWrite: 'security:write',
 } as const;
 
 export type Permission = (typeof Permission)[keyof typeof Permission];

@@ -21,8 +21,10 @@ import { LocationsModule } from '../locations/locations.module.js';
 import { MetricsModule } from '../metrics/metrics.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { PresenceModule } from '../presence/presence.module.js';
+import { RateLimitsModule } from '../rate-limits/rate-limits.module.js';
 import { RecognitionModule } from '../recognition/recognition.module.js';
 import { RolesModule } from '../roles/roles.module.js';
+import { SecurityModule } from '../security/security.module.js';
 import { ShiftsModule } from '../shifts/shifts.module.js';
 import { SystemModule } from '../system/system.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -45,6 +47,7 @@ export class AppModule {
         RolesModule,
         UsersModule,
         AuthModule,
+        RateLimitsModule,
         OrganizationsModule,
         DepartmentsModule,
         LocationsModule,
@@ -60,6 +63,7 @@ export class AppModule {
         VisitorsModule,
         WebhooksModule,
         SystemModule,
+        SecurityModule,
       ],
       providers: [
         FirstRunService,

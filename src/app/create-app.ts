@@ -43,7 +43,14 @@ export async function createApp(config: AppConfig): Promise<INestApplication> {
   app.enableCors({
     origin: config.cors.origin,
     credentials: config.cors.credentials,
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    exposedHeaders: [
+      'X-Request-Id',
+      'Retry-After',
+      'RateLimit-Policy',
+      'RateLimit-Limit',
+      'RateLimit-Remaining',
+      'RateLimit-Reset',
+    ],
   });
   // After CORS, so that a browser on an allowed origin can read the 415.
   app.use(contentTypeMiddleware);

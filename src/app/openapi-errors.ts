@@ -3,6 +3,7 @@ import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { ACCESS_METADATA, type AccessRule } from '../access/authenticated.decorator.js';
 import { API_ERRORS, type ErrorCodes, type ErrorStatus, mergeErrorCodes } from '../common/api-errors.decorator.js';
+import { RATE_LIMIT_METADATA, type RateLimitRule } from '../rate-limits/rate-limit.decorator.js';
 
 export const ERROR_SCHEMA = 'ErrorResponse';
 
@@ -46,9 +47,12 @@ const DEVICE_ERRORS: ErrorCodes = { 401: ['invalid_api_key'] };
 /** A database unique or foreign-key violation on a write (global-exception.filter.ts). */
 const WRITE_ERRORS: ErrorCodes = { 409: ['conflict'] };
 const LOOKUP_ERRORS: ErrorCodes = { 404: ['not_found'] };
+/** Every route in a rate limit category (src/rate-limits): all but health probes and signed files. */
+const RATE_LIMIT_ERRORS: ErrorCodes = { 429: ['rate_limited'] };
 
 interface RouteFacts {
   access?: AccessRule;
+  rateLimit?: RateLimitRule;
   errors: ErrorCodes;
 }
 
@@ -67,6 +71,9 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
           access:
             (Reflect.getMetadata(ACCESS_METADATA, handler) as AccessRule | undefined) ??
             (Reflect.getMetadata(ACCESS_METADATA, type) as AccessRule | undefined),
+          rateLimit:
+            (Reflect.getMetadata(RATE_LIMIT_METADATA, handler) as RateLimitRule | undefined) ??
+            (Reflect.getMetadata(RATE_LIMIT_METADATA, type) as RateLimitRule | undefined),
           errors: (Reflect.getMetadata(API_ERRORS, handler) as ErrorCodes | undefined) ?? {},
         });
       }
@@ -87,6 +94,7 @@ function errorsOf(method: string, operation: OperationObject, facts: RouteFacts 
   if (method !== 'get' || content['application/json']) add(mergeErrorCodes(BODY_TYPE_ERRORS, JSON_BODY_ERRORS));
   if (parameters.some((parameter) => parameter.in === 'path')) add(LOOKUP_ERRORS);
   const access = facts?.access;
+  if (access && facts?.rateLimit !== 'none') add(RATE_LIMIT_ERRORS);
   if (access && !access.public) {
     add(TOKEN_ERRORS);
     if (access.device) add(DEVICE_ERRORS);
@@ -130,7 +138,7 @@ export function describeErrors(app: INestApplication, document: OpenAPIObject): 
         description:
           'What went wrong in detail: for validation errors a list of { field, code, message }, for 409 in_use ' +
           '{ used_by, count }, for 413/422 the measured ' +
-          'values and the limit, for 429 { retry_after }',
+          'values and the limit, for 429 { retry_after } (rate_limited adds category, limit, window_seconds)',
       },
       trace_id: { type: 'string', description: 'The request id, also in the X-Request-Id header and the logs' },
     },

@@ -22,6 +22,7 @@ import { AttendanceStatisticsDto, AttendanceStatisticsQuery } from './reports/at
 import { AttendanceStatisticsService } from './reports/attendance-statistics.service.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import type { JobDto } from '../jobs/job.dto.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('attendance')
 @Controller('attendance')
@@ -55,6 +56,7 @@ export class AttendanceRecordsController {
   }
 
   @Get('statistics')
+  @RateLimit('reports')
   @Authenticated({ permission: Permission.AttendanceRead })
   @ApiOperation({
     summary: 'Attendance counts and rates over a range: overall, per day/week/month/person/department, trend',

@@ -1,7 +1,8 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../common/pagination.js';
-import type { AuditLog } from './audit-log.entity.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { type AuditLog, SEVERITIES, type Severity } from './audit-log.entity.js';
 import { Optional } from '../common/optional.js';
 import { toBoolean } from '../common/transforms.js';
 import { QueryTime } from '../common/date-query.js';
@@ -49,6 +50,14 @@ export class AuditLogQuery extends PageQuery {
   date_to?: Date;
 }
 
+/** The security log's filters: the audit trail's, and the events' severity. */
+export class SecurityLogQuery extends AuditLogQuery {
+  @ApiPropertyOptional({ enum: SEVERITIES, enumName: 'Severity' })
+  @Optional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+}
+
 export class AuditLogDto {
   id: string;
   organization_id: string | null;
@@ -58,6 +67,9 @@ export class AuditLogDto {
   entity_id: string | null;
   old_values: Record<string, unknown> | null;
   new_values: Record<string, unknown> | null;
+  /** Set on security events only. */
+  @ApiProperty({ enum: SEVERITIES, enumName: 'Severity', nullable: true, type: String })
+  severity: Severity | null;
   ip: string | null;
   user_agent: string | null;
   request_id: string | null;
@@ -74,6 +86,7 @@ export function toAuditLogDto(log: AuditLog): AuditLogDto {
     entity_id: log.entityId,
     old_values: log.oldValues,
     new_values: log.newValues,
+    severity: log.severity,
     ip: log.ip,
     user_agent: log.userAgent,
     request_id: log.requestId,

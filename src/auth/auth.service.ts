@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, Repository } from 'typeorm';
 import type { AuthUser } from '../access/auth-user.js';
+import type { Severity } from '../audit/audit-log.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/api-error.js';
 import { requestContext } from '../common/request-context.js';
@@ -51,12 +52,17 @@ export class AuthService {
     await this.throttle.hit(addressKey, LOGIN_PER_ADDRESS);
     const user = await this.accounts.findByLogin(input.username !== undefined ? 'username' : 'email', login);
     const accountKey = user ? `login-account:${user.id}` : `login-name:${login}`;
-    await this.throttle.hit(accountKey, LOGIN_PER_ACCOUNT);
+    await this.throttle.hit(
+      accountKey,
+      LOGIN_PER_ACCOUNT,
+      user ? { organizationId: user.organizationId, userId: user.id } : undefined,
+    );
     this.dummyHash ??= this.hasher.hash(randomBytes(16).toString('hex'));
     const valid = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), input.password);
     if (!user || !valid) {
       await this.audit.record({
         action: 'auth.login_failed',
+        severity: 'medium',
         entityType: 'user',
         entityId: user?.id,
         newValues: { login },
@@ -105,7 +111,7 @@ export class AuthService {
         const again = await this.pairWithinGrace(manager, stored, refreshToken);
         if (again) return { pair: again };
         await this.tokens.revokeFamily(manager, stored.familyId);
-        await this.recordSecurityEvent(manager, 'auth.refresh_reused', stored.userId);
+        await this.recordSecurityEvent(manager, 'auth.refresh_reused', stored.userId, 'high');
         return {
           error: ApiError.unauthorized('token_reused', 'The refresh token was already used; the session is ended'),
         };
@@ -170,7 +176,7 @@ export class AuthService {
     const user = await this.accounts.findById(caller.id);
     if (!user) throw ApiError.notFound('User');
     const checkKey = `password-check:${user.id}`;
-    await this.throttle.hit(checkKey, PASSWORD_CHECKS);
+    await this.throttle.hit(checkKey, PASSWORD_CHECKS, { organizationId: user.organizationId, userId: user.id });
     if (!(await this.hasher.verify(user.passwordHash, input.old_password))) {
       throw ApiError.badRequest('invalid_password', 'The current password is wrong', [
         { field: 'old_password', errors: ['old_password is wrong'] },
@@ -213,11 +219,19 @@ export class AuthService {
     };
   }
 
-  /** An event of a user's session, audited under the user's organisation so its admins see it. */
-  private async recordSecurityEvent(manager: EntityManager, action: string, userId: string): Promise<void> {
+  /**
+   * An event of a user's session, audited under the user's organisation so its admins see it; with a severity it is
+   * in the security log too.
+   */
+  private async recordSecurityEvent(
+    manager: EntityManager,
+    action: string,
+    userId: string,
+    severity?: Severity,
+  ): Promise<void> {
     const user = await this.accounts.findById(userId, manager);
     await this.audit.record(
-      { action, entityType: 'user', entityId: userId, userId, organizationId: user?.organizationId ?? null },
+      { action, entityType: 'user', entityId: userId, userId, organizationId: user?.organizationId ?? null, severity },
       manager,
     );
   }

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DeviceKeyVerifier, type DevicePrincipal } from '../access/device-principal.js';
+import { AuditService } from '../audit/audit.service.js';
+import { AttemptThrottle } from '../auth/attempt-throttle.js';
+import { requestContext } from '../common/request-context.js';
 import { CameraKey } from './camera-key.entity.js';
 
 /** Longest key worth hashing; anything longer is not one of ours. */
@@ -15,27 +18,74 @@ export function hashCameraKey(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex');
 }
 
-/** A key is good while it is not revoked and its camera is active. */
+/** Refused keys are written to the security log at most once per organisation, address and this many seconds. */
+const REFUSAL_LOG_WINDOW_SECONDS = 60;
+
+type RefusalReason = 'unknown' | 'revoked' | 'camera_inactive';
+
+/**
+ * A key is good while it is not revoked and its camera is active. A refused key is a security event (someone holds a
+ * revoked key, or guesses): logged with its reason, under the key's organisation when the key was once good.
+ */
 @Injectable()
 export class CameraKeyVerifier extends DeviceKeyVerifier {
-  constructor(@InjectRepository(CameraKey) private readonly keys: Repository<CameraKey>) {
+  private readonly logger = new Logger(CameraKeyVerifier.name);
+
+  constructor(
+    @InjectRepository(CameraKey) private readonly keys: Repository<CameraKey>,
+    private readonly audit: AuditService,
+    private readonly counters: AttemptThrottle,
+  ) {
     super();
   }
 
   async verify(apiKey: string): Promise<DevicePrincipal | null> {
-    if (apiKey.length === 0 || apiKey.length > MAX_KEY_LENGTH) return null;
-    const rows = await this.keys.query<{ id: string; camera_id: string; organization_id: string; stale: boolean }[]>(
-      `SELECT k.id, k.camera_id, k.organization_id,
+    if (apiKey.length === 0 || apiKey.length > MAX_KEY_LENGTH) return this.refuse(apiKey, 'unknown');
+    const rows = await this.keys.query<
+      { id: string; camera_id: string; organization_id: string; revoked: boolean; active: boolean; stale: boolean }[]
+    >(
+      `SELECT k.id, k.camera_id, k.organization_id, k.revoked_at IS NOT NULL AS revoked, c.is_active AS active,
          k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => $2) AS stale
        FROM camera_keys k
-       JOIN cameras c ON c.id = k.camera_id AND c.is_active
-       WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+       JOIN cameras c ON c.id = k.camera_id
+       WHERE k.key_hash = $1`,
       [hashCameraKey(apiKey), LAST_USED_RESOLUTION_SECONDS],
     );
-    if (rows.length === 0) return null;
+    if (rows.length === 0) return this.refuse(apiKey, 'unknown');
     const [row] = rows;
+    if (row.revoked) return this.refuse(apiKey, 'revoked', row);
+    if (!row.active) return this.refuse(apiKey, 'camera_inactive', row);
     if (row.stale) await this.markUsed(row.id);
     return { keyId: row.id, cameraId: row.camera_id, organizationId: row.organization_id };
+  }
+
+  /** Logs the refusal (once per organisation, address and window, so a flood writes one row) and answers null. */
+  private async refuse(
+    apiKey: string,
+    reason: RefusalReason,
+    key?: { id: string; camera_id: string; organization_id: string },
+  ): Promise<null> {
+    const organizationId = key?.organization_id ?? null;
+    const address = requestContext.current()?.ip ?? 'unknown';
+    try {
+      const { hits } = await this.counters.count(
+        `refused-camera-key:${organizationId ?? 'none'}:${address}`,
+        REFUSAL_LOG_WINDOW_SECONDS,
+      );
+      if (hits > 1) return null;
+      await this.audit.record({
+        action: 'security.camera_key_refused',
+        severity: 'medium',
+        entityType: key ? 'camera_key' : undefined,
+        entityId: key?.id,
+        newValues: { reason, key_prefix: apiKey.slice(0, 8), camera_id: key?.camera_id ?? null },
+        userId: null,
+        organizationId,
+      });
+    } catch (error) {
+      this.logger.warn(`Could not record a refused camera key: ${String(error)}`);
+    }
+    return null;
   }
 
   /** Conditional, so that parallel requests of one key write it once. */

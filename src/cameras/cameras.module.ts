@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeviceKeyVerifier } from '../access/device-principal.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
 import { CameraKey } from './camera-key.entity.js';
 import { CameraKeyVerifier } from './camera-key-verifier.js';
@@ -17,7 +18,7 @@ import { CredentialSeal } from './credential-seal.js';
 import { StreamProbe } from './stream-probe.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Camera, CameraKey]), LocationsModule],
+  imports: [TypeOrmModule.forFeature([Camera, CameraKey]), LocationsModule, AuthModule],
   controllers: [CamerasController, CameraKeysController],
   providers: [
     CamerasInUseListener,

@@ -20,6 +20,9 @@ import {
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
+/** A rate: 1 to 1,000,000 requests per 1 to 86,400 seconds. */
+const RATE_PATTERN = /^\s*[1-9]\d{0,6}\s*\/\s*[1-9]\d{0,4}\s*$/;
+
 /** The environment variables the service reads, validated at boot. Documented in docs/configuration.md. */
 class EnvironmentVariables {
   @IsIn(['development', 'production', 'test'])
@@ -318,6 +321,39 @@ class EnvironmentVariables {
   @Min(1)
   @Max(36_500)
   RETENTION_JOBS_DAYS: number = 30;
+
+  /** `false` turns every request rate limit off (the login and reset throttles stay). */
+  @IsIn(['true', 'false'], { message: 'RATE_LIMITS must be true or false' })
+  RATE_LIMITS: string = 'true';
+
+  /** Requests per window of each category, as `<requests>/<seconds>` (docs/security.md). */
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_AUTH must be <requests>/<seconds>, e.g. 5/60' })
+  RATE_LIMIT_AUTH: string = '5/60';
+
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_VERIFICATION must be <requests>/<seconds>, e.g. 100/60' })
+  RATE_LIMIT_VERIFICATION: string = '100/60';
+
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_REPORTS must be <requests>/<seconds>, e.g. 10/60' })
+  RATE_LIMIT_REPORTS: string = '10/60';
+
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_FRAMES must be <requests>/<seconds>, e.g. 600/60' })
+  RATE_LIMIT_FRAMES: string = '600/60';
+
+  @Matches(RATE_PATTERN, { message: 'RATE_LIMIT_GENERAL must be <requests>/<seconds>, e.g. 1000/3600' })
+  RATE_LIMIT_GENERAL: string = '1000/3600';
+}
+
+/** Requests allowed per window, for one category of routes (src/rate-limits). */
+export interface RateLimitSetting {
+  max: number;
+  windowSeconds: number;
+}
+
+export type RateLimitCategory = 'auth' | 'verification' | 'reports' | 'frames' | 'general';
+
+function parseRate(value: string): RateLimitSetting {
+  const [max, windowSeconds] = value.split('/').map((part) => Number(part.trim()));
+  return { max, windowSeconds: Math.min(windowSeconds, 86_400) };
 }
 
 /** The folder holding package.json (this file is src/config/ or dist/src/config/ below it). */
@@ -410,6 +446,8 @@ export class AppConfig {
   readonly metrics: { enabled: boolean; token: string | undefined; allowFrom: string[] };
   /** Days each kind of data is kept by the daily maintenance job. */
   readonly retention: { auditDays: number; unknownSnapshotDays: number; jobsDays: number };
+  /** Request rate limits per category of route; null when RATE_LIMITS=false. */
+  readonly rateLimits: Record<RateLimitCategory, RateLimitSetting> | null;
 
   private constructor(vars: EnvironmentVariables) {
     this.env = vars.NODE_ENV as AppConfig['env'];
@@ -507,6 +545,16 @@ export class AppConfig {
       unknownSnapshotDays: vars.RETENTION_UNKNOWN_SNAPSHOT_DAYS,
       jobsDays: vars.RETENTION_JOBS_DAYS,
     };
+    this.rateLimits =
+      vars.RATE_LIMITS === 'false'
+        ? null
+        : {
+            auth: parseRate(vars.RATE_LIMIT_AUTH),
+            verification: parseRate(vars.RATE_LIMIT_VERIFICATION),
+            reports: parseRate(vars.RATE_LIMIT_REPORTS),
+            frames: parseRate(vars.RATE_LIMIT_FRAMES),
+            general: parseRate(vars.RATE_LIMIT_GENERAL),
+          };
   }
 
   /**

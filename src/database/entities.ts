@@ -26,6 +26,7 @@ import { Visitor } from '../visitors/visitor.entity.js';
 import { VisitorFace } from '../visitors/visitor-face.entity.js';
 import { Webhook } from '../webhooks/webhook.entity.js';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.entity.js';
+import { SecurityIncident } from '../security/security-incident.entity.js';
 
 /** Every TypeORM entity of the service, for the application and the migration CLI. */
 export const entities = [
@@ -48,6 +49,7 @@ export const entities = [
   PresenceEvent,
   RefreshToken,
   Role,
+  SecurityIncident,
   SelfCheckIn,
   Shift,
   StoredFile,

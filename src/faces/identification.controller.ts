@@ -6,9 +6,11 @@ import { Permission } from '../access/permissions.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
 import { IdentifyFacesDto, IdentifyFacesResponseDto } from './identification.dto.js';
 import { IdentificationService } from './identification.service.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('recognition')
 @Controller('recognition')
+@RateLimit('verification')
 export class IdentificationController {
   constructor(private readonly identification: IdentificationService) {}
 

@@ -5,10 +5,12 @@ import { ApiError } from '../common/api-error.js';
 import { ReadinessService } from './readiness.service.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
 import { LivenessDto, ReadinessDto } from './health.dto.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 /** Liveness and readiness for load balancers and orchestrators (outside /api/v1). */
 @ApiTags('health')
 @Controller()
+@RateLimit('none')
 export class HealthController {
   constructor(private readonly readinessService: ReadinessService) {}
 

@@ -7,6 +7,7 @@ import { IdParam } from '../common/id-param.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
 import { FrameResponseDto, PostFrameDto } from './frame.dto.js';
 import { FramesService } from './frames.service.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('presence')
 @Controller('cameras/:id/frames')
@@ -18,6 +19,7 @@ export class FramesController {
    * last debounce window). Sent by the camera with its `X-Api-Key`, or by a user with `presence:write`.
    */
   @Post()
+  @RateLimit('frames')
   @ApiOperation({ summary: 'Post a camera frame: faces become presence events' })
   @Authenticated({ permission: Permission.PresenceWrite, device: true })
   @ImageUpload(['image'], {

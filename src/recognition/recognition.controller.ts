@@ -13,9 +13,11 @@ import {
 } from './recognition.dto.js';
 import { RecognitionService } from './recognition.service.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('recognition')
 @Controller('recognition')
+@RateLimit('verification')
 export class RecognitionController {
   constructor(private readonly recognition: RecognitionService) {}
 

@@ -8,6 +8,7 @@ import { IdParam } from '../common/id-param.js';
 import { AppConfig } from '../config/app-config.js';
 import { SignedFileQuery } from './file.dto.js';
 import { FilesService } from './files.service.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('files')
 @Controller('files')
@@ -38,6 +39,7 @@ export class FilesController {
    * signature: 404.
    */
   @Get('signed/:id')
+  @RateLimit('none')
   @ApiOperation({ summary: 'Get a stored photo by its signed URL (no token)' })
   @Public()
   @ApiProduces('image/jpeg', 'image/png', 'image/webp')

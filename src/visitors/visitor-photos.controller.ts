@@ -22,6 +22,7 @@ import { VisitorPhotosDto, VisitorPhotosResultDto } from './visitor-photos.dto.j
 import { VisitorPhotosService } from './visitor-photos.service.js';
 import { VisitorReindex } from './visitor-reindex.js';
 import { ApiErrors } from '../common/api-errors.decorator.js';
+import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('visitors')
 @Controller('visitors')
@@ -74,6 +75,7 @@ export class VisitorPhotosController {
 
   /** Searches the visitors' gallery only (never employees), so the desk can pre-fill a returning visitor's form. */
   @Post('identify')
+  @RateLimit('verification')
   @HttpCode(200)
   @ApiOperation({ summary: 'The returning visitor in a desk photo' })
   @Authenticated({ permission: Permission.VisitorsWrite })

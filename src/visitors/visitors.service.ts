@@ -110,7 +110,10 @@ export class VisitorsService {
    * 429 `too_many_suggestions` with Retry-After.
    */
   async suggest(caller: AuthUser, prefix: string): Promise<VisitorSuggestionDto[]> {
-    await this.throttle.hit(`visitor_suggest:${caller.id}`, this.config.visitorSuggestLimit);
+    await this.throttle.hit(`visitor_suggest:${caller.id}`, this.config.visitorSuggestLimit, {
+      organizationId: caller.organizationId,
+      userId: caller.id,
+    });
     const hash = this.idNumbers.prefixHash(caller.organizationId, prefix);
     const rows = await this.visitors.findByPrefixHash(caller.organizationId, hash, MAX_SUGGESTIONS);
     return rows.map((row) => ({

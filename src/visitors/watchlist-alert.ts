@@ -19,6 +19,7 @@ export class WatchlistAlert {
       await this.audit.record(
         {
           action: 'visitor.watchlist_hit',
+          severity: 'high',
           entityType: 'visitor',
           entityId: visitor.id,
           organizationId: visitor.organizationId,

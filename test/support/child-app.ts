@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import request from 'supertest';
 import { repoRoot } from './shared-data.js';
-import { ADMIN_PASSWORD, type TestApp } from './test-app.js';
+import { ADMIN_PASSWORD, GENEROUS_RATE_LIMITS, type TestApp } from './test-app.js';
 
 export interface ChildApp {
   process: ChildProcess;
@@ -36,6 +36,7 @@ export async function spawnApp(entry: 'main' | 'worker', env: Record<string, str
       LOG_LEVEL: 'log',
       PORT: '0',
       ADMIN_PASSWORD,
+      ...GENEROUS_RATE_LIMITS,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -17,6 +17,18 @@ import {
 
 export const ADMIN_PASSWORD = 'Admin-Pass-1';
 
+/**
+ * Rate limits far above what any suite sends from 127.0.0.1 with one admin, so the limiter runs in every test
+ * without refusing; test/rate-limits.e2e-spec.ts starts apps with small ones.
+ */
+export const GENEROUS_RATE_LIMITS = {
+  RATE_LIMIT_AUTH: '1000000/60',
+  RATE_LIMIT_VERIFICATION: '1000000/60',
+  RATE_LIMIT_REPORTS: '1000000/60',
+  RATE_LIMIT_FRAMES: '1000000/60',
+  RATE_LIMIT_GENERAL: '1000000/60',
+};
+
 /** PostgreSQL server URL for tests (a database is created per app); unset → embedded PGlite. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 
@@ -59,6 +71,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
     DATA_DIR: dataDir,
     ADMIN_PASSWORD,
     LOG_LEVEL: 'error',
+    ...GENEROUS_RATE_LIMITS,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
@@ -84,7 +97,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
  * behind a load balancer would be: replicas share the files volume (a job queued on one instance, with its photos
  * staged as files, may run on another). Closing it leaves the database and the files to `sut`.
  */
-export async function startReplica(sut: TestApp): Promise<TestApp> {
+export async function startReplica(sut: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
   if (!sut.config.databaseUrl)
     throw new Error('startReplica: replicas share a PostgreSQL database (TEST_DATABASE_URL)');
   const config = AppConfig.fromEnvironment({
@@ -96,6 +109,8 @@ export async function startReplica(sut: TestApp): Promise<TestApp> {
     JWT_SECRET: sut.config.jwtSecret,
     CAMERA_SECRETS_KEY: sut.config.cameraSecretsKey.toString('base64'),
     VISITOR_ID_KEY: sut.config.visitorIdKey.toString('base64'),
+    ...GENEROUS_RATE_LIMITS,
+    ...env,
   });
   const handle: TestApp = {
     app: await boot(config),

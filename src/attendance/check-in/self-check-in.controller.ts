@@ -7,6 +7,7 @@ import { ImageUpload, requireImage, type UploadedImages } from '../../recognitio
 import { SelfCheckInDto, SelfCheckInResultDto } from './self-check-in.dto.js';
 import { SelfCheckInService } from './self-check-in.service.js';
 import { ApiErrors } from '../../common/api-errors.decorator.js';
+import { RateLimit } from '../../rate-limits/rate-limit.decorator.js';
 
 @ApiTags('attendance')
 @Controller('attendance')
@@ -14,6 +15,7 @@ export class SelfCheckInController {
   constructor(private readonly checkIns: SelfCheckInService) {}
 
   @Post('check-in')
+  @RateLimit('verification')
   @Authenticated({ permission: Permission.AttendanceSelfCheckIn })
   @ApiOperation({ summary: 'Check oneself in (or out) from a phone: selfie and location' })
   @ImageUpload(['image'], {

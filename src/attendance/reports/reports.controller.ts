@@ -12,6 +12,7 @@ import { AttendanceReportFiles } from './attendance-report-files.js';
 import { AttendanceReportQuery, REPORT_CONTENT_TYPES } from './attendance-report.dto.js';
 import { RealTimeReportDto, RealTimeReportService } from './real-time-report.service.js';
 import { reportDownload } from './report-response.js';
+import { RateLimit } from '../../rate-limits/rate-limit.decorator.js';
 
 const REPORT_FILE = { type: 'string', format: 'binary' } as const;
 
@@ -40,6 +41,7 @@ export class ReportsController {
 
   /** The file at once for up to REPORT_SYNC_MAX_DAYS days (default 31); a longer range answers 202 with a job. */
   @Get('attendance')
+  @RateLimit('reports')
   @Authenticated({ permission: Permission.AttendanceRead })
   @ApiOperation({ summary: 'Attendance report file (JSON, CSV, XLSX or PDF) by department and person over a range' })
   @ApiProduces(...Object.values(REPORT_CONTENT_TYPES))
