@@ -47,6 +47,8 @@ const DEVICE_ERRORS: ErrorCodes = { 401: ['invalid_api_key'] };
 /** A database unique or foreign-key violation on a write (global-exception.filter.ts). */
 const WRITE_ERRORS: ErrorCodes = { 409: ['conflict'] };
 const LOOKUP_ERRORS: ErrorCodes = { 404: ['not_found'] };
+/** The database is not reachable now (global-exception.filter.ts): 503 with Retry-After. */
+const DATABASE_ERRORS: ErrorCodes = { 503: ['database_unavailable'] };
 /** Every route in a rate limit category (src/rate-limits): all but health probes and signed files. */
 const RATE_LIMIT_ERRORS: ErrorCodes = { 429: ['rate_limited'] };
 
@@ -138,20 +140,22 @@ export function describeErrors(app: INestApplication, document: OpenAPIObject): 
         description:
           'What went wrong in detail: for validation errors a list of { field, code, message }, for 409 in_use ' +
           '{ used_by, count }, for 413/422 the measured ' +
-          'values and the limit, for 429 { retry_after } (rate_limited adds category, limit, window_seconds)',
+          'values and the limit, for 429 and 503 { retry_after } (rate_limited adds category, limit, window_seconds)',
       },
       trace_id: { type: 'string', description: 'The request id, also in the X-Request-Id header and the logs' },
     },
   };
-  for (const operations of Object.values(document.paths)) {
+  for (const [path, operations] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(operations) as [string, OperationObject][]) {
       if (typeof operation !== 'object' || !operation.responses) continue;
       const route = facts.get(operation.operationId ?? '');
+      // Every API route reads the database (the health probes answer their own 503).
+      const database = path.startsWith('/api/') ? DATABASE_ERRORS : {};
       if (route?.access?.public) operation.security = [];
       if (route?.access && !route.access.public && route.access.device) {
         operation.security = [{ bearer: [] }, { camera_key: [] }];
       }
-      for (const [status, codes] of Object.entries(errorsOf(method, operation, route))) {
+      for (const [status, codes] of Object.entries(mergeErrorCodes(errorsOf(method, operation, route), database))) {
         const existing = operation.responses[status] as ResponseObject | undefined;
         operation.responses[status] = errorResponse(Number(status) as ErrorStatus, codes, existing?.description);
       }

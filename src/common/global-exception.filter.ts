@@ -50,6 +50,40 @@ const PG_BAD_VALUE = new Map<string, { error: string; message: string }>(
   }),
 );
 
+/**
+ * Errors of a database that is not there (stopped, restarting, unreachable): PostgreSQL's connection exception and
+ * operator intervention classes (08, 57P0x) and the socket errors of the driver. The request could not be served
+ * now and may be sent again: 503 with Retry-After, whichever query met them.
+ */
+const DB_UNAVAILABLE_CODES = new Set([
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+]);
+const DB_UNAVAILABLE_MESSAGES = /Connection terminated|connection timeout|Client has encountered a connection error/i;
+/** Seconds a client is asked to wait before sending again while the database is away. */
+export const DB_UNAVAILABLE_RETRY_SECONDS = 5;
+
+/** Whether an error says the database is not reachable now (rather than that a query was wrong). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const errors = [error, (error as { driverError?: unknown } | null)?.driverError];
+  return errors.some((each) => {
+    if (!(each instanceof Error)) return false;
+    const code = (each as { code?: unknown }).code;
+    return (typeof code === 'string' && DB_UNAVAILABLE_CODES.has(code)) || DB_UNAVAILABLE_MESSAGES.test(each.message);
+  });
+}
+
 /** Renders every error as `{ error, message, details?, trace_id }`; unexpected errors are logged, never exposed. */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
@@ -72,7 +106,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     }
     if (response.headersSent) return;
     const retryAfter = (body.details as { retry_after?: unknown } | undefined)?.retry_after;
-    if (status === 429 && typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    if ((status === 429 || status === 503) && typeof retryAfter === 'number') {
+      response.setHeader('Retry-After', String(retryAfter));
+    }
     response.status(status).json(body);
   }
 
@@ -94,6 +130,17 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       if (payload.details !== undefined)
         body.details = toFieldErrors(payload.details, status === 409 ? 'taken' : 'invalid');
       return { status, body };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: {
+          error: 'database_unavailable',
+          message: 'The database is not reachable at the moment; send the request again shortly',
+          details: { retry_after: DB_UNAVAILABLE_RETRY_SECONDS },
+          trace_id: traceId,
+        },
+      };
     }
     if (exception instanceof QueryFailedError) {
       const code = (exception.driverError as { code?: string } | undefined)?.code;

@@ -49,6 +49,12 @@ export class LiveSocketAdapter extends IoAdapter {
     // One connection listens; another sends. Errors are logged: the adapter reconnects by itself.
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
     pool.on('error', (error) => logger.warn(`Socket.IO PostgreSQL adapter: ${error.message}`));
+    // The adapter keeps its listening client checked out without an 'error' listener: a database restart would
+    // throw that client's error and end the process. Every client of this pool gets one; the adapter then sees the
+    // client end and reconnects.
+    pool.on('connect', (client) =>
+      client.on('error', (error) => logger.warn(`Socket.IO PostgreSQL adapter connection: ${error.message}`)),
+    );
     this.pools.push(pool);
     return createAdapter(pool, {
       tableName: ATTACHMENTS_TABLE,
