@@ -24,17 +24,22 @@ describe('Swagger UI "Try it out"', () => {
   const baseUrl = () =>
     `http://127.0.0.1:${((context.sut.app.getHttpServer() as Server).address() as AddressInfo).port}`;
 
-  /** Opens /docs authorised with the super admin's token, with one operation expanded and in "Try it out" mode. */
+  /** Opens /docs at one operation, authorised with the super admin's token, the operation in "Try it out" mode. */
   async function tryOut(tag: string, operationId: string): Promise<Page> {
-    const page = await browser.newPage();
-    await page.goto(`${baseUrl()}/docs/`);
-    await page.locator('.btn.authorize').click();
-    const bearer = page.locator('.auth-container form').filter({ hasText: 'bearer (http' });
+    const session = await browser.newContext();
+    const login = await session.newPage();
+    await login.goto(`${baseUrl()}/docs/`);
+    await login.locator('.btn.authorize').click();
+    const bearer = login.locator('.auth-container form').filter({ hasText: 'bearer (http' });
     await bearer.locator('input').first().fill(context.superAdmin.access_token);
     await bearer.locator('.authorize').click();
-    await page.locator('.btn-done').first().click();
+    await login.locator('.btn-done').first().click();
+    await login.close();
+    // Swagger UI renders only the operations in view: a deep link, opened in a new page of the same browser session
+    // (the authorisation persists), scrolls to the operation and expands it.
+    const page = await session.newPage();
+    await page.goto(`${baseUrl()}/docs/#/${tag}/${operationId}`);
     const operation = page.locator(`#operations-${tag}-${operationId}`);
-    await operation.locator('.opblock-summary').click();
     await operation.locator('.try-out__btn').click();
     return page;
   }
