@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type AffineMap, mirrorMap, warpAffine } from './affine-warp.js';
+import { type AffineMap, mirrorMap, mirrorRows, warpAffine } from './affine-warp.js';
 import type { RgbImage } from './face.types.js';
 
 const IDENTITY: AffineMap = { a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 };
@@ -87,5 +87,26 @@ void describe(mirrorMap.name, () => {
         assert.deepEqual([...mirrored.subarray(a, a + 3)], [...straight.subarray(b, b + 3)]);
       }
     }
+  });
+});
+
+void describe(mirrorRows.name, () => {
+  void it('gives the pixels of a warp through the mirrored map, rotated, supersampled and partly outside', () => {
+    const width = 41;
+    const height = 29;
+    const data = new Uint8Array(width * height * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 251;
+    const image: RgbImage = { width, height, data };
+    const rotated: AffineMap = { a: 1.6, b: -0.5, c: 3.2, d: 0.5, e: 1.6, f: -4.1 };
+    const chip = new Float32Array(2 * 16 * 12 * 3);
+    const warped = new Float32Array(16 * 12 * 3);
+
+    warpAffine(image, rotated, 16, 12, chip, 0, 2);
+    mirrorRows(chip, 16, 12, 0, 16 * 12 * 3);
+    warpAffine(image, mirrorMap(rotated, 16), 16, 12, warped, 0, 2);
+
+    const copied = chip.subarray(16 * 12 * 3);
+    assert.ok(warped.some((value) => value > 0) && warped.some((value) => value === 0), 'inside and outside');
+    for (let i = 0; i < warped.length; i++) assert.ok(Math.abs(copied[i] - warped[i]) < 1e-3, `value ${i}`);
   });
 });

@@ -35,25 +35,68 @@ export function warpAffine(
   }
   const weight = 1 / (k * k);
   const pixel = new Float64Array(3);
+  const { data } = image;
+  const rowStride = image.width * 3;
+  const lastX = image.width - 1;
+  const lastY = image.height - 1;
+  // Sub-sample offsets within a pixel, the same for every pixel.
+  const offsets = Array.from({ length: k }, (_, s) => (s + 0.5) / k - 0.5);
   for (let v = 0; v < height; v += 1) {
     for (let u = 0; u < width; u += 1) {
       let r = 0;
       let g = 0;
       let b = 0;
       for (let sy = 0; sy < k; sy += 1) {
-        const vv = v + (sy + 0.5) / k - 0.5;
+        const vv = v + offsets[sy];
         for (let sx = 0; sx < k; sx += 1) {
-          const uu = u + (sx + 0.5) / k - 0.5;
-          sampleBilinear(image, map.a * uu + map.b * vv + map.c, map.d * uu + map.e * vv + map.f, pixel);
-          r += pixel[0];
-          g += pixel[1];
-          b += pixel[2];
+          const uu = u + offsets[sx];
+          const x = map.a * uu + map.b * vv + map.c;
+          const y = map.d * uu + map.e * vv + map.f;
+          const x0 = Math.floor(x);
+          const y0 = Math.floor(y);
+          if (x0 >= 0 && y0 >= 0 && x0 < lastX && y0 < lastY) {
+            // Inside: the four neighbours, inlined (the hot path of every chip).
+            const fx = x - x0;
+            const fy = y - y0;
+            const at = y0 * rowStride + x0 * 3;
+            const below = at + rowStride;
+            const w00 = (1 - fx) * (1 - fy);
+            const w01 = fx * (1 - fy);
+            const w10 = (1 - fx) * fy;
+            const w11 = fx * fy;
+            r += w00 * data[at] + w01 * data[at + 3] + w10 * data[below] + w11 * data[below + 3];
+            g += w00 * data[at + 1] + w01 * data[at + 4] + w10 * data[below + 1] + w11 * data[below + 4];
+            b += w00 * data[at + 2] + w01 * data[at + 5] + w10 * data[below + 2] + w11 * data[below + 5];
+          } else {
+            sampleBilinear(image, x, y, pixel);
+            r += pixel[0];
+            g += pixel[1];
+            b += pixel[2];
+          }
         }
       }
       const at = offset + (v * width + u) * 3;
       out[at] = r * weight;
       out[at + 1] = g * weight;
       out[at + 2] = b * weight;
+    }
+  }
+}
+
+/**
+ * Copies a `width` x `height` RGB image of `buffer` at `from` to `to`, each row reversed: the same pixels
+ * `warpAffine` gives through `mirrorMap`, without sampling again.
+ */
+export function mirrorRows(buffer: Float32Array, width: number, height: number, from: number, to: number): void {
+  for (let v = 0; v < height; v += 1) {
+    const row = from + v * width * 3;
+    const target = to + v * width * 3;
+    for (let u = 0; u < width; u += 1) {
+      const source = row + (width - 1 - u) * 3;
+      const at = target + u * 3;
+      buffer[at] = buffer[source];
+      buffer[at + 1] = buffer[source + 1];
+      buffer[at + 2] = buffer[source + 2];
     }
   }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { mirrorMap } from './affine-warp.js';
+import { mirrorRows } from './affine-warp.js';
 import {
   DLIB_CHIP_SIZE,
   extractChip,
@@ -59,8 +59,9 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     const batch = new Float32Array(faces.length * views * CHIP_VALUES);
     faces.forEach((face, i) => {
       const map = similarityChipMap(face.landmarks, this.template);
-      extractChip(image, map, batch, i * views * CHIP_VALUES);
-      if (this.flip) extractChip(image, mirrorMap(map, DLIB_CHIP_SIZE), batch, (i * views + 1) * CHIP_VALUES);
+      const at = i * views * CHIP_VALUES;
+      extractChip(image, map, batch, at);
+      if (this.flip) mirrorRows(batch, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, at, at + CHIP_VALUES);
     });
     const input = new ort.Tensor('float32', batch, [faces.length * views, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, 3]);
     const output = (await this.session.run({ input })).descriptor.data as Float32Array;
