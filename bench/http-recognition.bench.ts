@@ -16,6 +16,8 @@ import { startTestApp } from '../test/support/test-app.js';
 
 const runs = Number(/--runs=(\d+)/.exec(process.argv.join(' '))?.[1] ?? 40);
 const defaultPack = process.argv.includes('--default-pack');
+/** Issue goals for identify p50: 30 ms with the optional pack, 40 ms with the default pack (liveness off). */
+const identifyGoal = { max: defaultPack ? 40 : 30, unit: 'ms' };
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -77,14 +79,14 @@ try {
   for (let i = 0; i < 5; i++) await identify(portrait);
   const identifyTimes: number[] = [];
   for (let i = 0; i < runs; i++) identifyTimes.push(await time(() => identify(portrait)));
-  report('identify, 640x480 one-face JPEG, 1 enrolled', identifyTimes, { max: 30, unit: 'ms' });
+  report('identify, 640x480 one-face JPEG, 1 enrolled', identifyTimes, identifyGoal);
 
   const gallery = app.app.get(EmployeeGallery);
   for (let i = 0; i < 10_000; i++)
     gallery.add(admin.user.organization_id, randomUUID(), randomUUID(), randomUnitVector());
   const identify10k: number[] = [];
   for (let i = 0; i < runs; i++) identify10k.push(await time(() => identify(portrait)));
-  report('identify, 640x480 one-face JPEG, 10k enrolled', identify10k, { max: 30, unit: 'ms' });
+  report('identify, 640x480 one-face JPEG, 10k enrolled', identify10k, identifyGoal);
 
   const verifyTimes: number[] = [];
   const other = readFileSync(facePath('knn', 'train', 'obama', 'obama2.jpg'));

@@ -110,6 +110,18 @@ describe('face enrollment and identification', () => {
     assert.equal(response.body.faces[0].reason, 'below_threshold');
   });
 
+  it('checks liveness only when asked', async () => {
+    const plain = await identify(sut, admin, ['knn', 'test', 'obama1.jpg']);
+    assert.equal(plain.status, 200, JSON.stringify(plain.body));
+    assert.equal(plain.body.faces[0].liveness, undefined, 'no liveness unless asked');
+    const checked = await identify(sut, admin, ['knn', 'test', 'obama1.jpg'], { check_liveness: 'true' });
+    assert.equal(checked.status, 200, JSON.stringify(checked.body));
+    assert.equal(checked.body.faces[0].person.id, people.get('obama'));
+    assert.equal(typeof checked.body.faces[0].liveness?.is_live, 'boolean', JSON.stringify(checked.body.faces[0]));
+    const wrong = await identify(sut, admin, ['knn', 'test', 'obama1.jpg'], { check_liveness: 'maybe' });
+    assert.equal(wrong.status, 400);
+  });
+
   it('filters by department and kind', async () => {
     const student = await sut
       .http()

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
@@ -81,6 +82,17 @@ class EnvironmentVariables {
   @IsOptional()
   @IsString()
   MODELS_DIR?: string;
+
+  /**
+   * onnxruntime threads the face embedder may use while only one image is in the models (a second session opened with
+   * them; 1 turns it off). The default is 2 when the machine has two cores or more.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  INFERENCE_THREADS?: number;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -392,6 +404,8 @@ export class AppConfig {
   /** Extra models (YuNet, MiniFASNet) are looked for here first, then in the built-in pack. */
   readonly modelsDir: string;
   readonly builtInModelsDir = BUILT_IN_MODELS_DIR;
+  /** Threads of the embedder's session for an image alone in the models (1: no such session). */
+  readonly inferenceThreads: number;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -467,6 +481,7 @@ export class AppConfig {
     this.trustProxy =
       trustProxy === '' || trustProxy === 'false' ? false : /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy;
     this.modelsDir = resolve(vars.MODELS_DIR ?? BUILT_IN_MODELS_DIR);
+    this.inferenceThreads = vars.INFERENCE_THREADS ?? Math.min(2, availableParallelism());
     this.smtpUrl = vars.SMTP_URL;
     this.mailFrom = vars.MAIL_FROM;
     this.logLevel = vars.LOG_LEVEL as AppConfig['logLevel'];

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsUUID, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsUUID, Max, Min } from 'class-validator';
 import { Optional } from '../common/optional.js';
+import { toBoolean } from '../common/transforms.js';
 import { FaceQualityDto, LandmarksDto, LivenessDto } from '../recognition/recognition.dto.js';
 
 export class IdentifyFacesDto {
@@ -30,6 +31,15 @@ export class IdentifyFacesDto {
   @Optional()
   @IsIn(['employee', 'student'])
   kind?: 'employee' | 'student';
+
+  /**
+   * Also run the liveness models on each face and answer `liveness` (default false; only when the models are
+   * loaded). Cameras ask for it per camera (`liveness_check_enabled`).
+   */
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  check_liveness?: boolean;
 }
 
 export class IdentifiedDepartmentDto {

@@ -65,9 +65,11 @@ export class IdentificationService {
     input: IdentifyFacesDto,
   ): Promise<IdentifyFacesResponseDto> {
     const started = performance.now();
-    const analysis = await this.engine.analyse(bytes, { embed: true, liveness: true }).catch((error: unknown) => {
-      throw asApiError(error, 'image');
-    });
+    const analysis = await this.engine
+      .analyse(bytes, { embed: true, liveness: input.check_liveness ?? false })
+      .catch((error: unknown) => {
+        throw asApiError(error, 'image');
+      });
     const threshold = input.threshold ?? this.engine.embeddingModel.threshold;
     const topK = input.top_k ?? 3;
     const allowed = await this.allowedPeople(organizationId, input);

@@ -5,6 +5,11 @@ export class ConcurrencyLimit {
 
   constructor(private readonly limit: number) {}
 
+  /** Tasks running now. */
+  get active(): number {
+    return this.running;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.running += 1;

@@ -45,7 +45,7 @@ export class FaceModels implements OnModuleInit {
       const builtIn = this.config.builtInModelsDir;
       this.manifest = await readModelManifest(builtIn);
       this.detector = (await YuNetDetector.create(this.config.modelsDir)) ?? (await this.builtInDetector(builtIn));
-      this.embedder = await DlibFaceEmbedder.create(builtIn);
+      this.embedder = await DlibFaceEmbedder.create(builtIn, { aloneThreads: this.config.inferenceThreads });
       this.liveness = await MiniFasNetLiveness.create(this.config.modelsDir);
       this.logger.log(
         `Models: detector ${this.detector.modelId}, embedder ${this.embedder.modelId} ${this.embedder.modelVersion}, ` +

@@ -94,7 +94,7 @@ export class RecognitionEngine {
     }
     if (options.embed && faces.length > 0) {
       const embeddings = await stage('embed', () =>
-        this.models.timed(embedder.modelId, () => embedder.embed(image, detected)),
+        this.models.timed(embedder.modelId, () => embedder.embed(image, detected, { alone: this.limit.active === 1 })),
       );
       embeddings.forEach((embedding, i) => (faces[i].embedding = embedding));
     }

@@ -52,7 +52,12 @@ export interface FaceEmbedder {
   /** Length of one embedding (128 for the dlib descriptor). */
   readonly dimensions: number;
   /** Embeds several faces of one image in one batch; each result is L2-normalised. */
-  embed(image: RgbImage, faces: DetectedFace[]): Promise<Float32Array[]>;
+  embed(image: RgbImage, faces: DetectedFace[], options?: EmbedOptions): Promise<Float32Array[]>;
+}
+
+export interface EmbedOptions {
+  /** No other image is in the models: the embedder may use more threads (more cores) for this batch. */
+  alone?: boolean;
 }
 
 export interface LivenessResult {
