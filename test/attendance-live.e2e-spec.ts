@@ -52,4 +52,34 @@ describe('attendance on the live socket', () => {
     assert.deepEqual(otherHeard, [], 'a colleague without attendance:read hears nothing');
     assert.deepEqual(outsiderHeard, [], 'another organisation hears nothing');
   });
+
+  it('marks repeated sightings of an open event at most once per interval, and every new event', async () => {
+    const mine = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const person = await createPerson(context.sut, mine.admin, 'Ada');
+    const admin = await connect(mine.admin);
+    const heard = collect(admin, 'attendance.marked');
+    const camera = await createCamera(context.sut, mine.organizationId, { direction: 'out' });
+    const start = Date.now() - 3_600_000;
+    const at = (seconds: number) => new Date(start + seconds * 1000).toISOString();
+    const sighting = (seconds: number, isNewEvent: boolean) =>
+      publish(context.sut, 'presence.recognized', {
+        organizationId: mine.organizationId,
+        cameraId: camera,
+        locationId: null,
+        streamUrl: null,
+        frameTime: at(seconds),
+        detections: [detection({ personId: person, liveness: null, eventType: 'out', isNewEvent })],
+      });
+    await sighting(0, true);
+    await sighting(2, false); // within PRESENCE_MARK_INTERVAL_SECONDS (10) of the last mark: counted into it
+    await sighting(5, false);
+    await sighting(12, false); // 12 s after the last mark: marked
+    await sighting(13, true); // a new event is always marked
+    const records = expectStatus(await send(mine.admin, 'get', `/attendance/records?employee_id=${person}`), 200);
+    const [record] = records.results as { check_out_at: string }[];
+    assert.equal(record.check_out_at, at(13));
+    await pause(250);
+    const times = (heard as { check_out_at: string }[]).map((event) => event.check_out_at);
+    assert.deepEqual(times, [at(0), at(12), at(13)]);
+  });
 });

@@ -166,6 +166,16 @@ class EnvironmentVariables {
   @Max(86_400)
   PRESENCE_TRAVEL_SECONDS: number = 120;
 
+  /**
+   * Repeated sightings of one open presence event mark attendance at most once per this many seconds of frame time
+   * (0: every frame); a new event always marks.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  PRESENCE_MARK_INTERVAL_SECONDS: number = 10;
+
   /** How long before a shift starts or after it ends a person may be seen without being flagged. */
   @Transform(toInt)
   @IsInt()
@@ -422,7 +432,12 @@ export class AppConfig {
   /** How long the camera connection test waits for a TCP connection. */
   readonly cameraTestTimeoutMs: number;
   /** Frame processing: debounce window, travel window (seconds), shift margin (minutes). */
-  readonly presence: { debounceSeconds: number; travelSeconds: number; shiftMarginMinutes: number };
+  readonly presence: {
+    debounceSeconds: number;
+    travelSeconds: number;
+    markIntervalSeconds: number;
+    shiftMarginMinutes: number;
+  };
   /** The 32-byte key of visitors' ID numbers (sealing and keyed hashes): VISITOR_ID_KEY, or generated once in DATA_DIR. */
   readonly visitorIdKey: Buffer;
   /** Days after a visitor's last visit when their faces are erased. */
@@ -500,6 +515,7 @@ export class AppConfig {
     this.presence = {
       debounceSeconds: vars.PRESENCE_DEBOUNCE_SECONDS,
       travelSeconds: vars.PRESENCE_TRAVEL_SECONDS,
+      markIntervalSeconds: vars.PRESENCE_MARK_INTERVAL_SECONDS,
       shiftMarginMinutes: vars.PRESENCE_SHIFT_MARGIN_MINUTES,
     };
     this.visitorIdKey = decodeKey(
