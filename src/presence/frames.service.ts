@@ -58,6 +58,7 @@ export class FramesService {
       match: matches[i],
       spoofed: face.liveness !== undefined && !face.liveness.is_live,
       outsideShift: matches[i].person !== null && offShift.has(matches[i].person.id),
+      snapshot: () => analysis.snapshot(i),
     }));
     const recorded = await this.recorder.record({
       camera,
@@ -87,7 +88,6 @@ export class FramesService {
       return await this.engine.analyse(bytes, {
         embed: true,
         liveness: camera.livenessCheckEnabled,
-        snapshots: true,
       });
     } catch (error) {
       const reason = error instanceof ImageError ? error.code : 'processing_failed';

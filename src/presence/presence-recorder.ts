@@ -67,10 +67,8 @@ export class PresenceRecorder {
             recorded.push({ seen, event, created: false });
             continue;
           }
-          const photo = seen.face.snapshot
-            ? await this.photos.save(manager, frame.camera.organizationId, seen.face.snapshot)
-            : null;
-          if (photo) stored.push(photo);
+          const photo = await this.photos.save(manager, frame.camera.organizationId, await seen.snapshot());
+          stored.push(photo);
           const event = await this.insert(manager, frame, seen, photo);
           recorded.push({ seen, event, created: true });
         }
@@ -108,7 +106,7 @@ export class PresenceRecorder {
     manager: EntityManager,
     frame: FrameRecord,
     seen: SeenFace,
-    photo: StoredPhoto | null,
+    photo: StoredPhoto,
   ): Promise<PresenceEvent> {
     const { camera, frameTime } = frame;
     const { face, match } = seen;
@@ -132,8 +130,8 @@ export class PresenceRecorder {
         livenessScore: face.liveness ? Math.round(face.liveness.score * 10000) / 10000 : null,
         bbox: toFaceBox(face.bbox),
         quality: { ...toDetectedFaceDto(face).quality },
-        snapshotFileId: photo?.photo.id ?? null,
-        snapshotThumbnailId: photo?.thumbnail.id ?? null,
+        snapshotFileId: photo.photo.id,
+        snapshotThumbnailId: photo.thumbnail.id,
         processingMs: frame.processingMs,
         isUnknownFace: match.person === null,
         unknownEmbedding: match.person === null && face.embedding ? embeddingToBytes(face.embedding) : null,

@@ -12,6 +12,8 @@ export interface SeenFace {
   spoofed: boolean;
   /** The matched person is outside their shift (false for unknown faces and people without a shift). */
   outsideShift: boolean;
+  /** The face's snapshot JPEG, cut when asked (a repeat of an open event stores none). */
+  snapshot: () => Promise<Buffer>;
 }
 
 /** A face as stored: the event it became, and whether that event is new or a repeat counted into an earlier one. */

@@ -34,6 +34,11 @@ export interface ImageAnalysis {
   timings: Record<string, number>;
   /** Ids of the models that ran on this image (detector, then liveness and embedder when they ran). */
   models: string[];
+  /**
+   * The snapshot of `faces[index]` (see AnalyseOptions.snapshots), cut when asked: callers that store only some
+   * faces' snapshots encode just those. Keeps the decoded image for as long as the analysis is referenced.
+   */
+  snapshot(index: number): Promise<Buffer>;
 }
 
 /** At most this many images are decoded and run through the models at once on one instance. */
@@ -98,11 +103,10 @@ export class RecognitionEngine {
       );
       embeddings.forEach((embedding, i) => (faces[i].embedding = embedding));
     }
+    const snapshot = (index: number) => this.decoder.encodeCrop(image, snapshotBox(detected[index].bbox));
     if (options.snapshots && faces.length > 0) {
-      const snapshots = await stage('snapshot', () =>
-        Promise.all(faces.map((face) => this.decoder.encodeCrop(image, snapshotBox(face.bbox)))),
-      );
-      snapshots.forEach((snapshot, i) => (faces[i].snapshot = snapshot));
+      const snapshots = await stage('snapshot', () => Promise.all(faces.map((_, i) => snapshot(i))));
+      snapshots.forEach((bytes, i) => (faces[i].snapshot = bytes));
     }
     for (const [name, ms] of Object.entries(timings)) {
       this.metrics.recognitionStageDuration.observe({ stage: name }, ms / 1000);
@@ -116,6 +120,10 @@ export class RecognitionEngine {
       faces: faces.map((face) => toOriginalPixels(face, image)),
       timings,
       models,
+      snapshot: (index) => {
+        if (!detected[index]) return Promise.reject(new RangeError(`No face ${index} in this image`));
+        return snapshot(index);
+      },
     };
   }
 }
