@@ -58,7 +58,10 @@ export class FramesService {
       match: matches[i],
       spoofed: face.liveness !== undefined && !face.liveness.is_live,
       outsideShift: matches[i].person !== null && offShift.has(matches[i].person.id),
-      snapshot: () => analysis.snapshot(i),
+      snapshot: async () => {
+        const [photo, thumbnail] = await Promise.all([analysis.snapshot(i), analysis.snapshotThumbnail(i)]);
+        return { photo, thumbnail };
+      },
     }));
     const recorded = await this.recorder.record({
       camera,

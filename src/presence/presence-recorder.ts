@@ -50,30 +50,33 @@ export class PresenceRecorder {
         const people = frame.faces.flatMap((seen) => (seen.match.person ? [`person:${seen.match.person.id}`] : []));
         await this.repository.lock(manager, [`camera:${frame.camera.id}`, ...people]);
         const repeated = new Set<string>();
-        const recorded: RecordedFace[] = [];
+        const recorded: (RecordedFace | null)[] = [];
         for (const seen of frame.faces) {
           const earlier = await this.findRepeat(manager, frame, seen, repeated);
-          if (earlier) {
-            repeated.add(earlier);
-            const { decision, bestSimilarity } = seen.match;
-            const similarity = decision?.similarity ?? bestSimilarity;
-            const event = await this.repository.addSighting(
-              manager,
-              earlier,
-              frame.frameTime,
-              similarity,
-              decision?.confidence ?? null,
-            );
-            recorded.push({ seen, event, created: false });
+          if (!earlier) {
+            recorded.push(null);
             continue;
           }
-          const photo = await this.photos.save(manager, frame.camera.organizationId, await seen.snapshot());
-          stored.push(photo);
-          const event = await this.insert(manager, frame, seen, photo);
-          recorded.push({ seen, event, created: true });
+          repeated.add(earlier);
+          const { decision, bestSimilarity } = seen.match;
+          const similarity = decision?.similarity ?? bestSimilarity;
+          const event = await this.repository.addSighting(
+            manager,
+            earlier,
+            frame.frameTime,
+            similarity,
+            decision?.confidence ?? null,
+          );
+          recorded.push({ seen, event, created: false });
         }
-        await this.publish(manager, frame, recorded);
-        return recorded;
+        const fresh = frame.faces.filter((_, i) => recorded[i] === null);
+        const events = await this.insertNew(manager, frame, fresh, stored);
+        for (const [i, seen] of frame.faces.entries()) {
+          if (recorded[i] === null) recorded[i] = { seen, event: events[fresh.indexOf(seen)], created: true };
+        }
+        const faces = recorded.filter((face): face is RecordedFace => face !== null);
+        await this.publish(manager, frame, faces);
+        return faces;
       });
     } catch (error) {
       await this.photos.discard(stored.flatMap(({ photo, thumbnail }) => [photo, thumbnail]));
@@ -100,6 +103,24 @@ export class PresenceRecorder {
     const candidates = await this.repository.recentUnknown(manager, cameraId, seen.spoofed, window);
     const available = candidates.filter((candidate) => !repeated.has(candidate.id));
     return nearestUnknown(seen.face.embedding, available, frame.unknownSimilarity)?.id ?? null;
+  }
+
+  /**
+   * New events for `faces`, in order: their snapshots encoded side by side and stored at once (each added to
+   * `stored` for the caller to discard if the transaction fails), then one row per face.
+   */
+  private async insertNew(
+    manager: EntityManager,
+    frame: FrameRecord,
+    faces: SeenFace[],
+    stored: StoredPhoto[],
+  ): Promise<PresenceEvent[]> {
+    const encoded = await Promise.all(faces.map((seen) => seen.snapshot()));
+    const photos = await this.photos.saveEncoded(manager, frame.camera.organizationId, encoded);
+    stored.push(...photos);
+    const events: PresenceEvent[] = [];
+    for (const [i, seen] of faces.entries()) events.push(await this.insert(manager, frame, seen, photos[i]));
+    return events;
   }
 
   private async insert(

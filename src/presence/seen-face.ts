@@ -2,6 +2,7 @@ import type { PresenceDetection } from '../events/domain-events.js';
 import type { FaceMatch } from '../faces/identification.service.js';
 import type { AnalysedFace } from '../recognition/recognition-engine.js';
 import { fileApiPath } from '../storage/file-urls.js';
+import type { EncodedPhoto } from '../storage/photo-store.js';
 import type { FaceBox, PresenceEvent } from './presence-event.entity.js';
 
 /** One face of a frame after analysis and matching, with what was decided about it before it is stored. */
@@ -12,8 +13,8 @@ export interface SeenFace {
   spoofed: boolean;
   /** The matched person is outside their shift (false for unknown faces and people without a shift). */
   outsideShift: boolean;
-  /** The face's snapshot JPEG, cut when asked (a repeat of an open event stores none). */
-  snapshot: () => Promise<Buffer>;
+  /** The face's snapshot JPEG and its thumbnail, cut when asked (a repeat of an open event stores none). */
+  snapshot: () => Promise<EncodedPhoto>;
 }
 
 /** A face as stored: the event it became, and whether that event is new or a repeat counted into an earlier one. */

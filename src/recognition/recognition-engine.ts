@@ -39,7 +39,12 @@ export interface ImageAnalysis {
    * faces' snapshots encode just those. Keeps the decoded image for as long as the analysis is referenced.
    */
   snapshot(index: number): Promise<Buffer>;
+  /** The snapshot of `faces[index]` as a thumbnail (at most 256 px, like a stored photo's), cut when asked. */
+  snapshotThumbnail(index: number): Promise<Buffer>;
 }
+
+/** Longer side of snapshot thumbnails, as ImageDecoder.thumbnail makes them for uploaded photos. */
+const THUMBNAIL_SIDE = 256;
 
 /** At most this many images are decoded and run through the models at once on one instance. */
 const MAX_CONCURRENT_IMAGES = 2;
@@ -103,7 +108,10 @@ export class RecognitionEngine {
       );
       embeddings.forEach((embedding, i) => (faces[i].embedding = embedding));
     }
-    const snapshot = (index: number) => this.decoder.encodeCrop(image, snapshotBox(detected[index].bbox));
+    const snapshot = (index: number, side?: number) => {
+      if (!detected[index]) return Promise.reject(new RangeError(`No face ${index} in this image`));
+      return this.decoder.encodeCrop(image, snapshotBox(detected[index].bbox), side);
+    };
     if (options.snapshots && faces.length > 0) {
       const snapshots = await stage('snapshot', () => Promise.all(faces.map((_, i) => snapshot(i))));
       snapshots.forEach((bytes, i) => (faces[i].snapshot = bytes));
@@ -120,10 +128,8 @@ export class RecognitionEngine {
       faces: faces.map((face) => toOriginalPixels(face, image)),
       timings,
       models,
-      snapshot: (index) => {
-        if (!detected[index]) return Promise.reject(new RangeError(`No face ${index} in this image`));
-        return snapshot(index);
-      },
+      snapshot: (index) => snapshot(index),
+      snapshotThumbnail: (index) => snapshot(index, THUMBNAIL_SIDE),
     };
   }
 }

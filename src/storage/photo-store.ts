@@ -10,6 +10,12 @@ export interface StoredPhoto {
   thumbnail: StoredFile;
 }
 
+/** A JPEG this service encoded from decoded pixels (no metadata in it) and its thumbnail, cut from the same pixels. */
+export interface EncodedPhoto {
+  photo: Buffer;
+  thumbnail: Buffer;
+}
+
 const CONTENT_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 
 /**
@@ -53,6 +59,48 @@ export class PhotoStore {
     } catch (error) {
       await this.storage.remove(photoKey);
       if (thumbnailKey) await this.storage.remove(thumbnailKey);
+      throw error;
+    }
+  }
+
+  /**
+   * Keeps several JPEGs this service encoded (face snapshots) with their thumbnails: nothing to strip or decode
+   * again, the files written at once, the rows in one insert in the caller's transaction. Answers in input order.
+   */
+  async saveEncoded(manager: EntityManager, organizationId: string, photos: EncodedPhoto[]): Promise<StoredPhoto[]> {
+    if (photos.length === 0) return [];
+    const writes = await Promise.allSettled(
+      photos.flatMap(({ photo, thumbnail }) => [
+        this.storage.write(organizationId, photo, 'jpg'),
+        this.storage.write(organizationId, thumbnail, 'jpg'),
+      ]),
+    );
+    const keys = writes.flatMap((write) => (write.status === 'fulfilled' ? [write.value] : []));
+    try {
+      const failed = writes.find((write) => write.status === 'rejected');
+      if (failed) throw failed.reason;
+      const written = keys;
+      const files = manager.getRepository(StoredFile);
+      const rows = photos.flatMap(({ photo, thumbnail }, i) => [
+        files.create({
+          organizationId,
+          kind: 'face_photo',
+          storageKey: written[2 * i],
+          contentType: 'image/jpeg',
+          bytes: photo.length,
+        }),
+        files.create({
+          organizationId,
+          kind: 'face_thumbnail',
+          storageKey: written[2 * i + 1],
+          contentType: 'image/jpeg',
+          bytes: thumbnail.length,
+        }),
+      ]);
+      const saved = await files.save(rows);
+      return photos.map((_, i) => ({ photo: saved[2 * i], thumbnail: saved[2 * i + 1] }));
+    } catch (error) {
+      await Promise.all(keys.map((key) => this.storage.remove(key)));
       throw error;
     }
   }

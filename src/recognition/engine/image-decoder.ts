@@ -139,14 +139,26 @@ export class ImageDecoder {
    * A JPEG of the `box` region (pixels of `image`, clipped to it) of decoded pixels: face snapshots are cut from the
    * image the models saw, so no second decode of the upload is needed.
    */
-  async encodeCrop(image: RgbImage, box: { x: number; y: number; width: number; height: number }): Promise<Buffer> {
+  async encodeCrop(
+    image: RgbImage,
+    box: { x: number; y: number; width: number; height: number },
+    /** At most this many pixels on the longer side (a thumbnail, quality 80, as `thumbnail` makes); default: as cut. */
+    side?: number,
+  ): Promise<Buffer> {
     const left = Math.min(image.width - 1, Math.max(0, Math.floor(box.x)));
     const top = Math.min(image.height - 1, Math.max(0, Math.floor(box.y)));
     const width = Math.max(1, Math.min(image.width, Math.ceil(box.x + box.width)) - left);
     const height = Math.max(1, Math.min(image.height, Math.ceil(box.y + box.height)) - top);
-    return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-      .extract({ left, top, width, height })
-      .jpeg({ quality: 90 })
+    const crop = sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).extract({
+      left,
+      top,
+      width,
+      height,
+    });
+    if (side === undefined) return crop.jpeg({ quality: 90 }).toBuffer();
+    return crop
+      .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 80 })
       .toBuffer();
   }
 
