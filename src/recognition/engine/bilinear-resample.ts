@@ -106,31 +106,64 @@ export function resampleRgb(
     resampleTwoByTwo(image, columns, rows, out, layout);
     return;
   }
+  resampleSeparable(image, columns, rows, out, layout);
+}
+
+/**
+ * `resampleRgb` with sub-samples, in two passes: each source row the rows' taps read is resampled along x once,
+ * then the output rows mix those. The same weights as one 2D pass (the products regrouped), with 2k instead of
+ * 4k² multiplications per output pixel and channel for k sub-samples.
+ */
+function resampleSeparable(image: RgbImage, columns: AxisTaps, rows: AxisTaps, out: Float32Array, to: RgbLayout): void {
   const { data } = image;
   const stride = image.width * 3;
   const across = columns.perOutput;
   const down = rows.perOutput;
+  let first = image.height;
+  let last = -1;
+  for (const row of rows.index) {
+    first = Math.min(first, row);
+    last = Math.max(last, row);
+  }
+  const rowLength = columns.count * 3;
+  const resampledRows = new Float64Array(Math.max(0, last - first + 1) * rowLength);
+  for (let y = first; y <= last; y += 1) {
+    const source = y * stride;
+    const target = (y - first) * rowLength;
+    for (let u = 0; u < columns.count; u += 1) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let i = u * across; i < (u + 1) * across; i += 1) {
+        const at = source + columns.index[i] * 3;
+        const w = columns.weight[i];
+        r += w * data[at];
+        g += w * data[at + 1];
+        b += w * data[at + 2];
+      }
+      resampledRows[target + u * 3] = r;
+      resampledRows[target + u * 3 + 1] = g;
+      resampledRows[target + u * 3 + 2] = b;
+    }
+  }
+  const { red, green, blue, pixelStride } = to;
   for (let v = 0; v < rows.count; v += 1) {
-    const outRow = layout.offset + v * layout.rowStride;
+    const outRow = to.offset + v * to.rowStride;
     for (let u = 0; u < columns.count; u += 1) {
       let r = 0;
       let g = 0;
       let b = 0;
       for (let j = v * down; j < (v + 1) * down; j += 1) {
-        const base = rows.index[j] * stride;
-        const wy = rows.weight[j];
-        for (let i = u * across; i < (u + 1) * across; i += 1) {
-          const at = base + columns.index[i] * 3;
-          const w = wy * columns.weight[i];
-          r += w * data[at];
-          g += w * data[at + 1];
-          b += w * data[at + 2];
-        }
+        const at = (rows.index[j] - first) * rowLength + u * 3;
+        const w = rows.weight[j];
+        r += w * resampledRows[at];
+        g += w * resampledRows[at + 1];
+        b += w * resampledRows[at + 2];
       }
-      const at = outRow + u * layout.pixelStride;
-      out[at + layout.red] = r;
-      out[at + layout.green] = g;
-      out[at + layout.blue] = b;
+      const at = outRow + u * pixelStride;
+      out[at + red] = r;
+      out[at + green] = g;
+      out[at + blue] = b;
     }
   }
 }

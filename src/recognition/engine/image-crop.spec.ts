@@ -19,6 +19,25 @@ function solidImage(width: number, height: number, rgb: [number, number, number]
 }
 
 void describe(cropResizeToBgrPlanes.name, () => {
+  void it('copies the whole image at its own size into padded planes, as the resampling would', () => {
+    const image: RgbImage = { width: 3, height: 2, data: Uint8Array.from({ length: 18 }, (_, i) => i * 10) };
+    const target = { data: new Float32Array(3 * 4 * 3).fill(-1), offset: 0, planeWidth: 4, planeHeight: 3 };
+
+    cropResizeToBgrPlanes(image, { x: 0, y: 0, width: 3, height: 2 }, 3, 2, target);
+
+    const plane = (channel: number) => [
+      ...[0, 1, 2].map((x) => image.data[x * 3 + channel]),
+      -1,
+      ...[0, 1, 2].map((x) => image.data[9 + x * 3 + channel]),
+      -1,
+      -1,
+      -1,
+      -1,
+      -1,
+    ];
+    assert.deepEqual([...target.data], [...plane(2), ...plane(1), ...plane(0)]);
+  });
+
   void it('writes B, G, R planes of the crop into the top-left of the target', () => {
     const image = coordinateImage(10, 8);
     const target = { data: new Float32Array(2 * 3 * 4 * 4), offset: 3 * 4 * 4, planeWidth: 4, planeHeight: 4 };

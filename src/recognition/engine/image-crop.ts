@@ -39,6 +39,12 @@ export function cropResizeToBgrPlanes(
   target: PlanarTarget,
 ): void {
   const planeSize = target.planeWidth * target.planeHeight;
+  const wholeImageAsIs = box.x === 0 && box.y === 0 && [box.width, outWidth].every((side) => side === image.width);
+  if (wholeImageAsIs && [box.height, outHeight].every((side) => side === image.height)) {
+    // Bilinear taps at the pixel centres read each pixel once with weight 1: a copy, without the taps.
+    copyToBgrPlanes(image, target, planeSize);
+    return;
+  }
   resampleRgb(
     image,
     cropTaps(box.x, box.width, outWidth, image.width),
@@ -53,6 +59,21 @@ export function cropResizeToBgrPlanes(
       blue: 0,
     },
   );
+}
+
+/** The whole image, pixel for pixel, as planar B, G, R floats into the top-left of the target planes. */
+function copyToBgrPlanes(image: RgbImage, target: PlanarTarget, planeSize: number): void {
+  const { data } = image;
+  const out = target.data;
+  for (let y = 0; y < image.height; y += 1) {
+    let from = y * image.width * 3;
+    let to = target.offset + y * target.planeWidth;
+    for (let x = 0; x < image.width; x += 1, from += 3, to += 1) {
+      out[to] = data[from + 2];
+      out[to + planeSize] = data[from + 1];
+      out[to + 2 * planeSize] = data[from];
+    }
+  }
 }
 
 /**
