@@ -14,6 +14,15 @@ export async function findPageAndCount<T extends ObjectLiteral>(
   builder: SelectQueryBuilder<T>,
   query: PageQuery,
 ): Promise<[T[], number]> {
+  const { entities, count } = await findPageRows(builder, query);
+  return [entities, count];
+}
+
+/** `findPageAndCount` with the page's raw rows too (in the entities' order), for columns selected besides them. */
+export async function findPageRows<T extends ObjectLiteral>(
+  builder: SelectQueryBuilder<T>,
+  query: PageQuery,
+): Promise<{ entities: T[]; raw: Record<string, unknown>[]; count: number }> {
   const { skip, take } = PageOf.skipTake(query);
   const { entities, raw } = await builder
     .clone()
@@ -21,6 +30,6 @@ export async function findPageAndCount<T extends ObjectLiteral>(
     .offset(skip)
     .limit(take)
     .getRawAndEntities<Record<string, unknown>>();
-  if (raw.length > 0) return [entities, Number(raw[0][TOTAL])];
-  return [entities, skip === 0 ? 0 : await builder.getCount()];
+  if (raw.length > 0) return { entities, raw, count: Number(raw[0][TOTAL]) };
+  return { entities, raw, count: skip === 0 ? 0 : await builder.getCount() };
 }

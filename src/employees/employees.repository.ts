@@ -10,12 +10,20 @@ import {
 } from 'typeorm';
 import { escapeLike } from '../common/escape-like.js';
 import { findInOrganization } from '../common/find-in-organization.js';
-import { findPageAndCount } from '../common/page-and-count.js';
+import { findPageRows } from '../common/page-and-count.js';
 import type { EmployeeOrdering, EmployeeQuery } from './employee.dto.js';
 import type { EmployeeFacetsDto } from './employee-response.dto.js';
 import { Employee } from './employee.entity.js';
+import { Department } from '../departments/department.entity.js';
+import type { DepartmentSummary } from '../departments/department.dto.js';
 
 type Filters = Pick<EmployeeQuery, 'department_id' | 'department' | 'kind' | 'is_active' | 'search'>;
+
+/** A person of a list page and their department's `{id, code, name}` (null without one). */
+export interface PersonWithDepartment {
+  person: Employee;
+  department: DepartmentSummary | null;
+}
 
 export type FacetCounts = Omit<EmployeeFacetsDto, 'by_department'> & {
   by_department: { department_id: string | null; count: number }[];
@@ -51,11 +59,33 @@ export class EmployeesRepository {
     return this.employees.findOneBy({ userId, organizationId });
   }
 
-  /** One page of the people matching the filters, in the asked order, and how many match in all. */
-  findPage(organizationId: string, query: EmployeeQuery): Promise<[Employee[], number]> {
-    const builder = this.filtered(organizationId, query);
+  /**
+   * One page of the people matching the filters, in the asked order, with each one's department (joined in the same
+   * query: the list's only round trip), and how many match in all.
+   */
+  async findPage(organizationId: string, query: EmployeeQuery): Promise<[PersonWithDepartment[], number]> {
+    const builder = this.filtered(organizationId, query)
+      .leftJoin(
+        Department,
+        'department',
+        'department.id = employee.department_id AND department.organization_id = employee.organization_id',
+      )
+      .addSelect('department.code', 'department_code')
+      .addSelect('department.name', 'department_name');
     this.order(builder, query.ordering);
-    return findPageAndCount(builder, query);
+    const { entities: people, raw, count } = await findPageRows(builder, query);
+    return [
+      people.map((person, i) => {
+        const { department_code: code, department_name: name } = raw[i] as {
+          department_code: string | null;
+          department_name: string | null;
+        };
+        const department =
+          person.departmentId && code !== null && name !== null ? { id: person.departmentId, code, name } : null;
+        return { person, department };
+      }),
+      count,
+    ];
   }
 
   /**

@@ -67,13 +67,7 @@ export class EmployeesService {
           ),
         }
       : {};
-    const departments = await this.departments.summaries(
-      caller.organizationId,
-      rows.flatMap((row) => (row.departmentId ? [row.departmentId] : [])),
-    );
-    const results = rows.map((row) =>
-      toEmployeeDto(row, row.departmentId ? (departments.get(row.departmentId) ?? null) : null, this.urls),
-    );
+    const results = rows.map(({ person, department }) => toEmployeeDto(person, department, this.urls));
     return new PageOf(results, count, query, facets);
   }
 
