@@ -33,6 +33,12 @@ function lockKey(name: string): string {
   return createHash('sha256').update(name).digest().readBigInt64BE(0).toString();
 }
 
+/** PostgreSQL's GREATEST: the larger value, nulls left out. */
+function greatest(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  return b === null ? a : Math.max(a, b);
+}
+
 /** SQL of presence events. Reads outside a transaction are scoped to one organisation. */
 @Injectable()
 export class PresenceEventsRepository {
@@ -44,7 +50,9 @@ export class PresenceEventsRepository {
    */
   async lock(manager: EntityManager, names: string[]): Promise<void> {
     const keys = [...new Set(names.map(lockKey))].sort();
-    for (const key of keys) await manager.query('SELECT pg_advisory_xact_lock($1::bigint)', [key]);
+    if (keys.length === 0) return;
+    // One round trip; unnest yields the keys in the array's order, and the locks are taken in that order.
+    await manager.query('SELECT count(pg_advisory_xact_lock(key)) FROM unnest($1::bigint[]) AS key', [keys]);
   }
 
   /** The person's latest event at the camera overlapping the window (live or spoofed alike), locked for update. */
@@ -103,18 +111,27 @@ export class PresenceEventsRepository {
   /** Counts one more sighting of an event at `seenAt`, keeping the best similarity and confidence. */
   async addSighting(
     manager: EntityManager,
-    id: string,
+    earlier: string | PresenceEvent,
     seenAt: Date,
     similarity: number | null,
     confidence: number | null,
   ): Promise<PresenceEvent> {
+    const id = typeof earlier === 'string' ? earlier : earlier.id;
     await manager.query(
       `UPDATE presence_events SET last_seen_at = GREATEST(last_seen_at, $2), seen_count = seen_count + 1,
          similarity = GREATEST(similarity, $3), confidence = GREATEST(confidence, $4), updated_at = now()
        WHERE id = $1`,
       [id, seenAt, similarity, confidence],
     );
-    return manager.getRepository(PresenceEvent).findOneByOrFail({ id });
+    if (typeof earlier === 'string') return manager.getRepository(PresenceEvent).findOneByOrFail({ id });
+    // The row was read FOR UPDATE in this transaction: its new values follow from the old ones, as the UPDATE set them.
+    return Object.assign(earlier, {
+      lastSeenAt: seenAt > earlier.lastSeenAt ? seenAt : earlier.lastSeenAt,
+      seenCount: earlier.seenCount + 1,
+      similarity: greatest(earlier.similarity, similarity),
+      confidence: greatest(earlier.confidence, confidence),
+      updatedAt: new Date(),
+    });
   }
 
   /** One page of the organisation's events matching the filters, in the asked order. */

@@ -57,7 +57,7 @@ export class PresenceRecorder {
             recorded.push(null);
             continue;
           }
-          repeated.add(earlier);
+          repeated.add(typeof earlier === 'string' ? earlier : earlier.id);
           const { decision, bestSimilarity } = seen.match;
           const similarity = decision?.similarity ?? bestSimilarity;
           const event = await this.repository.addSighting(
@@ -84,20 +84,23 @@ export class PresenceRecorder {
     }
   }
 
-  /** The id of the event this face repeats, if any (an event is repeated by one face of a frame at most). */
+  /**
+   * The event this face repeats, if any (an event is repeated by one face of a frame at most): a person's event as
+   * read under its row lock, an unknown face's by id.
+   */
   private async findRepeat(
     manager: EntityManager,
     frame: FrameRecord,
     seen: SeenFace,
     repeated: Set<string>,
-  ): Promise<string | null> {
+  ): Promise<PresenceEvent | string | null> {
     const seconds = this.config.presence.debounceSeconds;
     if (seconds === 0) return null;
     const window = around(frame.frameTime, seconds);
     const cameraId = frame.camera.id;
     if (seen.match.person) {
       const event = await this.repository.latestOfPerson(manager, cameraId, seen.match.person.id, seen.spoofed, window);
-      return event && !repeated.has(event.id) ? event.id : null;
+      return event && !repeated.has(event.id) ? event : null;
     }
     if (!seen.face.embedding) return null;
     const candidates = await this.repository.recentUnknown(manager, cameraId, seen.spoofed, window);
