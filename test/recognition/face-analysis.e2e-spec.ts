@@ -85,6 +85,21 @@ void describe(YuNetDetector.name, { skip: skipWithoutModels }, () => {
     assert.deepEqual(faces, []);
   });
 
+  void it('finds the face of close-ups that fill the photo, frontal and in profile', async () => {
+    for (const parts of [
+      ['deepface', 'img24.jpg'],
+      ['deepface', 'img32.jpg'],
+      ['cfp-dev', 'Data', 'Images', '251', 'frontal', '04.jpg'],
+      ['cfp-dev', 'Data', 'Images', '251', 'profile', '04.jpg'],
+    ]) {
+      const { image, faces } = await detectIn(...parts);
+
+      assert.equal(faces.length, 1, `${parts.join('/')}: ${faces.length} faces`);
+      assert.ok(side(faces[0]) >= 0.3 * Math.max(image.width, image.height), `${parts.join('/')}: a close-up`);
+      for (const point of Object.values(faces[0].landmarks)) assert.ok(inside(point, faces[0].bbox));
+    }
+  });
+
   void it('finds the annotated faces of dlib testing.xml (IoU >= 0.3)', async () => {
     let annotated = 0;
     let found = 0;
