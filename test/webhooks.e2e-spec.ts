@@ -107,13 +107,15 @@ describe('webhooks', () => {
     expectError(await send(admin, 'get', `/webhooks/${id}`), 404, 'not_found');
   });
 
-  it('refuses unknown events, bad URLs and literal private addresses with the field named', async () => {
+  it('refuses unknown events, bad URLs, URLs with credentials and literal private addresses with the field named', async () => {
     const url = receiver.url('/x');
     const cases: [Json, string][] = [
       [{ url, events: ['attendance.marked', 'nope'] }, 'events'],
       [{ url, events: [] }, 'events'],
       [{ url, events: ['ping'] }, 'events'],
       [{ url: 'ftp://example.com/hook', events: ['camera.status'] }, 'url'],
+      // Credentials in the URL would be stored and listed in the clear: the signature secret is the way to sign.
+      [{ url: 'https://user:pass@example.com/hook', events: ['camera.status'] }, 'url'],
       [{ url, events: ['camera.status'], secret: 'short' }, 'secret'],
     ];
     for (const [body, field] of cases) {

@@ -2494,7 +2494,7 @@ export interface components {
             secret?: string;
             /**
              * Format: uri
-             * @description An http or https URL; literal loopback, private and link-local addresses are refused.
+             * @description An http or https URL without credentials in it; literal loopback, private and link-local addresses are refused.
              */
             url: string;
         };

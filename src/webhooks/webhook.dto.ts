@@ -19,14 +19,23 @@ import { toBoolean, trim } from '../common/transforms.js';
 import type { Webhook } from './webhook.entity.js';
 import { WEBHOOK_EVENTS, type WebhookEventType } from './webhook-events.js';
 
-const URL_RULES = { protocols: ['http', 'https'], require_protocol: true, require_tld: false, allow_underscores: true };
+/** http(s) only, without `user:password@` (it would be stored and listed in the clear; deliveries are signed instead). */
+const URL_RULES = {
+  protocols: ['http', 'https'],
+  require_protocol: true,
+  require_tld: false,
+  allow_underscores: true,
+  disallow_auth: true,
+};
 const SECRET_RULE = /^[\x21-\x7e]{16,256}$/;
 const SECRET_MESSAGE = 'secret must be 16-256 printable ASCII characters without spaces';
 
 export class CreateWebhookDto {
-  /** An http or https URL; literal loopback, private and link-local addresses are refused. */
+  /**
+   * An http or https URL without credentials in it; literal loopback, private and link-local addresses are refused.
+   */
   @Transform(trim)
-  @IsUrl(URL_RULES, { message: 'url must be an http or https URL' })
+  @IsUrl(URL_RULES, { message: 'url must be an http or https URL without credentials' })
   @MaxLength(2000)
   url: string;
 
@@ -58,7 +67,7 @@ export class CreateWebhookDto {
 export class UpdateWebhookDto {
   @Optional()
   @Transform(trim)
-  @IsUrl(URL_RULES, { message: 'url must be an http or https URL' })
+  @IsUrl(URL_RULES, { message: 'url must be an http or https URL without credentials' })
   @MaxLength(2000)
   url?: string;
 
