@@ -120,7 +120,7 @@ describe('system health, usage and maintenance', { skip: skipWithoutPhotos }, ()
     expectError(await maintain(admin, { older_than_days: 0 }), 400, 'validation_error');
   });
 
-  it('deletes old audit entries, finished jobs and unknown faces’ snapshot files, keeping recent ones', async () => {
+  it('deletes old audit entries, finished jobs, unknown faces’ snapshot files and webhook deliveries, keeping recent ones', async () => {
     // Two unknown faces at two cameras; one of them seen 40 days ago.
     const key = async () => {
       const camera = await createCamera(context.sut, organizationId);
@@ -183,12 +183,30 @@ describe('system health, usage and maintenance', { skip: skipWithoutPhotos }, ()
       [agedJob],
     );
 
+    // Two webhook delivery log entries, one 40 days old (RETENTION_WEBHOOK_DELIVERIES_DAYS is 30).
+    const webhook = expectStatus(
+      await context.sut
+        .http()
+        .post('/api/v1/webhooks')
+        .set(bearer(admin))
+        .send({ url: 'https://hooks.example.com/facegate', events: ['camera.status'] }),
+      201,
+    );
+    const deliveries = await db().query<{ id: string }[]>(
+      `INSERT INTO webhook_deliveries (organization_id, webhook_id, event_id, event_type, attempt, status_code,
+         success, duration_ms, created_at)
+       SELECT $1, $2, gen_random_uuid(), 'camera.status', 1, 200, true, 12, at
+       FROM unnest(ARRAY[now() - interval '40 days', now()]) AS at ORDER BY at RETURNING id`,
+      [organizationId, webhook.id],
+    );
+    const [agedDelivery, recentDelivery] = deliveries.map((row) => row.id);
+
     const accepted = expectStatus(await maintain(admin, {}), 202);
     assert.equal(accepted.type, 'system.maintenance');
     const again = expectStatus(await maintain(admin, {}), 202);
     const result = await finished(String(accepted.id));
     assert.ok(again.id === accepted.id || (await finished(String(again.id))).deleted.audit_logs === 0);
-    assert.deepEqual(result.deleted, { audit_logs: 2, unknown_snapshots: 2, jobs: 1 });
+    assert.deepEqual(result.deleted, { audit_logs: 2, unknown_snapshots: 2, jobs: 1, webhook_deliveries: 1 });
     assert.equal(result.organizations, 1);
 
     const ids = async (table: string, list: string[]) =>
@@ -208,6 +226,7 @@ describe('system health, usage and maintenance', { skip: skipWithoutPhotos }, ()
     assert.deepEqual(await ids('audit_logs', [otherAudit.id]), [otherAudit.id]);
     assert.deepEqual(await ids('jobs', [agedJob]), []);
     assert.deepEqual(await ids('jobs', [recentJob]), [recentJob]);
+    assert.deepEqual(await ids('webhook_deliveries', [agedDelivery, recentDelivery]), [recentDelivery]);
     assert.deepEqual(await snapshotFiles(oldFace.event_id), []);
     assert.deepEqual(await ids('presence_events', [oldFace.event_id]), [oldFace.event_id]);
     assert.equal(oldFiles.some(onDisk), false);
@@ -219,7 +238,12 @@ describe('system health, usage and maintenance', { skip: skipWithoutPhotos }, ()
       [organizationId],
     );
     assert.equal(audited.user_id, admin.user.id);
-    assert.deepEqual(audited.new_values.deleted, { audit_logs: 2, unknown_snapshots: 2, jobs: 1 });
+    assert.deepEqual(audited.new_values.deleted, {
+      audit_logs: 2,
+      unknown_snapshots: 2,
+      jobs: 1,
+      webhook_deliveries: 1,
+    });
   });
 
   it('runs only the tasks asked for, with older_than_days instead of the configured retention', async () => {
@@ -232,7 +256,7 @@ describe('system health, usage and maintenance', { skip: skipWithoutPhotos }, ()
     await db().query(`UPDATE jobs SET finished_at = now() - interval '3 days' WHERE id = $1`, [recentJob]);
     const job = expectStatus(await maintain(admin, { tasks: ['audit_logs'], older_than_days: 2 }), 202);
     const result = await finished(String(job.id));
-    assert.deepEqual(result.deleted, { audit_logs: 1, unknown_snapshots: 0, jobs: 0 });
+    assert.deepEqual(result.deleted, { audit_logs: 1, unknown_snapshots: 0, jobs: 0, webhook_deliveries: 0 });
     assert.equal((await db().query(`SELECT id FROM jobs WHERE id = $1`, [recentJob])).length, 1);
   });
 

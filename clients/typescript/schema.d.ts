@@ -3012,10 +3012,10 @@ export interface components {
             username?: string;
         };
         /**
-         * @description What to clean; unset: all three.
+         * @description What to clean; unset: every task.
          * @enum {string}
          */
-        MaintenanceTask: "audit_logs" | "unknown_snapshots" | "jobs";
+        MaintenanceTask: "audit_logs" | "unknown_snapshots" | "jobs" | "webhook_deliveries";
         MarkedStudentDto: {
             /** @description Pixels of the photo: x1, y1, x2, y2. */
             bbox: number[];
@@ -3349,7 +3349,7 @@ export interface components {
             all_organizations?: boolean;
             /** @description Delete what is older than this many days; unset: each task's RETENTION_*_DAYS. */
             older_than_days?: number;
-            /** @description What to clean; unset: all three. */
+            /** @description What to clean; unset: every task. */
             tasks?: components["schemas"]["MaintenanceTask"][];
         };
         SecurityIncidentDto: {

@@ -344,6 +344,13 @@ class EnvironmentVariables {
   @Max(36_500)
   RETENTION_JOBS_DAYS: number = 30;
 
+  /** Days the webhook delivery log (`GET /webhooks/:id/deliveries`) is kept. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(36_500)
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: number = 30;
+
   /** `false` turns every request rate limit off (the login and reset throttles stay). */
   @IsIn(['true', 'false'], { message: 'RATE_LIMITS must be true or false' })
   RATE_LIMITS: string = 'true';
@@ -474,7 +481,12 @@ export class AppConfig {
   /** GET /metrics: on or 404; its Bearer token, or else the addresses allowed besides loopback. */
   readonly metrics: { enabled: boolean; token: string | undefined; allowFrom: string[] };
   /** Days each kind of data is kept by the daily maintenance job. */
-  readonly retention: { auditDays: number; unknownSnapshotDays: number; jobsDays: number };
+  readonly retention: {
+    auditDays: number;
+    unknownSnapshotDays: number;
+    jobsDays: number;
+    webhookDeliveriesDays: number;
+  };
   /** Request rate limits per category of route; null when RATE_LIMITS=false. */
   readonly rateLimits: Record<RateLimitCategory, RateLimitSetting> | null;
 
@@ -575,6 +587,7 @@ export class AppConfig {
       auditDays: vars.RETENTION_AUDIT_DAYS,
       unknownSnapshotDays: vars.RETENTION_UNKNOWN_SNAPSHOT_DAYS,
       jobsDays: vars.RETENTION_JOBS_DAYS,
+      webhookDeliveriesDays: vars.RETENTION_WEBHOOK_DELIVERIES_DAYS,
     };
     this.rateLimits =
       vars.RATE_LIMITS === 'false'

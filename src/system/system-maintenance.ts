@@ -7,6 +7,7 @@ import { OnJob } from '../jobs/on-job.decorator.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { PresenceSnapshots } from '../presence/presence-snapshots.js';
 import type { StoredFile } from '../storage/stored-file.entity.js';
+import { WebhooksRepository } from '../webhooks/webhooks.repository.js';
 import { MAINTENANCE_TASKS, type MaintenanceTask } from './system.dto.js';
 
 const DAY_MS = 86_400_000;
@@ -26,7 +27,7 @@ export interface MaintenanceResult {
   organizations: number;
   /** Per task: what was older than this (ISO) was deleted. */
   cutoffs: Partial<Record<MaintenanceTask, string>>;
-  /** Per task: rows (audit logs, jobs) or snapshot files (photo and thumbnail) deleted. */
+  /** Per task: rows (audit logs, jobs, webhook deliveries) or snapshot files (photo and thumbnail) deleted. */
   deleted: Record<MaintenanceTask, number>;
 }
 
@@ -38,7 +39,7 @@ declare module '../jobs/job-types.js' {
 
 /**
  * Deletes data past its retention: audit log entries, the snapshot files of unknown faces (the presence events stay,
- * without snapshots), finished jobs. One transaction per organisation, audited in it (`system.maintenance` with the
+ * without snapshots), finished jobs, webhook delivery log entries. One transaction per organisation, audited in it (`system.maintenance` with the
  * counts); the files go once it has committed. Idempotent: a second run finds nothing left to delete.
  */
 @Injectable()
@@ -51,13 +52,19 @@ export class SystemMaintenance {
     private readonly snapshots: PresenceSnapshots,
     private readonly queue: JobQueue,
     private readonly organizations: OrganizationsService,
+    private readonly webhooks: WebhooksRepository,
     private readonly config: AppConfig,
   ) {}
 
   @OnJob('system.maintenance')
   async run(payload: MaintenancePayload): Promise<MaintenanceResult> {
     const cutoffs = this.cutoffs(payload);
-    const deleted: MaintenanceResult['deleted'] = { audit_logs: 0, unknown_snapshots: 0, jobs: 0 };
+    const deleted: MaintenanceResult['deleted'] = {
+      audit_logs: 0,
+      unknown_snapshots: 0,
+      jobs: 0,
+      webhook_deliveries: 0,
+    };
     const organizationIds = payload.organizationId ? [payload.organizationId] : await this.organizations.allIds();
     for (const organizationId of organizationIds) {
       const counts = await this.clean(organizationId, cutoffs, payload.requestedBy);
@@ -66,10 +73,10 @@ export class SystemMaintenance {
     if (payload.organizationId === null && cutoffs.jobs) {
       deleted.jobs += await this.queue.deleteFinishedBefore(this.dataSource.manager, null, cutoffs.jobs);
     }
-    if (deleted.audit_logs + deleted.unknown_snapshots + deleted.jobs > 0) {
+    if (Object.values(deleted).some((count) => count > 0)) {
       this.logger.log(
         `Maintenance deleted ${deleted.audit_logs} audit log entries, ${deleted.unknown_snapshots} unknown-face ` +
-          `snapshot files and ${deleted.jobs} jobs`,
+          `snapshot files, ${deleted.jobs} jobs and ${deleted.webhook_deliveries} webhook deliveries`,
       );
     }
     return {
@@ -80,11 +87,12 @@ export class SystemMaintenance {
   }
 
   private cutoffs(payload: MaintenancePayload): Partial<Record<MaintenanceTask, Date>> {
-    const { auditDays, unknownSnapshotDays, jobsDays } = this.config.retention;
+    const { auditDays, unknownSnapshotDays, jobsDays, webhookDeliveriesDays } = this.config.retention;
     const days: Record<MaintenanceTask, number> = {
       audit_logs: payload.olderThanDays ?? auditDays,
       unknown_snapshots: payload.olderThanDays ?? unknownSnapshotDays,
       jobs: payload.olderThanDays ?? jobsDays,
+      webhook_deliveries: payload.olderThanDays ?? webhookDeliveriesDays,
     };
     const now = Date.now();
     return Object.fromEntries(payload.tasks.map((task) => [task, new Date(now - days[task] * DAY_MS)]));
@@ -104,9 +112,12 @@ export class SystemMaintenance {
         files = await this.snapshots.eraseUnknownBefore(manager, organizationId, cutoffs.unknown_snapshots);
       }
       const jobs = cutoffs.jobs ? await this.queue.deleteFinishedBefore(manager, organizationId, cutoffs.jobs) : 0;
-      const result = { audit_logs: auditLogs, unknown_snapshots: files.length, jobs };
+      const deliveries = cutoffs.webhook_deliveries
+        ? await this.webhooks.deleteDeliveriesBefore(manager, organizationId, cutoffs.webhook_deliveries)
+        : 0;
+      const result = { audit_logs: auditLogs, unknown_snapshots: files.length, jobs, webhook_deliveries: deliveries };
       // A run someone asked for is always in their trail; the daily one only where it deleted something.
-      if (requestedBy !== null || auditLogs + files.length + jobs > 0) {
+      if (requestedBy !== null || Object.values(result).some((count) => count > 0)) {
         await this.audit.record(
           {
             action: 'system.maintenance',

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMinSize, ArrayUnique, IsBoolean, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
-export const MAINTENANCE_TASKS = ['audit_logs', 'unknown_snapshots', 'jobs'] as const;
+export const MAINTENANCE_TASKS = ['audit_logs', 'unknown_snapshots', 'jobs', 'webhook_deliveries'] as const;
 export type MaintenanceTask = (typeof MAINTENANCE_TASKS)[number];
 
 class DatabaseHealthDto {
@@ -135,7 +135,7 @@ export class RunMaintenanceDto {
   @ApiProperty({ type: 'integer', required: false, minimum: 1, maximum: 36_500 })
   older_than_days?: number;
 
-  /** What to clean; unset: all three. */
+  /** What to clean; unset: every task. */
   @IsOptional()
   @ArrayMinSize(1)
   @ArrayUnique()

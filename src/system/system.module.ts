@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { FacesModule } from '../faces/faces.module.js';
 import { LiveModule } from '../live/live.module.js';
@@ -14,7 +15,7 @@ import { SystemService } from './system.service.js';
 
 /**
  * The installation as a whole: health and usage for admins, the Prometheus gauges' sources, and maintenance
- * (retention of audit logs, unknown faces' snapshots and jobs). On top of the features it reads; none imports it.
+ * (retention of audit logs, unknown faces' snapshots, jobs and the webhook delivery log). On top of the features it reads; none imports it.
  */
 @Module({
   imports: [
@@ -25,6 +26,7 @@ import { SystemService } from './system.service.js';
     PresenceModule,
     RecognitionModule,
     VisitorsModule,
+    WebhooksModule,
   ],
   controllers: [SystemController],
   providers: [MaintenanceScheduler, SystemMaintenance, SystemService, SystemStatus],

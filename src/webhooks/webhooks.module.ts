@@ -14,7 +14,8 @@ import { WebhooksService } from './webhooks.service.js';
 
 /**
  * Signed HTTP deliveries of domain events to the organisation's subscribed URLs, with retries and a delivery log.
- * Listens to events (no feature imports it); seals secrets with the cameras' CredentialSeal (same key).
+ * Listens to events (no feature imports it; system maintenance trims the delivery log); seals secrets with the
+ * cameras' CredentialSeal (same key).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Webhook, WebhookDelivery])],
@@ -29,5 +30,6 @@ import { WebhooksService } from './webhooks.service.js';
     WebhookDispatcher,
     WebhookEventsListener,
   ],
+  exports: [WebhooksRepository],
 })
 export class WebhooksModule {}

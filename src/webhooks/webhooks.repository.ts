@@ -58,6 +58,17 @@ export class WebhooksRepository {
   }
 
   /** The attempt number the next delivery of `eventId` to the webhook is. */
+  /** Deletes the organisation's delivery log entries older than `before`; answers how many. */
+  async deleteDeliveriesBefore(manager: EntityManager, organizationId: string, before: Date): Promise<number> {
+    const deleted = await manager
+      .createQueryBuilder()
+      .delete()
+      .from(WebhookDelivery)
+      .where('organization_id = :organizationId AND created_at < :before', { organizationId, before })
+      .execute();
+    return deleted.affected ?? 0;
+  }
+
   async nextAttempt(webhookId: string, eventId: string): Promise<number> {
     return (await this.deliveries.countBy({ webhookId, eventId })) + 1;
   }
