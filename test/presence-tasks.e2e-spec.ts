@@ -64,6 +64,24 @@ describe('recognition tasks and bulk recognition', () => {
     );
   });
 
+  it('takes identify options as POST /recognition/identify does, check_liveness included', async () => {
+    const { sut } = context;
+    const { admin, obama } = await organisationWithObama();
+    const image = { image: photo('knn', 'test', 'obama1.jpg') };
+    const checked = expectStatus(
+      await createTask(sut, admin, { kind: 'identify', check_liveness: 'true' }, image),
+      202,
+    );
+    const task = await finished(sut, admin, String(checked.task_id));
+    assert.equal(task.status, 'completed', JSON.stringify(task));
+    assert.equal((task.result as { faces: { person: { id: string } }[] }).faces[0].person.id, obama.id);
+    expectError(
+      await createTask(sut, admin, { kind: 'identify', check_liveness: 'maybe' }, image),
+      400,
+      'validation_error',
+    );
+  });
+
   it('verifies against an enrolled person or a second image, and fails with the verify error', async () => {
     const { sut } = context;
     const { admin, obama } = await organisationWithObama();

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsUUID, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsUUID, Max, Min } from 'class-validator';
 import { Optional } from '../common/optional.js';
+import { toBoolean } from '../common/transforms.js';
 import { JOB_STATUSES } from '../jobs/job.entity.js';
 import { JobErrorDto } from '../jobs/job.dto.js';
 
@@ -30,6 +31,12 @@ export class IdentifyOptionsDto {
   @Optional()
   @IsUUID()
   department_id?: string;
+
+  /** Also run the liveness models on each identified face (default false; only when the models are loaded). */
+  @Optional()
+  @Transform(toBoolean)
+  @IsBoolean()
+  check_liveness?: boolean;
 }
 
 export class CreateRecognitionTaskDto extends IdentifyOptionsDto {
