@@ -12961,6 +12961,8 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    /** @description identify: also check liveness per face (default false) */
+                    check_liveness?: boolean;
                     /**
                      * Format: uuid
                      * @description identify: only people of this department
@@ -13254,6 +13256,8 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    /** @description Also check liveness and answer `liveness` per face (default false) */
+                    check_liveness?: boolean;
                     /**
                      * Format: uuid
                      * @description Only people of this department
@@ -13523,6 +13527,8 @@ export interface operations {
         requestBody: {
             content: {
                 "multipart/form-data": {
+                    /** @description identify: also check liveness per face (default false) */
+                    check_liveness?: boolean;
                     /**
                      * Format: uuid
                      * @description identify: only people of this department

@@ -31,6 +31,10 @@ export class IdentificationController {
     },
     department_id: { type: 'string', format: 'uuid', description: 'Only people of this department' },
     kind: { type: 'string', enum: ['employee', 'student'], description: 'Only employees or only students' },
+    check_liveness: {
+      type: 'boolean',
+      description: 'Also check liveness and answer `liveness` per face (default false)',
+    },
   })
   identifyFaces(
     @CurrentUser() user: AuthUser,

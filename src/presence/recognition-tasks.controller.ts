@@ -23,6 +23,7 @@ const IDENTIFY_FIELDS = {
     description: "identify: largest distance that counts as a match (default: the model's calibrated one)",
   },
   department_id: { type: 'string', format: 'uuid', description: 'identify: only people of this department' },
+  check_liveness: { type: 'boolean', description: 'identify: also check liveness per face (default false)' },
 };
 
 @ApiTags('recognition')
