@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AppConfig } from './app-config.js';
@@ -172,11 +172,34 @@ describe(AppConfig.name, () => {
   it('reads the metrics access rule and the retention of each kind of data', () => {
     const sut = AppConfig.fromEnvironment({ DATA_DIR: dataDir, METRICS_ALLOW_FROM: ' 10.0.0.5, 10.1.0.0/16 ,' });
     assert.deepEqual(sut.metrics, { enabled: true, token: undefined, allowFrom: ['10.0.0.5', '10.1.0.0/16'] });
-    assert.deepEqual(sut.retention, { auditDays: 365, unknownSnapshotDays: 30, jobsDays: 30 });
+    assert.deepEqual(sut.retention, {
+      auditDays: 365,
+      unknownSnapshotDays: 30,
+      jobsDays: 30,
+      webhookDeliveriesDays: 30,
+    });
+    assert.equal(
+      AppConfig.fromEnvironment({ DATA_DIR: dataDir, RETENTION_WEBHOOK_DELIVERIES_DAYS: '7' }).retention
+        .webhookDeliveriesDays,
+      7,
+    );
     assert.throws(() => AppConfig.fromEnvironment({ DATA_DIR: dataDir, METRICS_TOKEN: 'short' }), /at least 16/);
     assert.throws(
       () => AppConfig.fromEnvironment({ DATA_DIR: dataDir, RETENTION_JOBS_DAYS: '0' }),
       /RETENTION_JOBS_DAYS/,
     );
+  });
+
+  it('reads the presence mark interval and the inference threads', () => {
+    const sut = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
+    assert.equal(sut.presence.markIntervalSeconds, 10);
+    assert.equal(sut.inferenceThreads, Math.min(2, availableParallelism()));
+    const set = AppConfig.fromEnvironment({
+      DATA_DIR: dataDir,
+      PRESENCE_MARK_INTERVAL_SECONDS: '0',
+      INFERENCE_THREADS: '1',
+    });
+    assert.deepEqual([set.presence.markIntervalSeconds, set.inferenceThreads], [0, 1]);
+    assert.throws(() => AppConfig.fromEnvironment({ DATA_DIR: dataDir, INFERENCE_THREADS: '0' }), /INFERENCE_THREADS/);
   });
 });
