@@ -102,21 +102,34 @@ describe(
       assert.equal(camera.status, 201, JSON.stringify(camera.body));
       const cameraId = String((camera.body as Json).id);
       const photo = readFileSync(facePath('knn', 'test', 'obama1.jpg'));
-      const statuses: number[] = [];
+      const statuses: (number | 'reset')[] = [];
+      /**
+       * One frame; null when the connection broke before an answer. A check that fails before the upload is read
+       * (a rate-limit claim, a key lookup) answers 503 at once, and the server may close the connection while the
+       * client is still writing the image (EPIPE): such a frame was not accepted, and a camera sends it again.
+       */
       const post = async () => {
-        const answer = await api
-          .http()
-          .post(`/api/v1/cameras/${cameraId}/frames`)
-          .set(bearer(admin))
-          .attach('image', photo, 'frame.jpg');
-        statuses.push(answer.status);
-        return answer;
+        try {
+          const answer = await api
+            .http()
+            .post(`/api/v1/cameras/${cameraId}/frames`)
+            .set(bearer(admin))
+            .attach('image', photo, 'frame.jpg');
+          statuses.push(answer.status);
+          return answer;
+        } catch (error) {
+          if (!/EPIPE|ECONNRESET/.test(String((error as Error).message))) throw error;
+          statuses.push('reset');
+          return null;
+        }
       };
       const output = () => child!.output().split('\n').slice(-40).join('\n');
 
-      for (let i = 0; i < 3; i++) assert.ok([200, 201].includes((await post()).status));
+      for (let i = 0; i < 3; i++) assert.ok([200, 201].includes((await post())?.status ?? 0));
       cluster.stop();
-      const down = await post().catch((error: Error) => assert.fail(`${error.message}\n${output()}`));
+      let down = await post();
+      for (let retry = 0; retry < 5 && !down; retry++) down = await post();
+      assert.ok(down, `no answer while the database is down: ${statuses.join(' ')}\n${output()}`);
       assert.equal(down.status, 503, JSON.stringify(down.body));
       assert.equal((down.body as Json).error, 'database_unavailable');
       assert.ok(down.headers['retry-after'], 'Retry-After while the database is down');
@@ -125,20 +138,20 @@ describe(
       const deadline = Date.now() + 30_000;
       let recovered = false;
       while (!recovered && Date.now() < deadline) {
-        recovered = [200, 201].includes((await post()).status);
+        recovered = [200, 201].includes((await post())?.status ?? 0);
         if (!recovered) await new Promise((resolve) => setTimeout(resolve, 250));
       }
       assert.ok(recovered, `frames accepted again within 30 s: ${statuses.join(' ')}`);
-      for (let i = 0; i < 3; i++) assert.ok([200, 201].includes((await post()).status));
+      for (let i = 0; i < 3; i++) assert.ok([200, 201].includes((await post())?.status ?? 0));
       assert.equal((await api.http().get('/readyz')).status, 200);
 
       assert.deepEqual(
-        statuses.filter((status) => ![200, 201, 503].includes(status)),
+        statuses.filter((status) => ![200, 201, 503, 'reset'].includes(status)),
         [],
-        `only accepted or 503: ${statuses.join(' ')}`,
+        `only accepted, 503 or a connection closed before the answer: ${statuses.join(' ')}`,
       );
       // Every accepted frame (one face each, debounced into one event) is counted in the stored events.
-      const accepted = statuses.filter((status) => status < 300).length;
+      const accepted = statuses.filter((status) => status === 200 || status === 201).length;
       const db = new DataSource({ type: 'postgres', url: cluster.url });
       await db.initialize();
       try {
