@@ -14,6 +14,7 @@ import {
   uniqueName,
   USER_PASSWORD,
 } from './support/api-client.js';
+import { retryWithin } from './support/retry-within.js';
 import { startReplica, startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
 /**
@@ -210,12 +211,11 @@ describe(
         await expectOk(replica, revocation.session, revocation.path);
         await expectOk(replica, revocation.session, revocation.path);
         await revocation.change();
-        const deadline = Date.now() + 1000;
-        let refused = await send(replica, revocation.session, 'get', revocation.path);
-        while (refused.status !== revocation.status && Date.now() < deadline) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          refused = await send(replica, revocation.session, 'get', revocation.path);
-        }
+        const refused = await retryWithin(
+          1000,
+          () => send(replica, revocation.session, 'get', revocation.path),
+          (response) => response.status === revocation.status,
+        );
         assert.equal(refused.status, revocation.status, JSON.stringify(refused.body));
         if (revocation.error) assert.equal(refused.body.error, revocation.error);
       });

@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { Socket } from 'socket.io-client';
-import { DataSource } from 'typeorm';
-import { CameraKey } from '../src/cameras/camera-key.entity.js';
 import { LiveSessionWatch } from '../src/live/live-session-watch.js';
 import { bearer, createOrganizationWithAdmin, createUser, login } from './support/api-client.js';
 import {
@@ -88,14 +86,18 @@ describe('live events: sockets end with their access', () => {
   });
 
   it('ends a camera socket at the re-check once its key is revoked', async () => {
-    const { organizationId } = await createOrganizationWithAdmin(ctx.sut, ctx.superAdmin);
+    const { admin, organizationId } = await createOrganizationWithAdmin(ctx.sut, ctx.superAdmin);
     const camera = await createCamera(ctx.sut, organizationId);
     const key = await createCameraKey(ctx.sut, organizationId, camera);
     const socket = await connectLive(ctx.sut, { apiKey: key.apiKey }, sockets);
     const watch = ctx.sut.app.get(LiveSessionWatch);
     await watch.recheck();
     assert.ok(socket.connected, 'a live key passes the re-check');
-    await ctx.sut.app.get(DataSource).getRepository(CameraKey).update({ id: key.id }, { revokedAt: new Date() });
+    const revoked = await ctx.sut
+      .http()
+      .delete(`/api/v1/cameras/${camera}/keys/${key.id}`)
+      .set(bearer(admin));
+    assert.equal(revoked.status, 204, JSON.stringify(revoked.body));
     assert.equal((await ending(socket, () => watch.recheck())).reason, 'invalid_api_key');
   });
 });

@@ -6,6 +6,7 @@ import { DeviceKeyVerifier, type DevicePrincipal } from '../access/device-princi
 import { AuditService } from '../audit/audit.service.js';
 import { AttemptThrottle } from '../auth/attempt-throttle.js';
 import { requestContext } from '../common/request-context.js';
+import { AccessCache } from '../sessions/access-cache.js';
 import { CameraKey } from './camera-key.entity.js';
 
 /** Longest key worth hashing; anything longer is not one of ours. */
@@ -23,6 +24,16 @@ const REFUSAL_LOG_WINDOW_SECONDS = 60;
 
 type RefusalReason = 'unknown' | 'revoked' | 'camera_inactive';
 
+interface KeyRow {
+  id: string;
+  camera_id: string;
+  organization_id: string;
+  revoked: boolean;
+  active: boolean;
+  /** When this instance last wrote the key's `last_used_at` (ms), kept with the cached row. */
+  markedAt?: number;
+}
+
 /**
  * A key is good while it is not revoked and its camera is active. A refused key is a security event (someone holds a
  * revoked key, or guesses): logged with its reason, under the key's organisation when the key was once good.
@@ -35,28 +46,37 @@ export class CameraKeyVerifier extends DeviceKeyVerifier {
     @InjectRepository(CameraKey) private readonly keys: Repository<CameraKey>,
     private readonly audit: AuditService,
     private readonly counters: AttemptThrottle,
+    private readonly cache: AccessCache,
   ) {
     super();
   }
 
   async verify(apiKey: string): Promise<DevicePrincipal | null> {
     if (apiKey.length === 0 || apiKey.length > MAX_KEY_LENGTH) return this.refuse(apiKey, 'unknown');
-    const rows = await this.keys.query<
-      { id: string; camera_id: string; organization_id: string; revoked: boolean; active: boolean; stale: boolean }[]
-    >(
-      `SELECT k.id, k.camera_id, k.organization_id, k.revoked_at IS NOT NULL AS revoked, c.is_active AS active,
-         k.last_used_at IS NULL OR k.last_used_at < now() - make_interval(secs => $2) AS stale
+    const hash = hashCameraKey(apiKey);
+    // Known keys are cached until their camera changes (a key revoked, the camera edited or deleted: see
+    // AccessCache); unknown ones are not, so guesses cannot fill the cache.
+    const row = await this.cache.get(
+      `camera-key:${hash}`,
+      () => this.lookup(hash),
+      (key) => key?.camera_id ?? null,
+    );
+    if (!row) return this.refuse(apiKey, 'unknown');
+    if (row.revoked) return this.refuse(apiKey, 'revoked', row);
+    if (!row.active) return this.refuse(apiKey, 'camera_inactive', row);
+    await this.markUsed(row);
+    return { keyId: row.id, cameraId: row.camera_id, organizationId: row.organization_id };
+  }
+
+  private async lookup(hash: string): Promise<KeyRow | null> {
+    const [row] = await this.keys.query<KeyRow[]>(
+      `SELECT k.id, k.camera_id, k.organization_id, k.revoked_at IS NOT NULL AS revoked, c.is_active AS active
        FROM camera_keys k
        JOIN cameras c ON c.id = k.camera_id
        WHERE k.key_hash = $1`,
-      [hashCameraKey(apiKey), LAST_USED_RESOLUTION_SECONDS],
+      [hash],
     );
-    if (rows.length === 0) return this.refuse(apiKey, 'unknown');
-    const [row] = rows;
-    if (row.revoked) return this.refuse(apiKey, 'revoked', row);
-    if (!row.active) return this.refuse(apiKey, 'camera_inactive', row);
-    if (row.stale) await this.markUsed(row.id);
-    return { keyId: row.id, cameraId: row.camera_id, organizationId: row.organization_id };
+    return row ?? null;
   }
 
   /** Logs the refusal (once per organisation, address and window, so a flood writes one row) and answers null. */
@@ -88,12 +108,18 @@ export class CameraKeyVerifier extends DeviceKeyVerifier {
     return null;
   }
 
-  /** Conditional, so that parallel requests of one key write it once. */
-  private async markUsed(keyId: string): Promise<void> {
+  /**
+   * Writes `last_used_at` when this instance has not within LAST_USED_RESOLUTION_SECONDS (or since the key was
+   * cached); conditional, so that parallel requests and other instances write it once per period.
+   */
+  private async markUsed(row: KeyRow): Promise<void> {
+    const now = Date.now();
+    if (row.markedAt !== undefined && now - row.markedAt < LAST_USED_RESOLUTION_SECONDS * 1000) return;
+    row.markedAt = now;
     await this.keys.query(
       `UPDATE camera_keys SET last_used_at = now()
        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - make_interval(secs => $2))`,
-      [keyId, LAST_USED_RESOLUTION_SECONDS],
+      [row.id, LAST_USED_RESOLUTION_SECONDS],
     );
   }
 }

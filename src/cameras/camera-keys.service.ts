@@ -11,6 +11,7 @@ import { CameraKey } from './camera-key.entity.js';
 import { hashCameraKey } from './camera-key-verifier.js';
 import { CamerasService } from './cameras.service.js';
 import { findOrder } from '../common/ordering.js';
+import { AccessInvalidation } from '../sessions/access-invalidation.js';
 
 /** Keys start with this, so that a leaked one is easy to recognise (and to scan for). */
 const KEY_PREFIX = 'fgc_';
@@ -25,6 +26,7 @@ export class CameraKeysService {
     private readonly cameras: CamerasService,
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly invalidation: AccessInvalidation,
   ) {}
 
   async create(caller: AuthUser, cameraId: string): Promise<CreatedCameraKeyDto> {
@@ -76,6 +78,7 @@ export class CameraKeysService {
     if (key.revokedAt !== null) return;
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(CameraKey).update({ id: key.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.invalidation.announce(manager, { cameraId: camera.id });
       await this.audit.record(
         {
           action: 'camera_key.revoked',

@@ -101,12 +101,16 @@ export class CameraStatusMonitor implements OnApplicationBootstrap, OnModuleDest
     });
   }
 
-  /** One UPDATE: `sets`, the status online, and the status it had before (read under the row lock). */
+  /**
+   * One UPDATE: `sets`, the status online, and the status it had before (read under the row lock). The lock is
+   * FOR NO KEY UPDATE, which two contacts cannot both hold but which does not wait for transactions that only
+   * refer to the camera (a frame's presence events being stored at the same time).
+   */
   private async contact(cameraId: string, sets: string, parameters: unknown[]): Promise<Date> {
     return this.dataSource.transaction(async (manager) => {
       const rows = await manager.query<[ContactedCamera[], number] | ContactedCamera[]>(
         `UPDATE cameras c SET ${sets}, status = 'online'
-         FROM (SELECT id, status FROM cameras WHERE id = $1 FOR UPDATE) previous
+         FROM (SELECT id, status FROM cameras WHERE id = $1 FOR NO KEY UPDATE) previous
          WHERE c.id = previous.id
          RETURNING c.id, c.organization_id, c.location_id, previous.status AS previous_status, now() AS at`,
         [cameraId, ...parameters],

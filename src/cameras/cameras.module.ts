@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DeviceKeyVerifier } from '../access/device-principal.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { LocationsModule } from '../locations/locations.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
 import { CameraKey } from './camera-key.entity.js';
 import { CameraKeyVerifier } from './camera-key-verifier.js';
 import { CameraKeysController } from './camera-keys.controller.js';
@@ -18,7 +19,7 @@ import { CredentialSeal } from './credential-seal.js';
 import { StreamProbe } from './stream-probe.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Camera, CameraKey]), LocationsModule, AuthModule],
+  imports: [TypeOrmModule.forFeature([Camera, CameraKey]), LocationsModule, AuthModule, SessionsModule],
   controllers: [CamerasController, CameraKeysController],
   providers: [
     CamerasInUseListener,

@@ -23,6 +23,8 @@ import {
 import { Camera } from './camera.entity.js';
 import { CredentialSeal } from './credential-seal.js';
 import { NO_CREDENTIALS } from './stream-credentials.js';
+import { AccessCache } from '../sessions/access-cache.js';
+import { AccessInvalidation } from '../sessions/access-invalidation.js';
 import { orderQuery } from '../common/ordering.js';
 
 @Injectable()
@@ -35,12 +37,23 @@ export class CamerasService {
     private readonly seal: CredentialSeal,
     private readonly monitor: CameraStatusMonitor,
     private readonly config: AppConfig,
+    private readonly cache: AccessCache,
+    private readonly invalidation: AccessInvalidation,
   ) {}
 
-  /** The active camera `id` of the organisation, for frame processing; 404 when unknown or inactive. */
+  /**
+   * The active camera `id` of the organisation, for frame processing; 404 when unknown or inactive. Cached until
+   * the camera changes (see AccessCache): a camera sends many frames and is seldom edited.
+   */
   async profileFor(organizationId: string, id: string): Promise<CameraProfile> {
-    const camera = await this.cameras.findOneBy({ id, organizationId, isActive: true });
-    if (!camera) throw ApiError.notFound('Camera');
+    const profile = await this.cache.get(`camera:${id}`, () => this.loadProfile(id));
+    if (!profile || profile.organizationId !== organizationId) throw ApiError.notFound('Camera');
+    return profile;
+  }
+
+  private async loadProfile(id: string): Promise<CameraProfile | null> {
+    const camera = await this.cameras.findOneBy({ id, isActive: true });
+    if (!camera) return null;
     return {
       id: camera.id,
       organizationId: camera.organizationId,
@@ -134,6 +147,7 @@ export class CamerasService {
     if (credentialsChanged) camera.sealedCredentials = this.seal.seal(camera.id, credentials);
     return this.dataSource.transaction(async (manager) => {
       const dto = this.toDto(await manager.getRepository(Camera).save(camera));
+      await this.invalidation.announce(manager, { cameraId: id });
       await this.audit.record(
         {
           action: 'camera.updated',
@@ -154,6 +168,7 @@ export class CamerasService {
     const camera = await this.findOwned(caller.organizationId, id);
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(Camera).delete({ id, organizationId: caller.organizationId });
+      await this.invalidation.announce(manager, { cameraId: id });
       await this.audit.record(
         { action: 'camera.deleted', entityType: 'camera', entityId: id, oldValues: this.toDto(camera) },
         manager,

@@ -13,6 +13,9 @@ import { PresenceRecorder } from './presence-recorder.js';
 import type { SeenFace } from './seen-face.js';
 import { ShiftCheck } from './shift-check.js';
 import { FileUrls } from '../storage/file-urls.js';
+import type { EncodedPhoto } from '../storage/photo-store.js';
+import { AppConfig } from '../config/app-config.js';
+import { RecentFaces } from './recent-faces.js';
 
 export interface FrameAnswer {
   /** 201 when the frame added an event, 200 when every face repeated one (or there was none). */
@@ -27,6 +30,8 @@ export interface FrameAnswer {
  */
 @Injectable()
 export class FramesService {
+  private readonly recent: RecentFaces;
+
   constructor(
     private readonly cameras: CamerasService,
     private readonly engine: RecognitionEngine,
@@ -35,7 +40,10 @@ export class FramesService {
     private readonly recorder: PresenceRecorder,
     private readonly urls: FileUrls,
     private readonly metrics: Metrics,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.recent = new RecentFaces(config.presence.debounceSeconds * 1000);
+  }
 
   async ingest(
     caller: Caller,
@@ -50,6 +58,9 @@ export class FramesService {
     const analysis = await this.analyse(camera, bytes, started);
     this.metrics.framesProcessed.inc();
     const threshold = camera.confidenceThreshold ?? this.engine.embeddingModel.threshold;
+    // Distance threshold t of normalised embeddings ⇔ cosine similarity 1 - t²/2.
+    const alike = 1 - (threshold * threshold) / 2;
+    const snapshots = this.snapshotsOf(camera, analysis, frameTime, alike);
     const matches = await this.identification.matchFaces(camera.organizationId, analysis.faces, threshold);
     const people = matches.flatMap((match) => (match.person ? [match.person.id] : []));
     const offShift = await this.shifts.outsideShift(camera.organizationId, people, frameTime);
@@ -58,31 +69,57 @@ export class FramesService {
       match: matches[i],
       spoofed: face.liveness !== undefined && !face.liveness.is_live,
       outsideShift: matches[i].person !== null && offShift.has(matches[i].person.id),
-      snapshot: async () => {
-        const [photo, thumbnail] = await Promise.all([analysis.snapshot(i), analysis.snapshotThumbnail(i)]);
-        return { photo, thumbnail };
-      },
+      snapshot: snapshots[i],
     }));
-    const recorded = await this.recorder.record({
-      camera,
-      frameTime,
-      faces,
-      // Distance threshold t of normalised embeddings ⇔ cosine similarity 1 - t²/2.
-      unknownSimilarity: 1 - (threshold * threshold) / 2,
-      processingMs: elapsed(started),
-      modelsUsed: analysis.models,
-    });
-    const processingMs = elapsed(started);
-    await this.cameras.recordFrame(camera.id, { faces: faces.length, processingMs });
+    const processed = { faces: faces.length, processingMs: elapsed(started) };
+    // The health figures are a separate row: counted while the events are stored, not after.
+    const [recorded] = await Promise.all([
+      this.recorder.record({
+        camera,
+        frameTime,
+        faces,
+        unknownSimilarity: alike,
+        processingMs: processed.processingMs,
+        modelsUsed: analysis.models,
+      }),
+      this.cameras.recordFrame(camera.id, processed),
+    ]);
+    this.recent.remember(camera.id, embeddingsOf(analysis), frameTime);
     return {
       status: recorded.some((face) => face.created) ? HttpStatus.CREATED : HttpStatus.OK,
       body: {
         camera_id: camera.id,
         frame_time: frameTime.toISOString(),
-        processing_ms: processingMs,
+        processing_ms: elapsed(started),
         detections: recorded.map((face) => toFrameDetectionDto(face, analysis.models, this.urls)),
       },
     };
+  }
+
+  /**
+   * Each face's snapshot, encoded once when first asked for; already started for the faces the camera has not
+   * shown lately, which will most likely become new events (see RecentFaces), so the encoding runs while the
+   * database is asked.
+   */
+  private snapshotsOf(
+    camera: CameraProfile,
+    analysis: ImageAnalysis,
+    frameTime: Date,
+    alike: number,
+  ): (() => Promise<EncodedPhoto>)[] {
+    return analysis.faces.map((face, i) => {
+      let encoded: Promise<EncodedPhoto> | undefined;
+      const snapshot = () =>
+        (encoded ??= Promise.all([analysis.snapshot(i), analysis.snapshotThumbnail(i)]).then(([photo, thumbnail]) => ({
+          photo,
+          thumbnail,
+        })));
+      if (face.embedding && this.recent.likelyNew(camera.id, face.embedding, frameTime, alike)) {
+        // Awaited by the recorder if the face does become a new event; a failure is reported there.
+        snapshot().catch(() => undefined);
+      }
+      return snapshot;
+    });
   }
 
   /** Runs the models; a frame they cannot read still counts into the camera's health, as an error. */
@@ -110,6 +147,10 @@ function organizationOf(caller: Caller, cameraId: string): string {
     throw new ApiError(HttpStatus.UNAUTHORIZED, 'invalid_api_key', 'The API key is not valid for this camera');
   }
   return caller.device.organizationId;
+}
+
+function embeddingsOf(analysis: ImageAnalysis): Float32Array[] {
+  return analysis.faces.flatMap((face) => (face.embedding ? [face.embedding] : []));
 }
 
 const elapsed = (started: number) => Math.round((performance.now() - started) * 10) / 10;

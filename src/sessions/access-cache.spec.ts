@@ -28,6 +28,20 @@ describe(AccessCache.name, () => {
     assert.equal(sut.size, 1, 'the organisation took its user, not the family');
   });
 
+  it('drops a camera with its keys, and every camera with an organisation; keeps no value its owner refuses', async () => {
+    const sut = new AccessCache();
+    await sut.get('camera:c1', counting({ org: 'o1' }));
+    await sut.get('camera-key:h1', counting({ camera: 'c1' }), (value) => value.camera);
+    await sut.get('camera-key:h2', counting({ camera: 'c2' }), (value) => value.camera);
+    await sut.get('camera-key:guess', counting(null), () => null);
+    assert.equal(sut.size, 3, 'an unknown key is not kept');
+    sut.drop({ cameraId: 'c1' });
+    assert.equal(sut.size, 1, 'only the other camera’s key is left');
+    await sut.get('user:u1', counting({ org: 'o2' }), (value) => value.org);
+    sut.drop({ organizationId: 'o1' });
+    assert.equal(sut.size, 1, 'the camera entries went, the other organisation’s user stayed');
+  });
+
   it('does not store a value whose load began before a change', async () => {
     const sut = new AccessCache();
     let finish!: (value: string) => void;
