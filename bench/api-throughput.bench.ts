@@ -7,7 +7,12 @@
  *
  *   npm run build:test && node dist/bench/api-throughput.bench.js \
  *     [--seconds=10] [--connections=50] [--people=60] [--only=postgres|embedded] [--cpu-prof=DIR] \
- *     [--rate-limits=false]
+ *     [--rate-limits=false] [--instances=2]
+ *
+ * `--instances=N` (PostgreSQL only; issue 14's deployment) runs N API processes with `WORKERS=false` and one job
+ * worker (`dist/src/worker.js`) on the one database and data folder, and splits the connections evenly over the
+ * APIs, one autocannon per API at once: req/s are summed, p50 and p99 are the highest of the APIs', service CPU is
+ * the APIs' together.
  *
  * `--cpu-prof=DIR` starts the service with `node --cpu-prof` and writes its profile into DIR when it stops.
  * "req/s per free core" is 1000 / (service CPU ms per request): what one core given to the service alone would
@@ -38,6 +43,7 @@ const cpuProfDir = option('cpu-prof', '');
 const rateLimits = option('rate-limits', 'true');
 /** Only the routes whose path contains one of these (comma-separated). */
 const routeFilter = option('routes', '').split(',').filter(Boolean);
+const instances = Math.max(1, Number(option('instances', '1')));
 const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
 const ADMIN_PASSWORD = 'Bench-Admin-Pass-1';
 
@@ -74,11 +80,11 @@ interface Figure {
 
 const figures: Figure[] = [];
 console.log(
-  `# ${connections} connections, ${seconds} s per route, ${people} people; load average ${loadavg()
+  `# ${connections} connections, ${seconds} s per route, ${people} people, ${instances === 1 ? 'one service' : `${instances} API instances and a worker (PostgreSQL)`}; load average ${loadavg()
     .map((value) => value.toFixed(1))
     .join(' ')}; node ${process.version}`,
 );
-if (only !== 'postgres') await benchmark('embedded', undefined);
+if (only !== 'postgres' && instances === 1) await benchmark('embedded', undefined);
 if (only !== 'embedded') {
   if (serverUrl) {
     const databaseUrl = await createEmptyDatabase(serverUrl, 'facegate_bench');
@@ -94,49 +100,66 @@ if (only !== 'embedded') {
 printSummary();
 
 async function benchmark(database: string, databaseUrl: string | undefined): Promise<void> {
-  const service = await startService(databaseUrl);
+  const services = await startServices(databaseUrl);
+  const apis = services.all.filter((service) => service.api);
   try {
-    const token = await seed(service.base);
-    console.log(`\n## ${database}: service pid ${service.process.pid}, seeded ${people} people`);
+    const token = await seed(apis[0].base);
+    const pids = services.all.map((service) => `${service.api ? 'API' : 'worker'} ${service.process.pid}`).join(', ');
+    console.log(`\n## ${database}: ${pids}; seeded ${people} people`);
     for (const route of ROUTES.filter((r) => routeFilter.length === 0 || routeFilter.some((f) => r.path.includes(f)))) {
-      const url = service.base + route.path;
       const headers: Record<string, string> = route.path.startsWith('/api/v1')
         ? { authorization: `Bearer ${token}` }
         : {};
-      await load(url, headers, Math.min(2, seconds));
-      const before = [loadavg()[0], cpuSeconds(service.process)] as const;
-      const result = await load(url, headers, seconds);
+      const loadAll = (duration: number) =>
+        Promise.all(apis.map((api) => load(api.base + route.path, headers, duration, connections / apis.length)));
+      await loadAll(Math.min(2, seconds));
+      const cpuOfApis = () => apis.reduce((sum, api) => sum + cpuSeconds(api.process), 0);
+      const before = [loadavg()[0], cpuOfApis()] as const;
+      const results = await loadAll(seconds);
+      const sum = (pick: (result: autocannon.Result) => number) =>
+        results.reduce((total, result) => total + pick(result), 0);
+      const duration = Math.max(...results.map((result) => result.duration));
       const figure: Figure = {
-        database,
+        database: apis.length === 1 ? database : `${database}, ${apis.length} APIs`,
         path: route.path,
         list: route.list,
-        requestsPerSecond: result.requests.average,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        failures: result.non2xx + result.errors + result.timeouts,
+        requestsPerSecond: sum((result) => result.requests.average),
+        p50: Math.max(...results.map((result) => result.latency.p50)),
+        p99: Math.max(...results.map((result) => result.latency.p99)),
+        failures: sum((result) => result.non2xx + result.errors + result.timeouts),
         failureKinds: Object.entries({
-          '4xx': result['4xx'],
-          '5xx': result['5xx'],
-          errors: result.errors,
-          timeouts: result.timeouts,
+          '4xx': sum((result) => result['4xx']),
+          '5xx': sum((result) => result['5xx']),
+          errors: sum((result) => result.errors),
+          timeouts: sum((result) => result.timeouts),
         })
           .filter(([, count]) => count > 0)
           .map(([kind, count]) => `${count} ${kind}`)
           .join(', '),
-        serverCpu: (cpuSeconds(service.process) - before[1]) / result.duration,
-        cpuMsPerRequest: ((cpuSeconds(service.process) - before[1]) * 1000) / Math.max(1, result.requests.total),
+        serverCpu: (cpuOfApis() - before[1]) / duration,
+        cpuMsPerRequest:
+          ((cpuOfApis() - before[1]) * 1000) /
+          Math.max(
+            1,
+            sum((result) => result.requests.total),
+          ),
         load: [before[0], loadavg()[0]],
       };
       figures.push(figure);
       console.log(describe(figure));
     }
   } finally {
-    await service.stop();
+    await services.stop();
   }
 }
 
-function load(url: string, headers: Record<string, string>, duration: number): Promise<autocannon.Result> {
-  return autocannon({ url, connections, duration, headers });
+function load(
+  url: string,
+  headers: Record<string, string>,
+  duration: number,
+  connectionCount: number,
+): Promise<autocannon.Result> {
+  return autocannon({ url, connections: Math.max(1, Math.round(connectionCount)), duration, headers });
 }
 
 /** One line per route: figures and the verdict against the goal where the route has one. */
@@ -156,7 +179,7 @@ function describe(figure: Figure): string {
 function verdict(figure: Figure): string {
   if (!figure.list) return '';
   if (figure.failures > 0) return 'FAIL (errors)';
-  if (figure.database === 'PostgreSQL') {
+  if (figure.database.startsWith('PostgreSQL')) {
     const pass = figure.requestsPerSecond >= 1500 && figure.p99 < 100;
     return `goal ≥ 1500 req/s, p99 < 100 ms: ${pass ? 'PASS' : 'MISS'}`;
   }
@@ -177,14 +200,55 @@ function printSummary(): void {
 }
 
 interface Service {
+  /** An API (answers HTTP at `base`), or a job worker. */
+  api: boolean;
   base: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
 
-/** `node dist/src/main.js` in production mode on a free port, with a data folder of its own; waits until ready. */
-async function startService(databaseUrl: string | undefined): Promise<Service> {
+/**
+ * One service with its jobs in process; with `--instances=N` and a database server, N APIs without workers and a
+ * job worker, all on the one database and data folder (the first API migrates and creates the admin before the
+ * others start).
+ */
+async function startServices(databaseUrl: string | undefined): Promise<{ all: Service[]; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'facegate-bench-'));
+  const shared = { DATA_DIR: dataDir, JWT_SECRET: randomBytes(32).toString('hex') };
+  const all: Service[] = [];
+  const stop = async () => {
+    await Promise.all(all.map((service) => service.stop()));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    // Each service is kept as soon as it runs, so that a failed start stops the ones already running.
+    const start = async (environment: Record<string, string>, kind: 'api' | 'worker') => {
+      all.push(await startService(databaseUrl, environment, kind));
+    };
+    if (instances === 1 || !databaseUrl) {
+      await start(shared, 'api');
+    } else {
+      const split = { ...shared, WORKERS: 'false' };
+      await start(split, 'api');
+      const others = Array.from({ length: instances - 1 }, () => start(split, 'api'));
+      await Promise.all([...others, start(shared, 'worker')]);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { all, stop };
+}
+
+/**
+ * `node dist/src/main.js` (or `worker.js`) in production mode, an API on a free port; waits until an API is ready
+ * and a worker has run for two seconds.
+ */
+async function startService(
+  databaseUrl: string | undefined,
+  shared: Record<string, string>,
+  kind: 'api' | 'worker',
+): Promise<Service> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
@@ -192,41 +256,44 @@ async function startService(databaseUrl: string | undefined): Promise<Service> {
   Object.assign(env, {
     NODE_ENV: 'production',
     PORT: String(port),
-    DATA_DIR: dataDir,
-    JWT_SECRET: randomBytes(32).toString('hex'),
     ADMIN_PASSWORD,
     LOG_LEVEL: 'warn',
     RATE_LIMITS: rateLimits,
     RATE_LIMIT_AUTH: '1000000/60',
     RATE_LIMIT_GENERAL: '1000000/60',
+    ...shared,
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const args = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(cpuProfDir)}`] : [];
-  const child = spawn(process.execPath, [...args, 'dist/src/main.js'], {
+  const child = spawn(process.execPath, [...args, kind === 'api' ? 'dist/src/main.js' : 'dist/src/worker.js'], {
     env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000;
+  const started = Date.now();
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}`);
-    const ready = await fetch(`${base}/readyz`).then(
-      (response) => response.ok,
-      () => false,
-    );
+    if (child.exitCode !== null) throw new Error(`the ${kind} exited with ${child.exitCode}`);
+    const ready =
+      kind === 'api'
+        ? await fetch(`${base}/readyz`).then(
+            (response) => response.ok,
+            () => false,
+          )
+        : Date.now() - started > 2000;
     if (ready) break;
-    if (Date.now() > deadline) throw new Error('the service did not become ready in 180 s');
+    if (Date.now() > deadline) throw new Error(`the ${kind} did not become ready in 180 s`);
     await new Promise((done) => setTimeout(done, 250));
   }
   return {
+    api: kind === 'api',
     base,
     process: child,
     async stop() {
       // SIGINT lets Nest close and Node write the CPU profile.
       child.kill('SIGINT');
       await exited;
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
