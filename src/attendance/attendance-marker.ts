@@ -5,7 +5,7 @@ import { DomainEventBus } from '../events/domain-event-bus.js';
 import { AttendanceCalendar } from './attendance-calendar.js';
 import { publishAttendanceMarked } from './attendance-marked.js';
 import { type AttendanceSource, AttendanceRecord } from './attendance-record.entity.js';
-import { attendanceDate, statusOf, workHours } from './attendance-rules.js';
+import { statusOf, workHours } from './attendance-rules.js';
 
 /** One sighting of a person that counts for attendance. */
 export interface AttendanceMark {
@@ -37,10 +37,8 @@ export class AttendanceMarker {
   async mark(manager: EntityManager, mark: AttendanceMark): Promise<AttendanceRecord | null> {
     const [person] = await this.people.roster(mark.organizationId, { ids: [mark.employeeId] }, manager);
     if (!person) return null;
-    const timeZone = await this.calendar.timeZoneOf(mark.organizationId, manager);
-    const schedule = (await this.calendar.schedules(mark.organizationId, [person], manager)).get(person.id)!;
-    const date = attendanceDate(mark.at, timeZone, schedule);
-    const record = await this.lockDay(manager, mark, person.departmentId, date);
+    const rules = await this.calendar.dayOf(mark.organizationId, person, mark.at, manager);
+    const record = await this.lockDay(manager, mark, person.departmentId, rules.date);
     const previousCheckIn = record.checkInAt;
     if (mark.direction !== 'out' && (!record.checkInAt || mark.at < record.checkInAt)) record.checkInAt = mark.at;
     if (mark.direction === 'out' && (!record.checkOutAt || mark.at > record.checkOutAt)) record.checkOutAt = mark.at;
@@ -51,13 +49,35 @@ export class AttendanceMarker {
       record.livenessPassed = mark.livenessPassed;
     }
     if (mark.confidence !== null) record.confidence = Math.max(record.confidence ?? 0, mark.confidence);
-    const rules = (await this.calendar.rulesFor(mark.organizationId, [person], date, manager)).get(person.id)!;
     // A status set by a person (a correction) stands; the times still follow what the cameras see.
     if (!record.correctedBy) record.status = statusOf(record, rules);
     record.workHours = workHours(record);
-    const saved = await manager.getRepository(AttendanceRecord).save(record);
-    await publishAttendanceMarked(this.events, manager, saved, person.userId);
-    return saved;
+    await this.store(manager, record);
+    await publishAttendanceMarked(this.events, manager, record, person.userId);
+    return record;
+  }
+
+  /** Writes what a sighting changes, without the read TypeORM's `save` makes first (the row is locked and in hand). */
+  private async store(manager: EntityManager, record: AttendanceRecord): Promise<void> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(AttendanceRecord)
+      .set({
+        checkInAt: record.checkInAt,
+        checkOutAt: record.checkOutAt,
+        lastSeenAt: record.lastSeenAt,
+        cameraId: record.cameraId,
+        locationId: record.locationId,
+        livenessPassed: record.livenessPassed,
+        confidence: record.confidence,
+        status: record.status,
+        workHours: record.workHours,
+      })
+      .where('id = :id', { id: record.id })
+      .returning(['updatedAt'])
+      .execute();
+    const [row] = result.raw as { updated_at: string | Date }[];
+    record.updatedAt = new Date(row.updated_at);
   }
 
   /** The person's record of `date`, created if missing, locked until the transaction ends. */
