@@ -200,9 +200,10 @@ export class EmployeesRepository {
       .getMany();
   }
 
-  findActive(organizationId: string, ids: string[]): Promise<Employee[]> {
+  findActive(organizationId: string, ids: string[], manager?: EntityManager): Promise<Employee[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.employees.findBy({ organizationId, id: In(ids), isActive: true });
+    const repository = manager ? manager.getRepository(Employee) : this.employees;
+    return repository.findBy({ organizationId, id: In(ids), isActive: true });
   }
 
   async isCodeTaken(

@@ -276,11 +276,12 @@ export class EmployeesService {
   }
 
   /** The shift schedules of the active people among `ids` who have a shift, by person id. */
-  async shiftsOf(organizationId: string, ids: string[]): Promise<Map<string, ShiftSchedule>> {
-    const rows = (await this.employees.findActive(organizationId, ids)).filter((row) => row.shiftId !== null);
+  async shiftsOf(organizationId: string, ids: string[], manager?: EntityManager): Promise<Map<string, ShiftSchedule>> {
+    const rows = (await this.employees.findActive(organizationId, ids, manager)).filter((row) => row.shiftId !== null);
     const schedules = await this.shifts.schedulesOf(
       organizationId,
       rows.map((row) => row.shiftId!),
+      manager,
     );
     return new Map(
       rows.flatMap((row) => {

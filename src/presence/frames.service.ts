@@ -11,7 +11,6 @@ import { type ImageAnalysis, RecognitionEngine } from '../recognition/recognitio
 import { type FrameResponseDto, type PostFrameDto, toFrameDetectionDto } from './frame.dto.js';
 import { PresenceRecorder } from './presence-recorder.js';
 import type { SeenFace } from './seen-face.js';
-import { ShiftCheck } from './shift-check.js';
 import { FileUrls } from '../storage/file-urls.js';
 import type { EncodedPhoto } from '../storage/photo-store.js';
 import { AppConfig } from '../config/app-config.js';
@@ -36,7 +35,6 @@ export class FramesService {
     private readonly cameras: CamerasService,
     private readonly engine: RecognitionEngine,
     private readonly identification: IdentificationService,
-    private readonly shifts: ShiftCheck,
     private readonly recorder: PresenceRecorder,
     private readonly urls: FileUrls,
     private readonly metrics: Metrics,
@@ -62,13 +60,10 @@ export class FramesService {
     const alike = 1 - (threshold * threshold) / 2;
     const snapshots = this.snapshotsOf(camera, analysis, frameTime, alike);
     const matches = await this.identification.matchFaces(camera.organizationId, analysis.faces, threshold);
-    const people = matches.flatMap((match) => (match.person ? [match.person.id] : []));
-    const offShift = await this.shifts.outsideShift(camera.organizationId, people, frameTime);
     const faces: SeenFace[] = analysis.faces.map((face, i) => ({
       face,
       match: matches[i],
       spoofed: face.liveness !== undefined && !face.liveness.is_live,
-      outsideShift: matches[i].person !== null && offShift.has(matches[i].person.id),
       snapshot: snapshots[i],
     }));
     const processed = { faces: faces.length, processingMs: elapsed(started) };

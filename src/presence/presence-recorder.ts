@@ -9,6 +9,7 @@ import { PhotoStore, type StoredPhoto } from '../storage/photo-store.js';
 import { type AnomalyReason, PresenceEvent } from './presence-event.entity.js';
 import { PresenceEventsRepository, type Window } from './presence-events.repository.js';
 import { type RecordedFace, type SeenFace, toFaceBox, toPresenceDetection } from './seen-face.js';
+import { ShiftCheck } from './shift-check.js';
 import { nearestUnknown } from './unknown-faces.js';
 import { fileApiPath } from '../storage/file-urls.js';
 
@@ -41,6 +42,7 @@ export class PresenceRecorder {
     private readonly photos: PhotoStore,
     private readonly events: DomainEventBus,
     private readonly config: AppConfig,
+    private readonly shifts: ShiftCheck,
   ) {}
 
   async record(frame: FrameRecord): Promise<RecordedFace[]> {
@@ -185,7 +187,9 @@ export class PresenceRecorder {
       );
       if (elsewhere) return 'two_locations';
     }
-    return seen.outsideShift ? 'outside_shift' : null;
+    // Only a new event asks (a repeat keeps its event's reason), in the transaction's session.
+    const offShift = await this.shifts.outsideShift(camera.organizationId, [person.id], frameTime, manager);
+    return offShift.has(person.id) ? 'outside_shift' : null;
   }
 
   private async publish(manager: EntityManager, frame: FrameRecord, recorded: RecordedFace[]): Promise<void> {

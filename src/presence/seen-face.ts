@@ -11,8 +11,6 @@ export interface SeenFace {
   match: FaceMatch;
   /** The camera asks for liveness, the model ran, and it took the face for a photo or a screen. */
   spoofed: boolean;
-  /** The matched person is outside their shift (false for unknown faces and people without a shift). */
-  outsideShift: boolean;
   /** The face's snapshot JPEG and its thumbnail, cut when asked (a repeat of an open event stores none). */
   snapshot: () => Promise<EncodedPhoto>;
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -14,11 +15,16 @@ export class ShiftCheck {
   ) {}
 
   /** The ids among `employeeIds` of people with a shift that `at` lies outside of (with the configured margin). */
-  async outsideShift(organizationId: string, employeeIds: string[], at: Date): Promise<Set<string>> {
+  async outsideShift(
+    organizationId: string,
+    employeeIds: string[],
+    at: Date,
+    manager?: EntityManager,
+  ): Promise<Set<string>> {
     if (employeeIds.length === 0) return new Set();
-    const schedules = await this.people.shiftsOf(organizationId, employeeIds);
+    const schedules = await this.people.shiftsOf(organizationId, employeeIds, manager);
     if (schedules.size === 0) return new Set();
-    const { timeZone } = await this.organizations.calendarOf(organizationId);
+    const { timeZone } = await this.organizations.calendarOf(organizationId, manager);
     const margin = this.config.presence.shiftMarginMinutes;
     return new Set(
       [...schedules].filter(([, schedule]) => isOutsideShift(schedule, at, timeZone, margin)).map(([id]) => id),
