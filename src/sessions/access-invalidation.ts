@@ -1,15 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { NotificationChannel } from '../database/notification-channel.js';
 import { TransactionHooks } from '../transactions/transaction-hooks.js';
 import { AccessCache, type AccessChange } from './access-cache.js';
 
 const CHANNEL = 'facegate_access';
-const RECONNECT_MS = 1000;
 
 /**
- * Tells every instance's AccessCache that a user, a login (refresh family) or an organisation changed.
+ * Tells every instance's AccessCache that a user, a login (refresh family), an organisation or a camera changed.
  *
  * `announce` is called inside the transaction that makes the change. This instance drops the entries once the
  * transaction commits, so the next request after the change already sees it;
@@ -20,24 +19,35 @@ const RECONNECT_MS = 1000;
 @Injectable()
 export class AccessInvalidation implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AccessInvalidation.name);
-  private listener: pg.Client | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly channel: NotificationChannel | undefined;
 
   constructor(
     readonly cache: AccessCache,
     private readonly hooks: TransactionHooks,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    if (!config.databaseUrl) return;
+    this.channel = new NotificationChannel({
+      databaseUrl: config.databaseUrl,
+      channel: CHANNEL,
+      label: 'Access invalidation channel',
+      logger: this.logger,
+      onMessage: (payload) => this.received(payload),
+      // Listening (again): from an empty cache, so a message missed meanwhile leaves nothing stale.
+      onListening: () => this.cache.setEnabled(true),
+      onLost: () => this.cache.setEnabled(false),
+    });
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.databaseUrl) await this.listen();
+    if (!this.channel) return;
+    // Nothing is cached until the channel listens.
+    this.cache.setEnabled(false);
+    await this.channel.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    await this.listener?.end().catch(() => undefined);
+    await this.channel?.stop();
   }
 
   /** Records a change made in `manager`'s transaction (or, outside one, applies it at once). */
@@ -46,38 +56,11 @@ export class AccessInvalidation implements OnApplicationBootstrap, OnApplication
     await this.hooks.afterCommit(manager, () => this.cache.drop(change));
   }
 
-  private async listen(): Promise<void> {
-    this.cache.setEnabled(false);
-    const client = new pg.Client({ connectionString: this.config.databaseUrl });
-    client.on('notification', (message) => {
-      if (message.channel !== CHANNEL || !message.payload) return;
-      try {
-        this.cache.drop(JSON.parse(message.payload) as AccessChange);
-      } catch {
-        this.cache.drop({ all: true });
-      }
-    });
-    client.on('error', (error) => this.lost(client, error));
-    client.on('end', () => this.lost(client));
+  private received(payload: string): void {
     try {
-      await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
-      this.listener = client;
-      this.cache.setEnabled(true);
-    } catch (error) {
-      this.lost(client, error);
+      this.cache.drop(JSON.parse(payload) as AccessChange);
+    } catch {
+      this.cache.drop({ all: true });
     }
-  }
-
-  private lost(client: pg.Client, error?: unknown): void {
-    if (this.listener !== client && this.listener !== undefined) return;
-    this.listener = undefined;
-    this.cache.setEnabled(false);
-    client.removeAllListeners('end');
-    void client.end().catch(() => undefined);
-    if (this.stopped) return;
-    if (error) this.logger.warn(`Access invalidation channel lost: ${(error as Error).message}; reconnecting`);
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => void this.listen(), RECONNECT_MS);
   }
 }
