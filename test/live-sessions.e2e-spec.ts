@@ -93,10 +93,7 @@ describe('live events: sockets end with their access', () => {
     const watch = ctx.sut.app.get(LiveSessionWatch);
     await watch.recheck();
     assert.ok(socket.connected, 'a live key passes the re-check');
-    const revoked = await ctx.sut
-      .http()
-      .delete(`/api/v1/cameras/${camera}/keys/${key.id}`)
-      .set(bearer(admin));
+    const revoked = await ctx.sut.http().delete(`/api/v1/cameras/${camera}/keys/${key.id}`).set(bearer(admin));
     assert.equal(revoked.status, 204, JSON.stringify(revoked.body));
     assert.equal((await ending(socket, () => watch.recheck())).reason, 'invalid_api_key');
   });
