@@ -46,7 +46,12 @@ export class CamerasService {
    * the camera changes (see AccessCache): a camera sends many frames and is seldom edited.
    */
   async profileFor(organizationId: string, id: string): Promise<CameraProfile> {
-    const profile = await this.cache.get(`camera:${id}`, () => this.loadProfile(id));
+    // Unknown and inactive cameras are not kept: ids sent at random must not fill the cache.
+    const profile = await this.cache.get(
+      `camera:${id}`,
+      () => this.loadProfile(id),
+      (found) => (found ? undefined : null),
+    );
     if (!profile || profile.organizationId !== organizationId) throw ApiError.notFound('Camera');
     return profile;
   }
