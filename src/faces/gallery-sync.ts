@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { NotificationChannel } from '../database/notification-channel.js';
+import { NotificationChannel } from '../common/notification-channel.js';
 import type { DomainEvents } from '../events/domain-events.js';
 import { OnDomainEvent } from '../events/on-domain-event.decorator.js';
 import { EmployeeGallery } from './employee-gallery.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { NotificationChannel } from '../database/notification-channel.js';
+import { NotificationChannel } from '../common/notification-channel.js';
 import { TransactionHooks } from '../transactions/transaction-hooks.js';
 import { AccessCache, type AccessChange } from './access-cache.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { NotificationChannel } from '../database/notification-channel.js';
+import { NotificationChannel } from '../common/notification-channel.js';
 import { VisitorGallery } from './visitor-gallery.js';
 
 const CHANNEL = 'facegate_visitor_gallery';
