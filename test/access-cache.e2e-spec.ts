@@ -15,6 +15,7 @@ import {
   USER_PASSWORD,
 } from './support/api-client.js';
 import { retryWithin } from './support/retry-within.js';
+import { spy } from './support/spy.js';
 import { startReplica, startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
 /**
@@ -239,24 +240,5 @@ function countReads(sut: TestApp): { stop(): Record<'users' | 'roles' | 'organiz
       restore.forEach((undo) => undo());
       return { ...counts };
     },
-  };
-}
-
-/** Calls `seen` with the arguments of every call of `target[key]` (which still runs); returns the undo. */
-function spy<T extends object, K extends keyof T>(
-  target: T,
-  key: K,
-  seen: (...args: unknown[]) => unknown,
-): () => void {
-  const original = target[key] as (...args: unknown[]) => unknown;
-  Object.assign(target, {
-    [key]: function (this: unknown, ...args: unknown[]) {
-      seen(...args);
-      return original.apply(this, args);
-    },
-  });
-  return () => {
-    delete (target as Record<PropertyKey, unknown>)[key];
-    if (target[key] !== original) Object.assign(target, { [key]: original });
   };
 }

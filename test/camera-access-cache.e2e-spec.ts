@@ -6,6 +6,10 @@ import { createOrganizationWithAdmin, loginAsAdmin, type Session } from './suppo
 import { apiCalls, expectError, expectStatus, type Json } from './support/api-calls.js';
 import { postFrame } from './support/presence-cameras.js';
 import { retryWithin } from './support/retry-within.js';
+import { spy } from './support/spy.js';
+
+/** The private methods the read counts watch, reachable at run time. */
+type Methods = Record<'lookup' | 'loadProfile', (...args: unknown[]) => unknown>;
 import { startReplica, startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
 /**
@@ -106,8 +110,8 @@ describe('camera keys and settings answered from memory', () => {
     await eventTypeOfFrame(sut, camera, 0);
     const reads = { keys: 0, cameras: 0 };
     const restore = [
-      spy(sut.app.get(DeviceKeyVerifier), 'lookup', () => (reads.keys += 1)),
-      spy(sut.app.get(CamerasService), 'loadProfile', () => (reads.cameras += 1)),
+      spy(sut.app.get<DeviceKeyVerifier, Methods>(DeviceKeyVerifier), 'lookup', () => (reads.keys += 1)),
+      spy(sut.app.get<CamerasService, Methods>(CamerasService), 'loadProfile', () => (reads.cameras += 1)),
     ];
     try {
       for (let step = 1; step <= 3; step++) assert.equal(await eventTypeOfFrame(sut, camera, step), 'in');
@@ -187,16 +191,3 @@ describe(
     });
   },
 );
-
-/** Calls `seen` on every call of `target[key]` (which still runs); returns the undo. */
-function spy(target: object, key: string, seen: () => void): () => void {
-  const original = (target as Record<string, (...args: unknown[]) => unknown>)[key];
-  assert.equal(typeof original, 'function', `${key} is a method`);
-  Object.assign(target, {
-    [key]: function (this: unknown, ...args: unknown[]) {
-      seen();
-      return original.apply(this, args);
-    },
-  });
-  return () => delete (target as Record<string, unknown>)[key];
-}

@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
 import pg from 'pg';
+import type { EntityManager } from 'typeorm';
 
 /** Wait before listening again after the connection was lost. */
 const RECONNECT_MS = 1000;
@@ -38,6 +39,14 @@ export class NotificationChannel {
   /** Listens; resolves once listening or, when the database cannot be reached, once a retry is planned. */
   start(): Promise<void> {
     return this.listen(false);
+  }
+
+  /**
+   * Sends `message` (as JSON) to every listener of the channel, this instance's included, when `manager`'s
+   * transaction commits (at once outside one); never for a rolled-back transaction.
+   */
+  async send(manager: EntityManager, message: object): Promise<void> {
+    await manager.query('SELECT pg_notify($1, $2)', [this.options.channel, JSON.stringify(message)]);
   }
 
   async stop(): Promise<void> {

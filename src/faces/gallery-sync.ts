@@ -31,7 +31,7 @@ export class GallerySync implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly gallery: EmployeeGallery,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
     if (!config.databaseUrl) return;
     this.channel = new NotificationChannel({
@@ -58,8 +58,7 @@ export class GallerySync implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends a change made in `manager`'s transaction (or at once, outside one) to the other instances. */
   async announce(manager: EntityManager, change: GalleryChange): Promise<void> {
-    if (!this.config.databaseUrl) return;
-    await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ ...change, origin: this.origin })]);
+    await this.channel?.send(manager, { ...change, origin: this.origin });
   }
 
   @OnDomainEvent('face.enrolled', { phase: 'transaction' })

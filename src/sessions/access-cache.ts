@@ -19,8 +19,9 @@ const MAX_ENTRIES = 100_000;
 /**
  * A per-instance cache of what access checks read on every request (a user's token version and state, whether
  * a login's refresh family is still live, whether an organisation is active, a camera key's camera and that
- * camera's settings), so that checking a token or a device key costs no database query. `drop` is called for every change, on every instance (see AccessInvalidation); a fill
- * that started before a drop is not stored, so a slow read can never put an outdated value back.
+ * camera's settings), so that checking a token or a device key costs no database query. `drop` is called for
+ * every change, on every instance (see AccessInvalidation); a fill that started before a drop is not stored, so a
+ * slow read can never put an outdated value back.
  */
 export class AccessCache {
   private readonly entries = new Map<string, Entry>();

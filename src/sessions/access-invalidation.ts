@@ -24,7 +24,7 @@ export class AccessInvalidation implements OnApplicationBootstrap, OnApplication
   constructor(
     readonly cache: AccessCache,
     private readonly hooks: TransactionHooks,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
     if (!config.databaseUrl) return;
     this.channel = new NotificationChannel({
@@ -52,7 +52,7 @@ export class AccessInvalidation implements OnApplicationBootstrap, OnApplication
 
   /** Records a change made in `manager`'s transaction (or, outside one, applies it at once). */
   async announce(manager: EntityManager, change: AccessChange): Promise<void> {
-    if (this.config.databaseUrl) await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(change)]);
+    await this.channel?.send(manager, change);
     await this.hooks.afterCommit(manager, () => this.cache.drop(change));
   }
 

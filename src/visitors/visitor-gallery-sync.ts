@@ -28,7 +28,7 @@ export class VisitorGallerySync implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly gallery: VisitorGallery,
-    private readonly config: AppConfig,
+    config: AppConfig,
   ) {
     if (!config.databaseUrl) return;
     this.channel = new NotificationChannel({
@@ -55,8 +55,7 @@ export class VisitorGallerySync implements OnModuleInit, OnApplicationShutdown {
 
   /** Sends a change made in `manager`'s transaction (or at once, outside one) to the other instances. */
   async announce(manager: EntityManager, change: VisitorGalleryChange): Promise<void> {
-    if (!this.config.databaseUrl) return;
-    await manager.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ ...change, origin: this.origin })]);
+    await this.channel?.send(manager, { ...change, origin: this.origin });
   }
 
   private received(payload: string): void {
