@@ -5,9 +5,11 @@ import { bullmqStore } from '../src/jobs/drivers/bullmq-connection.js';
 import { BullmqJobQueue } from '../src/jobs/drivers/bullmq.driver.js';
 import { DatabaseJobQueue } from '../src/jobs/drivers/database.driver.js';
 import type { JobHandler, JobHandlers } from '../src/jobs/job-handlers.js';
+import { Job } from '../src/jobs/job.entity.js';
 import { JobFailure, JobQueue } from '../src/jobs/job-queue.js';
 import { JobRunner } from '../src/jobs/job-runner.js';
 import { JobsRepository } from '../src/jobs/jobs.repository.js';
+import { TransactionHooks } from '../src/transactions/transaction-hooks.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 type Driver = (DatabaseJobQueue | BullmqJobQueue) & { onApplicationShutdown?: () => Promise<void> };
@@ -26,16 +28,18 @@ describe('the job queue', () => {
   const queues: Driver[] = [];
 
   /** A runner of its own on the app's database (and queue), running `handler` for every job. */
-  async function queueWith(handler: JobHandler): Promise<Driver> {
+  async function queueWith(handler: JobHandler, orphanAfterMs?: number): Promise<Driver> {
     const handlers = { discover: () => undefined, has: () => true, get: () => handler } as unknown as JobHandlers;
     const runner = new JobRunner(records, handlers);
+    const hooks = sut.app.get(TransactionHooks);
     const queue: Driver = sut.config.usesEmbeddedDatabase
-      ? new DatabaseJobQueue(records, runner, sut.app.get(DataSource).manager)
-      : new BullmqJobQueue(records, runner, {
+      ? new DatabaseJobQueue(records, runner, hooks, sut.app.get(DataSource).manager)
+      : new BullmqJobQueue(records, runner, hooks, {
           store: bullmqStore(sut.config),
           workers: true,
           concurrency: 1,
           lockMs: 30_000,
+          orphanAfterMs,
         });
     queues.push(queue);
     await queue.onApplicationBootstrap();
@@ -151,6 +155,42 @@ describe('the job queue', () => {
     const gone = await queue.waitFor(doomed.id, 1000);
     assert.deepEqual([gone.status, gone.error?.error, gone.attempts], ['cancelled', 'person_deleted', 0]);
     assert.deepEqual(ran.sort(), [running.id, kept.id].sort(), 'the cancelled job never ran');
+  });
+
+  it("queues a job in the caller's transaction: none if it rolls back, run once it commits", async () => {
+    const ran: unknown[] = [];
+    const queue = await queueWith((jobPayload) => {
+      ran.push(jobPayload);
+      return Promise.resolve({});
+    });
+    const dataSource = sut.app.get(DataSource);
+    let rolledBack = '';
+    await assert.rejects(
+      dataSource.transaction(async (manager) => {
+        rolledBack = (await queue.enqueueIn(manager, 'faces.reindex', payload(41), options)).id;
+        assert.equal(
+          (await manager.findOneBy(Job, { id: rolledBack }))?.status,
+          'queued',
+          'written in the transaction',
+        );
+        throw new Error('the change fails after queueing its job');
+      }),
+      /the change fails after queueing its job/,
+    );
+    const committed = await dataSource.transaction((manager) =>
+      queue.enqueueIn(manager, 'faces.reindex', payload(42), options),
+    );
+    assert.equal((await queue.waitFor(committed.id, 10_000)).status, 'completed');
+    assert.equal(await records.findById(rolledBack), null, 'the rolled-back job has no row');
+    assert.deepEqual(ran, [payload(42)]);
+  });
+
+  it('runs a committed job that was never handed to the queue (its process stopped right after the commit)', async () => {
+    const queue = await queueWith(() => Promise.resolve({ swept: true }), 300);
+    // What a process leaves when it dies between the commit and the hand-over: the row, and nothing on the queue.
+    const { job } = await records.insert('faces.reindex', payload(43), options);
+    const done = await queue.waitFor(job.id, 10_000);
+    assert.deepEqual([done.status, done.result], ['completed', { swept: true }]);
   });
 
   it('runs a failed job again when it is put back in the queue', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
+import { DomainEventBus } from '../src/events/domain-event-bus.js';
+import type { DomainEvents } from '../src/events/domain-events.js';
 import { createOrganizationWithAdmin, type Session } from './support/api-client.js';
 import { apiCalls, expectError, expectInvalidFields, expectStatus, type Json } from './support/api-calls.js';
 import { createPerson } from './support/people.js';
@@ -206,6 +208,55 @@ describe('webhooks', () => {
     assert.equal(receiver.received.filter((entry) => entry.path === '/cameras').length, 0);
     assert.equal(receiver.received.filter((entry) => entry.path === '/other-organization').length, 0);
     assert.deepEqual(await deliveriesOf(String(unrelated.id)), []);
+  });
+
+  it("queues deliveries in the event's transaction: none for a rolled-back change, stored before a commit returns", async () => {
+    const webhook = await createWebhook(admin, { url: receiver.url('/outbox'), events: ['attendance.marked'] });
+    const dataSource = context.sut.app.get(DataSource);
+    const bus = context.sut.app.get(DomainEventBus);
+    const mark = (recordId: string): DomainEvents['attendance.marked'] => ({
+      organizationId: String(admin.user.organization_id),
+      recordId,
+      sessionId: null,
+      employeeId: randomUUID(),
+      userId: null,
+      date: '2026-12-02',
+      status: 'present',
+      checkInAt: null,
+      checkOutAt: null,
+      source: 'manual',
+    });
+    const deliveryJobs = () =>
+      dataSource.query<{ payload: { body: { data: { record_id: string } } } }[]>(
+        `SELECT payload FROM jobs WHERE type = 'webhooks.deliver' AND payload->>'webhookId' = $1`,
+        [webhook.id],
+      );
+    const rolledBack = randomUUID();
+    await assert.rejects(
+      dataSource.transaction(async (manager) => {
+        await bus.publish(manager, 'attendance.marked', mark(rolledBack));
+        assert.equal(
+          (await manager.query("SELECT 1 FROM jobs WHERE payload->>'webhookId' = $1", [webhook.id])).length,
+          1,
+        );
+        throw new Error('the change fails after its event');
+      }),
+      /the change fails after its event/,
+    );
+    assert.deepEqual(await deliveryJobs(), [], 'the rolled-back event left no delivery');
+
+    const committed = randomUUID();
+    await dataSource.transaction((manager) => bus.publish(manager, 'attendance.marked', mark(committed)));
+    const jobs = await deliveryJobs();
+    assert.deepEqual(
+      jobs.map((job) => job.payload.body.data.record_id),
+      [committed],
+      'the delivery is stored with the change, not after it',
+    );
+    const [request] = await receiver.requestsTo('/outbox', 1);
+    assert.equal(((JSON.parse(request.rawBody) as Json).data as Json).record_id, committed);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(receiver.received.filter((entry) => entry.path === '/outbox').length, 1);
   });
 
   it('retries a delivery the receiver failed, with the same event id, and logs both attempts', async () => {

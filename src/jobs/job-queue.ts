@@ -1,5 +1,8 @@
+import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { TransactionHooks } from '../transactions/transaction-hooks.js';
 import type { Job, JobError } from './job.entity.js';
+import type { JobRunner } from './job-runner.js';
 import type { JobName, JobPayload } from './job-types.js';
 import type { JobsRepository } from './jobs.repository.js';
 
@@ -62,9 +65,33 @@ export interface QueueStatus {
  * transaction can cancel.
  */
 export abstract class JobQueue {
-  constructor(protected readonly records: JobsRepository) {}
+  private readonly handOvers = new Set<Promise<void>>();
+
+  constructor(
+    protected readonly records: JobsRepository,
+    protected readonly runner: JobRunner,
+    private readonly hooks: TransactionHooks,
+  ) {}
 
   abstract enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions): Promise<Job>;
+
+  /**
+   * Queues a job in the caller's transaction (an outbox): its row commits or rolls back with the change, and the
+   * job is handed to the runners once the transaction has committed, without holding up the commit. A process that
+   * stops in between loses nothing: the row is there, and BullMQ workers sweep queued rows that no queue holds
+   * (the embedded runner reads the table itself).
+   */
+  async enqueueIn<N extends JobName>(
+    manager: EntityManager,
+    name: N,
+    payload: JobPayload<N>,
+    options: EnqueueOptions,
+  ): Promise<Job> {
+    this.runner.assertHandled(name);
+    const { job, created } = await this.records.insert(name, payload, options, manager);
+    if (created) await this.hooks.afterCommit(manager, () => this.handOverLater(job));
+    return job;
+  }
 
   /** The job of the organisation, or null. */
   find(id: string, organizationId: string): Promise<Job | null> {
@@ -122,4 +149,22 @@ export abstract class JobQueue {
 
   /** Runs again a job whose row was just put back to `queued` (see JobsRepository.requeueFailed). */
   abstract requeue(job: Job): Promise<void>;
+
+  /** Gives the runners a job whose row has committed (enqueueIn). */
+  protected abstract handOver(job: Job): Promise<void>;
+
+  /** Waits for the hand-overs still under way (a stopping process, before it closes the queue). */
+  protected async settleHandOvers(): Promise<void> {
+    await Promise.all([...this.handOvers]);
+  }
+
+  private handOverLater(job: Job): void {
+    const task = this.handOver(job).catch((error: unknown) =>
+      new Logger(JobQueue.name).warn(
+        `Job ${job.id} (${job.type}) is left to the orphan sweep: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
+    this.handOvers.add(task);
+    void task.finally(() => this.handOvers.delete(task));
+  }
 }

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { TransactionHooks } from '../transactions/transaction-hooks.js';
 import { bullmqStore } from './drivers/bullmq-connection.js';
 import { BullmqJobQueue } from './drivers/bullmq.driver.js';
 import { DatabaseJobQueue } from './drivers/database.driver.js';
@@ -16,10 +17,16 @@ import { JobsService } from './jobs.service.js';
 import { backoffOf } from './job-types.js';
 
 /** The driver: in-process on the embedded database; BullMQ (PostgreSQL, or Redis with REDIS_URL) with DATABASE_URL. */
-function createJobQueue(config: AppConfig, records: JobsRepository, runner: JobRunner, dataSource: DataSource) {
+function createJobQueue(
+  config: AppConfig,
+  records: JobsRepository,
+  runner: JobRunner,
+  hooks: TransactionHooks,
+  dataSource: DataSource,
+) {
   const backoffMs = backoffOf(config.jobs.backoffMs);
-  if (config.usesEmbeddedDatabase) return new DatabaseJobQueue(records, runner, dataSource.manager, backoffMs);
-  return new BullmqJobQueue(records, runner, {
+  if (config.usesEmbeddedDatabase) return new DatabaseJobQueue(records, runner, hooks, dataSource.manager, backoffMs);
+  return new BullmqJobQueue(records, runner, hooks, {
     store: bullmqStore(config),
     workers: config.jobs.workers,
     concurrency: config.jobs.concurrency,
@@ -38,7 +45,11 @@ function createJobQueue(config: AppConfig, records: JobsRepository, runner: JobR
     JobsRepository,
     JobRunner,
     JobsService,
-    { provide: JobQueue, inject: [AppConfig, JobsRepository, JobRunner, DataSource], useFactory: createJobQueue },
+    {
+      provide: JobQueue,
+      inject: [AppConfig, JobsRepository, JobRunner, TransactionHooks, DataSource],
+      useFactory: createJobQueue,
+    },
   ],
   exports: [JobQueue],
 })

@@ -23,13 +23,14 @@ export class JobsRepository {
   constructor(@InjectRepository(Job) private readonly jobs: Repository<Job>) {}
 
   /**
-   * Inserts a queued job; while one with the same name and idempotency key is queued or running, answers that one
-   * instead (`created: false`).
+   * Inserts a queued job (in `manager`'s transaction when given); while one with the same name and idempotency key
+   * is queued or running, answers that one instead (`created: false`).
    */
   async insert<N extends JobName>(
     name: N,
     payload: JobPayload<N>,
     options: EnqueueOptions,
+    manager: EntityManager = this.jobs.manager,
   ): Promise<{ job: Job; created: boolean }> {
     const row = {
       type: name,
@@ -39,7 +40,7 @@ export class JobsRepository {
       maxAttempts: JOB_OPTIONS[name].attempts,
       idempotencyKey: options.idempotencyKey ?? null,
     };
-    const inserted = await this.jobs
+    const inserted = await manager
       .createQueryBuilder()
       .insert()
       .into(Job)
@@ -48,8 +49,8 @@ export class JobsRepository {
       .returning(['id'])
       .execute();
     const id = (inserted.raw as { id: string }[])[0]?.id;
-    if (id) return { job: await this.jobs.findOneByOrFail({ id }), created: true };
-    const existing = await this.jobs.findOneByOrFail({
+    if (id) return { job: await manager.findOneByOrFail(Job, { id }), created: true };
+    const existing = await manager.findOneByOrFail(Job, {
       type: name,
       idempotencyKey: options.idempotencyKey,
       status: In(['queued', 'running']),

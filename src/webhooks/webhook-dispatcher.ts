@@ -1,42 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { JobQueue } from '../jobs/job-queue.js';
 import type { WebhookEventType } from './webhook-events.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
 /**
- * Turns one event into one `webhooks.deliver` job per active webhook of its organisation subscribed to it. Called
- * once the event's transaction has committed, detached from it (an after-commit listener must not wait on the
- * database); a stopping process waits for the events it is still queueing.
+ * Turns one event into one `webhooks.deliver` job per active webhook of its organisation subscribed to it. The jobs
+ * are written in the event's own transaction (an outbox): a committed event's deliveries survive a process that
+ * stops right after the commit, and a rolled-back change has none. The queue runs them once it commits.
  */
 @Injectable()
-export class WebhookDispatcher implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(WebhookDispatcher.name);
-  private readonly pending = new Set<Promise<void>>();
-
+export class WebhookDispatcher {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly jobs: JobQueue,
   ) {}
 
-  /** Queues the deliveries of the event in the background. */
-  dispatch(type: WebhookEventType, organizationId: string, data: object): void {
-    const task = this.queue(type, organizationId, data).catch((error: unknown) =>
-      this.logger.error(
-        `Webhook deliveries of ${type} could not be queued`,
-        error instanceof Error ? error.stack : String(error),
-      ),
-    );
-    this.pending.add(task);
-    void task.finally(() => this.pending.delete(task));
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.pending]);
-  }
-
-  private async queue(type: WebhookEventType, organizationId: string, data: object): Promise<void> {
-    const webhookIds = await this.webhooks.idsSubscribedTo(organizationId, type);
+  /** Queues the deliveries of the event in `manager`'s transaction. */
+  async dispatch(manager: EntityManager, type: WebhookEventType, organizationId: string, data: object): Promise<void> {
+    const webhookIds = await this.webhooks.idsSubscribedTo(manager, organizationId, type);
     if (webhookIds.length === 0) return;
     const body = {
       id: randomUUID(),
@@ -46,7 +29,8 @@ export class WebhookDispatcher implements BeforeApplicationShutdown {
       data,
     };
     for (const webhookId of webhookIds) {
-      await this.jobs.enqueue(
+      await this.jobs.enqueueIn(
+        manager,
         'webhooks.deliver',
         { webhookId, organizationId, body },
         { organizationId, createdBy: null, idempotencyKey: `${webhookId}:${body.id}` },

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { DomainEvents } from '../events/domain-events.js';
 import { OnDomainEvent } from '../events/on-domain-event.decorator.js';
 import {
@@ -13,45 +14,60 @@ import {
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
 /**
- * Domain events → webhook deliveries, once their transaction has committed (a rolled-back change is never sent).
- * The `data` of each body is the payload Socket.IO clients get for the same event.
+ * Domain events → webhook deliveries, queued in the event's transaction (sent once it commits; a rolled-back change
+ * is never sent). The `data` of each body is the payload Socket.IO clients get for the same event.
  */
 @Injectable()
 export class WebhookEventsListener {
   constructor(private readonly dispatcher: WebhookDispatcher) {}
 
-  @OnDomainEvent('attendance.marked', { phase: 'committed' })
-  attendanceMarked(event: DomainEvents['attendance.marked']): void {
-    this.dispatcher.dispatch('attendance.marked', event.organizationId, toAttendanceMarkedEvent(event));
+  @OnDomainEvent('attendance.marked', { phase: 'transaction' })
+  attendanceMarked(event: DomainEvents['attendance.marked'], manager: EntityManager): Promise<void> {
+    return this.dispatcher.dispatch(manager, 'attendance.marked', event.organizationId, toAttendanceMarkedEvent(event));
   }
 
-  @OnDomainEvent('presence.unknown', { phase: 'committed' })
-  unknown(event: DomainEvents['presence.unknown']): void {
-    this.dispatcher.dispatch('presence.unknown', event.organizationId, toPresenceUnknownEvent(event));
+  @OnDomainEvent('presence.unknown', { phase: 'transaction' })
+  unknown(event: DomainEvents['presence.unknown'], manager: EntityManager): Promise<void> {
+    return this.dispatcher.dispatch(manager, 'presence.unknown', event.organizationId, toPresenceUnknownEvent(event));
   }
 
-  @OnDomainEvent('presence.anomaly', { phase: 'committed' })
-  anomaly(event: DomainEvents['presence.anomaly']): void {
-    this.dispatcher.dispatch('presence.anomaly', event.organizationId, toPresenceAnomalyEvent(event));
+  @OnDomainEvent('presence.anomaly', { phase: 'transaction' })
+  anomaly(event: DomainEvents['presence.anomaly'], manager: EntityManager): Promise<void> {
+    return this.dispatcher.dispatch(manager, 'presence.anomaly', event.organizationId, toPresenceAnomalyEvent(event));
   }
 
-  @OnDomainEvent('visitor.checked_in', { phase: 'committed' })
-  visitorCheckedIn(event: DomainEvents['visitor.checked_in']): void {
-    this.dispatcher.dispatch('visitor.checked_in', event.organizationId, toVisitorCheckedInEvent(event));
+  @OnDomainEvent('visitor.checked_in', { phase: 'transaction' })
+  visitorCheckedIn(event: DomainEvents['visitor.checked_in'], manager: EntityManager): Promise<void> {
+    return this.dispatcher.dispatch(
+      manager,
+      'visitor.checked_in',
+      event.organizationId,
+      toVisitorCheckedInEvent(event),
+    );
   }
 
-  @OnDomainEvent('visitor.watchlist_hit', { phase: 'committed' })
-  watchlistHit(event: DomainEvents['visitor.watchlist_hit']): void {
-    this.dispatcher.dispatch('visitor.watchlist_hit', event.organizationId, toVisitorWatchlistHitEvent(event));
+  @OnDomainEvent('visitor.watchlist_hit', { phase: 'transaction' })
+  watchlistHit(event: DomainEvents['visitor.watchlist_hit'], manager: EntityManager): Promise<void> {
+    return this.dispatcher.dispatch(
+      manager,
+      'visitor.watchlist_hit',
+      event.organizationId,
+      toVisitorWatchlistHitEvent(event),
+    );
   }
 
-  @OnDomainEvent('face.enrolled', { phase: 'committed' })
-  enrolled(event: DomainEvents['face.enrolled']): void {
-    this.dispatcher.dispatch('enrollment.completed', event.organizationId, toEnrollmentCompletedEvent(event));
+  @OnDomainEvent('face.enrolled', { phase: 'transaction' })
+  enrolled(event: DomainEvents['face.enrolled'], manager: EntityManager): Promise<void> {
+    return this.dispatcher.dispatch(
+      manager,
+      'enrollment.completed',
+      event.organizationId,
+      toEnrollmentCompletedEvent(event),
+    );
   }
 
-  @OnDomainEvent('camera.status', { phase: 'committed' })
-  cameraStatus(event: DomainEvents['camera.status']): void {
-    this.dispatcher.dispatch('camera.status', event.organizationId, toCameraStatusEvent(event));
+  @OnDomainEvent('camera.status', { phase: 'transaction' })
+  cameraStatus(event: DomainEvents['camera.status'], manager: EntityManager): Promise<void> {
+    return this.dispatcher.dispatch(manager, 'camera.status', event.organizationId, toCameraStatusEvent(event));
   }
 }

@@ -35,9 +35,10 @@ export class WebhooksRepository {
     return findPageAndCount(builder, query);
   }
 
-  /** Ids of the organisation's active webhooks subscribed to `eventType`. */
-  async idsSubscribedTo(organizationId: string, eventType: string): Promise<string[]> {
-    const rows = await this.webhooks
+  /** Ids of the organisation's active webhooks subscribed to `eventType`, read in `manager`'s transaction. */
+  async idsSubscribedTo(manager: EntityManager, organizationId: string, eventType: string): Promise<string[]> {
+    const rows = await manager
+      .getRepository(Webhook)
       .createQueryBuilder('webhook')
       .select('webhook.id', 'id')
       .where('webhook.organization_id = :organizationId', { organizationId })

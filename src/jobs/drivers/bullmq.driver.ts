@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { type Job as BullJob, type Queue, type QueueEvents, UnrecoverableError, type Worker } from 'bullmq';
 import type { EntityManager } from 'typeorm';
+import type { TransactionHooks } from '../../transactions/transaction-hooks.js';
 import { FINISHED_JOB_STATUSES, type Job, type JobError } from '../job.entity.js';
 import { JobFailure, JobQueue, type EnqueueOptions } from '../job-queue.js';
 import type { JobRunner } from '../job-runner.js';
@@ -15,7 +16,10 @@ import { type BullmqStore, QUEUE_NAME } from './bullmq-connection.js';
 
 /** How often waitFor reads the row when no event came (the event may have come from a lost connection). */
 const POLL_MS = 1000;
-/** Queued rows older than this with no BullMQ job (a process died between the two writes) are queued again. */
+/**
+ * Queued rows older than this with no BullMQ job (a process died between the row's commit and its hand-over) are
+ * handed over again; workers look for them at start and then at this interval.
+ */
 const ORPHAN_AFTER_MS = 60_000;
 /** Finished BullMQ jobs are kept this long (the `jobs` rows stay: they are what clients read). */
 const KEEP_COMPLETED = { age: 24 * 3600, count: 1000 };
@@ -29,6 +33,8 @@ export interface BullmqSettings {
   lockMs: number;
   /** The wait before a job's first retry; default JOB_OPTIONS'. */
   backoffMs?: BackoffOf;
+  /** Age of a queued row without a BullMQ job before the sweep hands it over, and the sweep's interval. */
+  orphanAfterMs?: number;
 }
 
 /**
@@ -46,6 +52,7 @@ export class BullmqJobQueue
   private readonly queue: Queue;
   private worker: Worker | undefined;
   private events: QueueEvents | undefined;
+  private sweep: NodeJS.Timeout | undefined;
   private readonly waiters = new Map<string, Set<() => void>>();
   private closed = false;
   protected readonly driver: 'bullmq-postgres' | 'bullmq-redis';
@@ -53,10 +60,11 @@ export class BullmqJobQueue
 
   constructor(
     records: JobsRepository,
-    private readonly runner: JobRunner,
+    runner: JobRunner,
+    hooks: TransactionHooks,
     private readonly settings: BullmqSettings,
   ) {
-    super(records);
+    super(records, runner, hooks);
     this.driver = settings.store.kind === 'redis' ? 'bullmq-redis' : 'bullmq-postgres';
     this.runsJobs = settings.workers;
     const { classes, options } = settings.store;
@@ -79,16 +87,21 @@ export class BullmqJobQueue
     this.worker.on('error', (error: Error) => this.logger.warn(`Worker: ${error.message}`));
     this.worker.on('failed', (job: BullJob | undefined) => void (job && this.failedByQueue(job)));
     await this.worker.waitUntilReady();
+    this.sweep = setInterval(() => void this.requeueOrphans(), this.orphanAfterMs);
+    this.sweep.unref();
   }
 
-  /** Takes no new job and waits for the running ones to finish (the database is still open). */
+  /** Hands over the jobs committed last, takes no new job and waits for the running ones (the database is open). */
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweep);
+    await this.settleHandOvers();
     await this.worker?.close();
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.sweep);
     await this.worker?.close();
     await this.events?.close();
     await this.queue.close();
@@ -162,6 +175,14 @@ export class BullmqJobQueue
     }
   }
 
+  protected async handOver(job: Job): Promise<void> {
+    await this.add(job);
+  }
+
+  private get orphanAfterMs(): number {
+    return this.settings.orphanAfterMs ?? ORPHAN_AFTER_MS;
+  }
+
   private add(job: Pick<Job, 'id' | 'type'>): Promise<unknown> {
     const options = JOB_OPTIONS[job.type as JobName];
     return this.queue.add(
@@ -207,10 +228,14 @@ export class BullmqJobQueue
     }
   }
 
-  /** Queues again the rows a process left without a BullMQ job (it stopped between inserting and adding). */
+  /** Hands over again the rows a process left without a BullMQ job (it stopped between committing and adding). */
   private async requeueOrphans(): Promise<void> {
-    const orphans = await this.records.queuedBefore(new Date(Date.now() - ORPHAN_AFTER_MS), 1000);
-    for (const job of orphans) await this.add(job); // a job that is on the queue already is not added twice
+    try {
+      const orphans = await this.records.queuedBefore(new Date(Date.now() - this.orphanAfterMs), 1000);
+      for (const job of orphans) await this.add(job); // a job that is on the queue already is not added twice
+    } catch (error) {
+      this.logger.warn(`Orphan sweep: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Hears jobs finish on any worker (lazily: only processes that wait for jobs need it). */

@@ -1,5 +1,6 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { TransactionHooks } from '../../transactions/transaction-hooks.js';
 import { FINISHED_JOB_STATUSES, Job, type JobError } from '../job.entity.js';
 import { JobQueue, type EnqueueOptions } from '../job-queue.js';
 import type { JobRunner } from '../job-runner.js';
@@ -29,12 +30,13 @@ export class DatabaseJobQueue extends JobQueue implements OnApplicationBootstrap
 
   constructor(
     records: JobsRepository,
-    private readonly runner: JobRunner,
+    runner: JobRunner,
+    hooks: TransactionHooks,
     /** The database's own session: claims run on it (PGlite has one). */
     private readonly manager: EntityManager,
     private readonly backoffMs: BackoffOf = backoffOf(),
   ) {
-    super(records);
+    super(records, runner, hooks);
   }
 
   onApplicationBootstrap(): void {
@@ -93,6 +95,12 @@ export class DatabaseJobQueue extends JobQueue implements OnApplicationBootstrap
   /** This process is the only one. */
   protected workersSeen(): Promise<number | null> {
     return Promise.resolve(1);
+  }
+
+  /** The row has committed: the runner looks at once instead of at its next poll. */
+  protected handOver(): Promise<void> {
+    this.wake?.();
+    return Promise.resolve();
   }
 
   /** The row is queued again (JobsService did it); the runner picks it up at once. */
