@@ -37,8 +37,8 @@ for (const pack of ['default', 'optional'] as const) {
       const ids = loaded.map((model: { id: string }) => model.id).sort();
       const expected =
         pack === 'default'
-          ? ['blazeface-full-range', 'dlib-resnet-v1']
-          : ['dlib-resnet-v1', 'minifasnet-v2-v1se', 'yunet-s'];
+          ? ['blazeface-full-range', 'dlib-resnet-v1', 'face-landmark-68']
+          : ['dlib-resnet-v1', 'face-landmark-68', 'minifasnet-v2-v1se', 'yunet-s'];
       assert.deepEqual(ids, expected);
       const embedder = loaded.find((model: { task: string }) => model.task === 'face_embedding');
       assert.equal(embedder.embedding_size, 128);

@@ -3067,7 +3067,7 @@ export interface components {
             ready: boolean;
         };
         /** @enum {string} */
-        ModelTask: "face_detection" | "face_embedding" | "liveness";
+        ModelTask: "face_detection" | "face_landmarks" | "face_embedding" | "liveness";
         OrganizationDto: {
             address: string | null;
             code: string;

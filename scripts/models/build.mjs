@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildBlazeFaceFullGraph, buildBlazeFaceGraph } from './blazeface.mjs';
 import { buildDlibResnetGraph } from './dlib-resnet.mjs';
+import { buildLandmark68Graph } from './landmark68.mjs';
 import { BUILDER_REVISION, MODELS } from './manifest.mjs';
 import { encodeModel } from './onnx-writer.mjs';
 import { readTfjsWeights } from './tfjs-weights.mjs';
@@ -32,6 +33,10 @@ const GRAPHS = {
   'blazeface-full-range': (dir) => {
     const modelJson = JSON.parse(readFileSync(join(dir, 'models/facemesh-detection-full.json'), 'utf8'));
     return buildBlazeFaceFullGraph(modelJson, readTfjsWeights(modelJson.weightsManifest, join(dir, 'models')));
+  },
+  'face-landmark-68': (dir) => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'model/face_landmark_68_model-weights_manifest.json'), 'utf8'));
+    return buildLandmark68Graph(readTfjsWeights(manifest, join(dir, 'model')));
   },
   'dlib-resnet-v1': (dir) => {
     const manifest = JSON.parse(readFileSync(join(dir, 'model/face_recognition_model-weights_manifest.json'), 'utf8'));

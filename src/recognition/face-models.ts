@@ -26,7 +26,8 @@ class InferenceTimer {
 
 /**
  * The ONNX models of this instance, opened once at start-up: YuNet as the detector when its file is in
- * MODELS_DIR (else full-range BlazeFace from the built-in pack), the dlib descriptor, and MiniFASNet liveness when present.
+ * MODELS_DIR (else full-range BlazeFace from the built-in pack), the dlib descriptor (with the 68-point landmark model
+ * that aligns its chips), and MiniFASNet liveness when present.
  */
 @Injectable()
 export class FaceModels implements OnModuleInit {
@@ -89,8 +90,12 @@ export class FaceModels implements OnModuleInit {
 
   /** Every model this instance knows, loaded or not, for GET /models. */
   list(): ModelInfo[] {
-    const loaded: Partial<Record<ModelTask, FaceDetector | FaceEmbedder | LivenessChecker | null>> = {
+    const landmarks = this.ready ? this.embedder.landmarkModelId : null;
+    const loaded: Partial<
+      Record<ModelTask, FaceDetector | FaceEmbedder | LivenessChecker | { modelId: string } | null>
+    > = {
       face_detection: this.ready ? this.detector : null,
+      face_landmarks: landmarks ? { modelId: landmarks } : null,
       face_embedding: this.ready ? this.embedder : null,
       liveness: this.liveness,
     };

@@ -119,7 +119,7 @@ export class VerifyFacesResponseDto {
 
 export class ModelDto {
   id: string;
-  @ApiProperty({ enum: ['face_detection', 'face_embedding', 'liveness'], enumName: 'ModelTask' })
+  @ApiProperty({ enum: ['face_detection', 'face_landmarks', 'face_embedding', 'liveness'], enumName: 'ModelTask' })
   task: string;
   version: string;
   /** [height, width], or null when the model takes any size. */

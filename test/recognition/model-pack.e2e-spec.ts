@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { FullRangeFaceDetector } from '../../src/recognition/engine/full-range-detector.js';
 import { DlibFaceEmbedder } from '../../src/recognition/engine/dlib-face-embedder.js';
+import { FaceLandmarker } from '../../src/recognition/engine/face-landmarker.js';
 import { euclideanDistance } from '../../src/recognition/match-decision.js';
 import type { DetectedFace, RgbImage } from '../../src/recognition/engine/face.types.js';
 
@@ -49,6 +50,7 @@ void describe('default model pack', () => {
       'blazeface-back.onnx',
       'blazeface-full-range.onnx',
       'dlib-resnet-v1.onnx',
+      'face-landmark-68.onnx',
       'manifest.json',
     ]);
     assert.deepEqual(readdirSync(dirs[1]).sort(), files);
@@ -57,7 +59,7 @@ void describe('default model pack', () => {
   });
 
   void it('skips models that are already up to date', () => {
-    assert.match(build(dirs[0]), /up to date: blazeface-back, blazeface-full-range, dlib-resnet-v1/);
+    assert.match(build(dirs[0]), /up to date: blazeface-back, blazeface-full-range, face-landmark-68, dlib-resnet-v1/);
   });
 
   void it('lists each model with its hash, task and contract', () => {
@@ -67,6 +69,7 @@ void describe('default model pack', () => {
     const byId = new Map(manifest.models.map((m) => [m.id, m]));
     assert.equal(byId.get('blazeface-back')?.task, 'face_detection');
     assert.equal(byId.get('blazeface-full-range')?.task, 'face_detection');
+    assert.equal(byId.get('face-landmark-68')?.task, 'face_landmarks');
     assert.equal(byId.get('dlib-resnet-v1')?.task, 'face_embedding');
     assert.ok((byId.get('dlib-resnet-v1')?.default_threshold ?? 0) > 0);
     for (const m of manifest.models) assert.match(m.sha256, /^[0-9a-f]{64}$/);
@@ -83,6 +86,34 @@ void describe('default model pack', () => {
       const { x, y } = face.landmarks.nose;
       assert.ok(x > face.bbox[0] && x < face.bbox[2] && y > face.bbox[1] && y < face.bbox[3], 'nose inside the box');
     }
+  });
+
+  void it('puts the 68 landmarks of each face on its eyes, nose and mouth, and the embedder aligns on them', async () => {
+    const image = await decode(join(FACES, 'knn/test/obama_and_biden.jpg'));
+    const faces = await detector.detect(image);
+    const landmarker = await FaceLandmarker.create(dirs[0]);
+    assert.ok(landmarker, 'the pack has the landmark model');
+    assert.equal(embedder.landmarkModelId, 'face-landmark-68');
+    const located = await landmarker.locate(
+      image,
+      faces.map((face) => face.bbox),
+    );
+    const mean = (points: { x: number; y: number }[]) => ({
+      x: points.reduce((sum, p) => sum + p.x, 0) / points.length,
+      y: points.reduce((sum, p) => sum + p.y, 0) / points.length,
+    });
+    faces.forEach((face, i) => {
+      const points = located[i];
+      assert.equal(points.length, 68);
+      const width = face.bbox[2] - face.bbox[0];
+      const near = (p: { x: number; y: number }, q: { x: number; y: number }, what: string) =>
+        assert.ok(Math.hypot(p.x - q.x, p.y - q.y) < 0.15 * width, `${what} of face ${i}`);
+      // Points 36-41 ring the image-left eye, 42-47 the image-right one, 30 is the nose tip, 48-67 the mouth.
+      near(mean(points.slice(36, 42)), face.landmarks.left_eye, 'image-left eye');
+      near(mean(points.slice(42, 48)), face.landmarks.right_eye, 'image-right eye');
+      near(points[30], face.landmarks.nose, 'nose tip');
+      near(mean(points.slice(48, 68)), mean([face.landmarks.mouth_left, face.landmarks.mouth_right]), 'mouth');
+    });
   });
 
   void it('finds no face in dogs.jpg', async () => {

@@ -82,18 +82,34 @@ void describe('default pack ONNX graphs against their TF.js originals', { skip: 
     assert.ok(maxAbs(out.boxes.data as Float32Array, regressors) < 2e-3);
   });
 
-  void it('dlib ResNet: the same descriptor as face-api computes from the same weights', async () => {
-    const { tf } = faceapi;
+  /** The decoded weights of one of face-api's models (`model/<name>-weights_manifest.json`). */
+  function faceApiWeights(name: string): unknown {
     const dir = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
-    const manifest = JSON.parse(readFileSync(join(dir, 'face_recognition_model-weights_manifest.json'), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(join(dir, `${name}-weights_manifest.json`), 'utf8')) as {
       paths: string[];
       weights: unknown[];
     }[];
     const bin = readFileSync(join(dir, manifest[0].paths[0]));
+    const bytes = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+    return faceapi.tf.io.decodeWeights(bytes, manifest[0].weights);
+  }
+
+  void it('68-point landmarks: the same points as face-api finds with the same weights', async () => {
+    const net = faceapi.nets.faceLandmark68Net;
+    net.loadFromWeightMap(faceApiWeights('face_landmark_68_model'));
+    const input = await rgb(facePath('dlib', 'johns', 'John_Salley', '000179_02159509.jpg'), 112, 112);
+    const found = await net.detectLandmarks(faceapi.tf.tensor(input, [112, 112, 3]));
+    const reference = found.relativePositions.flatMap((p) => [p.x, p.y]);
+    const out = (await runOnnx('face-landmark-68.onnx', input, [1, 112, 112, 3])).landmarks.data as Float32Array;
+
+    assert.equal(reference.length, 136);
+    assert.ok(maxAbs(out, reference) < 1e-5, `points differ by ${maxAbs(out, reference)}`);
+  });
+
+  void it('dlib ResNet: the same descriptor as face-api computes from the same weights', async () => {
+    const { tf } = faceapi;
     const net = faceapi.nets.faceRecognitionNet;
-    net.loadFromWeightMap(
-      tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), manifest[0].weights),
-    );
+    net.loadFromWeightMap(faceApiWeights('face_recognition_model'));
     const input = await rgb(facePath('dlib', 'johns', 'John_Salley', '000179_02159509.jpg'), 150, 150);
     const reference = await net.computeFaceDescriptor(tf.tensor(input, [150, 150, 3]));
     const out = await runOnnx('dlib-resnet-v1.onnx', input, [1, 150, 150, 3]);

@@ -29,6 +29,11 @@ export interface FaceApi {
       loadFromWeightMap(map: unknown): void;
       computeFaceDescriptor(t: TfTensor): Promise<Float32Array>;
     };
+    faceLandmark68Net: {
+      loadFromWeightMap(map: unknown): void;
+      /** Points of a square tensor input, as shares of its side. */
+      detectLandmarks(t: TfTensor): Promise<{ relativePositions: { x: number; y: number }[] }>;
+    };
   };
 }
 

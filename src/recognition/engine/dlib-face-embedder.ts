@@ -1,13 +1,17 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { mirrorRows } from './affine-warp.js';
+import { type AffineMap, mirrorRows } from './affine-warp.js';
 import {
   DLIB_CHIP_SIZE,
   extractChip,
+  type LandmarkTemplate,
+  landmarkTemplateFromManifest,
   pointTemplateFromManifest,
   type PointTemplate,
   similarityChipMap,
+  similarityFit,
 } from './face-chip.js';
+import { FaceLandmarker } from './face-landmarker.js';
 import type { DetectedFace, EmbedOptions, FaceEmbedder, RgbImage } from './face.types.js';
 import { readModelManifest } from './model-manifest.js';
 import { openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
@@ -29,11 +33,18 @@ export interface DlibEmbedderOptions extends OnnxSessionOptions {
 const MODEL_ID = 'dlib-resnet-v1';
 const CHIP_VALUES = DLIB_CHIP_SIZE * DLIB_CHIP_SIZE * 3;
 
+/** The alignment on the 68-point landmark model: its points from `template.firstPoint` on, fitted onto the template. */
+export interface LandmarkAlignment {
+  landmarker: FaceLandmarker;
+  template: LandmarkTemplate;
+}
+
 /**
- * The dlib ResNet-29 face descriptor through onnxruntime. Each face is warped into a 150x150 dlib-style chip by the
- * similarity fit of its landmarks onto the manifest's template points (see face-chip.ts), all faces of an image (and their mirror images) run in one batch, and each 128-d
- * descriptor is L2-normalised: compare them by Euclidean distance (threshold `defaultThreshold`) or cosine
- * similarity (1 - d²/2).
+ * The dlib ResNet-29 face descriptor through onnxruntime. Each face is warped into a 150x150 dlib-style chip by a
+ * similarity fit onto the manifest's template (see face-chip.ts): of the nose, eyes and mouth found by the 68-point
+ * landmark model when the pack has it, else of the detector's eyes, nose tip and mouth centre. All faces of an image
+ * (and their mirror images) run in one batch, and each 128-d descriptor is L2-normalised: compare them by Euclidean
+ * distance (threshold `defaultThreshold`) or cosine similarity (1 - d²/2).
  */
 export class DlibFaceEmbedder implements FaceEmbedder {
   readonly modelId = MODEL_ID;
@@ -49,7 +60,14 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     private readonly flip = true,
     /** The session for an image alone in the models, with more threads; null to use `session` always. */
     private readonly aloneSession: ort.InferenceSession | null = null,
+    /** The finer alignment; null: the detector's landmarks onto `template`. */
+    private readonly alignment: LandmarkAlignment | null = null,
   ) {}
+
+  /** The landmark model the chips are aligned with, if any (for GET /models). */
+  get landmarkModelId(): string | null {
+    return this.alignment?.landmarker.modelId ?? null;
+  }
 
   /** Opens the embedder listed in `<modelsDir>/manifest.json`, with its threshold and chip template. */
   static async create(modelsDir: string, options: DlibEmbedderOptions = {}): Promise<DlibFaceEmbedder> {
@@ -61,6 +79,10 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     const session = await openOnnxSession(path, options);
     const threads = options.aloneThreads ?? 1;
     const aloneSession = threads > 1 ? await openOnnxSession(path, { threads }) : null;
+    const landmarker = entry.input.landmark_template ? await FaceLandmarker.create(modelsDir, options) : null;
+    const alignment = landmarker
+      ? { landmarker, template: landmarkTemplateFromManifest(entry.input.landmark_template) }
+      : null;
     return new DlibFaceEmbedder(
       session,
       entry.version,
@@ -68,6 +90,7 @@ export class DlibFaceEmbedder implements FaceEmbedder {
       template,
       options.flip ?? true,
       aloneSession,
+      alignment,
     );
   }
 
@@ -75,8 +98,8 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     if (faces.length === 0) return [];
     const views = this.flip ? 2 : 1;
     const batch = new Float32Array(faces.length * views * CHIP_VALUES);
-    faces.forEach((face, i) => {
-      const map = similarityChipMap(face.landmarks, this.template);
+    const maps = await this.chipMaps(image, faces);
+    maps.forEach((map, i) => {
       const at = i * views * CHIP_VALUES;
       extractChip(image, map, batch, at);
       if (this.flip) mirrorRows(batch, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, at, at + CHIP_VALUES);
@@ -90,6 +113,17 @@ export class DlibFaceEmbedder implements FaceEmbedder {
       if (this.flip) for (let k = 0; k < n; k += 1) descriptor[k] += output[(i * views + 1) * n + k];
       return normalise(descriptor);
     });
+  }
+
+  /** Where each face's chip comes from: a map from chip pixels to image pixels. */
+  private async chipMaps(image: RgbImage, faces: DetectedFace[]): Promise<AffineMap[]> {
+    if (!this.alignment) return faces.map((face) => similarityChipMap(face.landmarks, this.template));
+    const { landmarker, template } = this.alignment;
+    const found = await landmarker.locate(
+      image,
+      faces.map((face) => face.bbox),
+    );
+    return found.map((points) => similarityFit(template.points, points.slice(template.firstPoint)));
   }
 }
 

@@ -24,8 +24,17 @@ export function similarityChipMap(landmarks: FaceLandmarks, template: PointTempl
     x: (landmarks.mouth_left.x + landmarks.mouth_right.x) / 2,
     y: (landmarks.mouth_left.y + landmarks.mouth_right.y) / 2,
   };
-  const src = [template.left_eye, template.right_eye, template.nose, template.mouth];
-  const dst = [landmarks.left_eye, landmarks.right_eye, landmarks.nose, mouth];
+  return similarityFit(
+    [template.left_eye, template.right_eye, template.nose, template.mouth],
+    [landmarks.left_eye, landmarks.right_eye, landmarks.nose, mouth],
+  );
+}
+
+/**
+ * Least-squares similarity transform taking the chip points `src` onto the image points `dst` (same length and
+ * order), as a map from chip pixels to image pixels.
+ */
+export function similarityFit(src: Point[], dst: Point[]): AffineMap {
   const mean = (ps: Point[]) => ({
     x: ps.reduce((s, p) => s + p.x, 0) / ps.length,
     y: ps.reduce((s, p) => s + p.y, 0) / ps.length,
@@ -72,4 +81,31 @@ export function pointTemplateFromManifest(points: unknown): PointTemplate {
     return { x: value[0] as number, y: value[1] as number };
   };
   return { left_eye: read('left_eye'), right_eye: read('right_eye'), nose: read('nose'), mouth: read('mouth_centre') };
+}
+
+/** Chip positions of the 68-point landmarks from `first_point` on (the alignment on the landmark model's points). */
+export interface LandmarkTemplate {
+  firstPoint: number;
+  points: Point[];
+}
+
+/**
+ * The embedder's `input.landmark_template` of `models/manifest.json` (`first_point` and `points`: [x, y] chip
+ * pixels of points first_point..67); throws when malformed.
+ */
+export function landmarkTemplateFromManifest(value: unknown): LandmarkTemplate {
+  const { first_point: firstPoint, points } = (value ?? {}) as { first_point?: unknown; points?: unknown };
+  if (typeof firstPoint !== 'number' || !Number.isInteger(firstPoint) || firstPoint < 0 || !Array.isArray(points)) {
+    throw new Error('landmark_template needs an integer first_point and a points array');
+  }
+  if (firstPoint + points.length !== 68) throw new Error('landmark_template.points must run up to point 67');
+  return {
+    firstPoint,
+    points: points.map((pair: unknown, i) => {
+      if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((n) => Number.isFinite(n))) {
+        throw new Error(`landmark_template.points[${i}] must be an [x, y] pair of numbers`);
+      }
+      return { x: pair[0] as number, y: pair[1] as number };
+    }),
+  };
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type ModelTask = 'face_detection' | 'face_embedding' | 'liveness';
+export type ModelTask = 'face_detection' | 'face_landmarks' | 'face_embedding' | 'liveness';
 
 /** The fields of models/manifest.json this service reads (written by scripts/models/build.mjs). */
 export interface ManifestModel {
@@ -14,6 +14,8 @@ export interface ManifestModel {
     layout?: string;
     /** The embedder's alignment: [x, y] chip pixels per landmark (see face-chip.ts). */
     template_points?: unknown;
+    /** The embedder's alignment on the 68-point landmark model: first_point and [x, y] chip pixels of the rest. */
+    landmark_template?: unknown;
   };
   outputs?: { name: string; shape: (number | string)[] }[];
   source: { package: string; version?: string; files?: string[] };

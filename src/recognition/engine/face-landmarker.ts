@@ -1,0 +1,74 @@
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { type AffineMap, sourcePixelsPerOutputPixel, warpAffine } from './affine-warp.js';
+import type { Point, RgbImage } from './face.types.js';
+import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
+
+export const LANDMARK_FILE = 'face-landmark-68.onnx';
+export const LANDMARK_MODEL_ID = 'face-landmark-68';
+/** Side of the square crop the network reads. */
+const INPUT_SIZE = 112;
+const POINTS = 68;
+const CROP_VALUES = INPUT_SIZE * INPUT_SIZE * 3;
+
+type Box = [number, number, number, number];
+
+/**
+ * face-api's 68-point landmark net (iBUG 300-W order: jaw 0-16, brows 17-26, nose 27-35, eyes 36-47, mouth 48-67)
+ * on the faces a detector found. The net was trained on square crops framed on the face, so each face is looked at
+ * twice: on a square around its detection box (detectors frame faces differently), then on a square around the
+ * points found the first time. Every face of an image runs in one batch per pass.
+ */
+export class FaceLandmarker {
+  readonly modelId = LANDMARK_MODEL_ID;
+
+  constructor(private readonly session: ort.InferenceSession) {}
+
+  /** Opens `<modelsDir>/face-landmark-68.onnx`; null when a pack built before it has no such file. */
+  static async create(modelsDir: string, options: OnnxSessionOptions = {}): Promise<FaceLandmarker | null> {
+    const path = join(modelsDir, LANDMARK_FILE);
+    if (!(await fileExists(path))) return null;
+    return new FaceLandmarker(await openOnnxSession(path, options));
+  }
+
+  /** The 68 points of each face, in image pixels. */
+  async locate(image: RgbImage, boxes: Box[]): Promise<Point[][]> {
+    if (boxes.length === 0) return [];
+    const first = await this.run(image, boxes.map(squareOn));
+    return this.run(
+      image,
+      first.map((points) => squareOn(boundsOf(points))),
+    );
+  }
+
+  private async run(image: RgbImage, squares: AffineMap[]): Promise<Point[][]> {
+    const batch = new Float32Array(squares.length * CROP_VALUES);
+    squares.forEach((map, i) =>
+      warpAffine(image, map, INPUT_SIZE, INPUT_SIZE, batch, i * CROP_VALUES, supersampling(map)),
+    );
+    const input = new ort.Tensor('float32', batch, [squares.length, INPUT_SIZE, INPUT_SIZE, 3]);
+    const output = floatOutput(await this.session.run({ input }), 'landmarks');
+    return squares.map((map, i) =>
+      Array.from({ length: POINTS }, (_, k) => {
+        const u = output[(i * POINTS + k) * 2] * INPUT_SIZE;
+        const v = output[(i * POINTS + k) * 2 + 1] * INPUT_SIZE;
+        return { x: map.a * u + map.b * v + map.c, y: map.d * u + map.e * v + map.f };
+      }),
+    );
+  }
+}
+
+/** The map from crop pixels to image pixels of the square (side: the box's longer side) centred on a box. */
+function squareOn([x1, y1, x2, y2]: Box): AffineMap {
+  const side = Math.max(x2 - x1, y2 - y1, 1);
+  const scale = side / INPUT_SIZE;
+  return { a: scale, b: 0, c: (x1 + x2 - side) / 2, d: 0, e: scale, f: (y1 + y2 - side) / 2 };
+}
+
+function boundsOf(points: Point[]): Box {
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+const supersampling = (map: AffineMap) => Math.ceil(sourcePixelsPerOutputPixel(map) - 0.5);
