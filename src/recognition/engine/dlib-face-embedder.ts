@@ -11,7 +11,7 @@ import {
   similarityChipMap,
   similarityFit,
 } from './face-chip.js';
-import { FaceLandmarker } from './face-landmarker.js';
+import { FaceLandmarker, LANDMARK_FILE } from './face-landmarker.js';
 import type { DetectedFace, EmbedOptions, FaceEmbedder, RgbImage } from './face.types.js';
 import { readModelManifest } from './model-manifest.js';
 import { openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
@@ -79,9 +79,11 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     const session = await openOnnxSession(path, options);
     const threads = options.aloneThreads ?? 1;
     const aloneSession = threads > 1 ? await openOnnxSession(path, { threads }) : null;
-    const landmarker = entry.input.landmark_template ? await FaceLandmarker.create(modelsDir, options) : null;
-    const alignment = landmarker
-      ? { landmarker, template: landmarkTemplateFromManifest(entry.input.landmark_template) }
+    const alignment = entry.input.landmark_template
+      ? {
+          landmarker: await landmarkerOf(modelsDir, options),
+          template: landmarkTemplateFromManifest(entry.input.landmark_template),
+        }
       : null;
     return new DlibFaceEmbedder(
       session,
@@ -125,6 +127,16 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     );
     return found.map((points) => similarityFit(template.points, points.slice(template.firstPoint)));
   }
+}
+
+/**
+ * The landmark model a manifest with a landmark template aligns on. Its absence is an error: embeddings of the
+ * pack's version are made with it, and the detector's points would give others under the same version.
+ */
+async function landmarkerOf(modelsDir: string, options: OnnxSessionOptions): Promise<FaceLandmarker> {
+  const landmarker = await FaceLandmarker.create(modelsDir, options);
+  if (!landmarker) throw new Error(`${modelsDir}/manifest.json aligns on ${LANDMARK_FILE}, which is missing`);
+  return landmarker;
 }
 
 /** Scales a vector to unit length in place and returns it. */

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type AffineMap, mirrorMap } from './affine-warp.js';
-import { DLIB_CHIP_SIZE, extractChip, pointTemplateFromManifest, similarityChipMap } from './face-chip.js';
+import {
+  DLIB_CHIP_SIZE,
+  extractChip,
+  landmarkTemplateFromManifest,
+  pointTemplateFromManifest,
+  similarityChipMap,
+  similarityFit,
+} from './face-chip.js';
 import type { FaceLandmarks, Point } from './face.types.js';
 
 /** Applies a chip → image map to a chip point. */
@@ -148,5 +155,45 @@ void describe(pointTemplateFromManifest.name, () => {
     const points = { left_eye: [1, 2], right_eye: [3, 4], nose: [5, 6], mouth_centre: [7] };
     assert.throws(() => pointTemplateFromManifest(points), /template_points.mouth_centre/);
     assert.throws(() => pointTemplateFromManifest({ ...points, mouth_centre: [7, 'x'] }), /mouth_centre/);
+  });
+});
+
+void describe(similarityFit.name, () => {
+  void it('recovers the similarity that placed many points, and spreads the error of noisy ones', () => {
+    const chip = Array.from({ length: 41 }, (_, i) => ({ x: 30 + ((i * 37) % 90), y: 40 + ((i * 53) % 80) }));
+    const place = placeFace(-0.35, 1.7, { x: 210, y: 90 });
+
+    const exact = similarityFit(chip, chip.map(place));
+    for (const p of [chip[0], chip[40], { x: 0, y: 0 }, { x: 150, y: 150 }]) {
+      const got = apply(exact, p);
+      const want = place(p);
+      assert.ok(Math.hypot(got.x - want.x, got.y - want.y) < 1e-9, JSON.stringify({ got, want }));
+    }
+
+    // One point 20 px off moves the fit by 20/41 px at its centroid, not by 20.
+    const noisy = chip.map(place);
+    noisy[7] = { x: noisy[7].x + 20, y: noisy[7].y };
+    const shifted = apply(similarityFit(chip, noisy), { x: 75, y: 75 });
+    const truth = place({ x: 75, y: 75 });
+    assert.ok(Math.hypot(shifted.x - truth.x, shifted.y - truth.y) < 1.5);
+  });
+});
+
+void describe(landmarkTemplateFromManifest.name, () => {
+  const points = Array.from({ length: 41 }, (_, i) => [i, i + 0.5]);
+
+  void it('reads points first_point..67 as chip points', () => {
+    const sut = landmarkTemplateFromManifest({ first_point: 27, points });
+
+    assert.equal(sut.firstPoint, 27);
+    assert.equal(sut.points.length, 41);
+    assert.deepEqual(sut.points[40], { x: 40, y: 40.5 });
+  });
+
+  void it('refuses a template that does not end at point 67, or with a broken pair', () => {
+    assert.throws(() => landmarkTemplateFromManifest(undefined), /first_point/);
+    assert.throws(() => landmarkTemplateFromManifest({ first_point: 26, points }), /up to point 67/);
+    const broken = points.map((p, i) => (i === 5 ? [1, 'x'] : p));
+    assert.throws(() => landmarkTemplateFromManifest({ first_point: 27, points: broken }), /points\[5\]/);
   });
 });

@@ -24,7 +24,7 @@ export class FaceLandmarker {
 
   constructor(private readonly session: ort.InferenceSession) {}
 
-  /** Opens `<modelsDir>/face-landmark-68.onnx`; null when a pack built before it has no such file. */
+  /** Opens `<modelsDir>/face-landmark-68.onnx`; null when there is no such file. */
   static async create(modelsDir: string, options: OnnxSessionOptions = {}): Promise<FaceLandmarker | null> {
     const path = join(modelsDir, LANDMARK_FILE);
     if (!(await fileExists(path))) return null;
