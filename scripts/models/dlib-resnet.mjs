@@ -91,6 +91,21 @@ function residualDown(g, x, weights, prefix, size, channels) {
 }
 
 /**
+ * The input of face-api's nets: `input` float32 [batch, size, size, 3] NHWC RGB 0-255, returned NCHW with face-api's
+ * mean RGB subtracted and divided by 255, as the nets were trained.
+ * @param {GraphBuilder} g
+ * @param {number} size input side
+ * @returns {string} the normalised tensor
+ */
+export function faceApiInput(g, size) {
+  const input = g.input('input', ['batch', size, size, 3]);
+  const nchw = g.node('Transpose', [input], { perm: [0, 3, 1, 2] });
+  const mean = g.constant('mean_rgb', [1, 3, 1, 1], Float32Array.from(MEAN_RGB));
+  const divisor = g.constant('divisor', [1], Float32Array.of(255));
+  return g.node('Div', [g.node('Sub', [nchw, mean]), divisor]);
+}
+
+/**
  * Builds the dlib ResNet-29 descriptor graph.
  * Input `input`: float32 [batch, 150, 150, 3], NHWC, RGB, raw 0-255 (mean subtraction and /255 are in the graph).
  * Output `descriptor`: float32 [batch, 128], the raw dlib descriptor (not normalised).
@@ -99,11 +114,7 @@ function residualDown(g, x, weights, prefix, size, channels) {
  */
 export function buildDlibResnetGraph(weights) {
   const g = new GraphBuilder('dlib_face_recognition_resnet_model_v1');
-  const input = g.input('input', ['batch', DLIB_INPUT_SIZE, DLIB_INPUT_SIZE, 3]);
-  const nchw = g.node('Transpose', [input], { perm: [0, 3, 1, 2] });
-  const mean = g.constant('mean_rgb', [1, 3, 1, 1], Float32Array.from(MEAN_RGB));
-  const divisor = g.constant('divisor', [1], Float32Array.of(255));
-  const normalised = g.node('Div', [g.node('Sub', [nchw, mean]), divisor]);
+  const normalised = faceApiInput(g, DLIB_INPUT_SIZE);
 
   let x = conv(g, normalised, weights, 'conv32_down', { stride: 2, pad: 0, relu: true });
   let size = validSize(DLIB_INPUT_SIZE, 7, 2);

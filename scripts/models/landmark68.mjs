@@ -3,10 +3,10 @@
 // FaceLandmark68Net: four dense blocks (the first opening with a plain 3x3 convolution, the others with depthwise
 // separable ones; each block's later convolutions read the ReLU of the sum of all earlier outputs of the block),
 // a 7x7 average pool and one fully connected layer to 136 values: x, y of each point, as shares of the input side.
+import { faceApiInput } from './dlib-resnet.mjs';
 import { GraphBuilder } from './onnx-writer.mjs';
 
 export const LANDMARK_INPUT_SIZE = 112;
-const MEAN_RGB = [122.782, 117.001, 104.298];
 const BLOCKS = ['dense0', 'dense1', 'dense2', 'dense3'];
 
 function weight(weights, name) {
@@ -89,11 +89,7 @@ function denseBlock(g, x, weights, prefix, size, first) {
  */
 export function buildLandmark68Graph(weights) {
   const g = new GraphBuilder('face_landmark_68');
-  const input = g.input('input', ['batch', LANDMARK_INPUT_SIZE, LANDMARK_INPUT_SIZE, 3]);
-  const nchw = g.node('Transpose', [input], { perm: [0, 3, 1, 2] });
-  const mean = g.constant('mean_rgb', [1, 3, 1, 1], Float32Array.from(MEAN_RGB));
-  const divisor = g.constant('divisor', [1], Float32Array.of(255));
-  let out = g.node('Div', [g.node('Sub', [nchw, mean]), divisor]);
+  let out = faceApiInput(g, LANDMARK_INPUT_SIZE);
   let size = LANDMARK_INPUT_SIZE;
   BLOCKS.forEach((prefix, i) => ({ out, size } = denseBlock(g, out, weights, prefix, size, i === 0)));
   if (size !== 7) throw new Error(`landmark net: expected 7x7 features, got ${size}x${size}`);
