@@ -199,12 +199,25 @@ describe('the job queue', () => {
       calls += 1;
       return calls === 1 ? Promise.reject(new JobFailure('not_yet', 'fails once')) : Promise.resolve({ calls });
     });
-    const job = await queue.enqueue('faces.reindex', payload(3), options);
-    assert.equal((await queue.waitFor(job.id, 5000)).status, 'failed');
-    assert.equal(await sut.app.get(DataSource).transaction((manager) => records.requeueFailed(manager, job.id)), true);
-    await queue.requeue(job);
-    const done = await queue.waitFor(job.id, 5000);
-    assert.deepEqual([done.status, done.attempts, done.error, done.result], ['completed', 1, null, { calls: 2 }]);
+    // BullMQ reports the first failure to the driver asynchronously: held here until the row is back in the queue
+    // (the order CI once met), that late report must not fail the queued row again.
+    const failUnfinished = records.failUnfinished.bind(records);
+    let putBack!: () => void;
+    const requeued = new Promise<void>((resolve) => (putBack = resolve));
+    records.failUnfinished = async (...args) => requeued.then(() => failUnfinished(...args));
+    try {
+      const job = await queue.enqueue('faces.reindex', payload(3), options);
+      assert.equal((await queue.waitFor(job.id, 5000)).status, 'failed');
+      const manager = sut.app.get(DataSource).manager;
+      assert.equal(await manager.transaction((tx) => records.requeueFailed(tx, job.id)), true);
+      putBack();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await queue.requeue(job);
+      const done = await queue.waitFor(job.id, 5000);
+      assert.deepEqual([done.status, done.attempts, done.error, done.result], ['completed', 1, null, { calls: 2 }]);
+    } finally {
+      records.failUnfinished = failUnfinished;
+    }
   });
 });
 

@@ -5,12 +5,6 @@ import { JobCancelled, JobFailure, JobRetryLater } from './job-queue.js';
 import type { JobName } from './job-types.js';
 import { type JobOutcome, JobsRepository } from './jobs.repository.js';
 
-/** What a run ended with; `error` is what the handler threw, if anything (a driver may hand it to its queue). */
-export interface JobRun {
-  outcome: JobOutcome;
-  error?: unknown;
-}
-
 /** Whether a run that throws unexpectedly may be tried again, and when (null: the queue decides). */
 export interface RetryPlan {
   attemptsLeft: boolean;
@@ -41,19 +35,20 @@ export class JobRunner {
     if (!this.handlers.has(name)) throw new Error(`No handler for job ${name}`);
   }
 
-  async run(job: Job, retry: RetryPlan): Promise<JobRun> {
+  /** Runs the job and writes its outcome to the row; the outcome tells the driver what is left to do. */
+  async run(job: Job, retry: RetryPlan): Promise<JobOutcome> {
     const started = Date.now();
-    let run: JobRun;
+    let outcome: JobOutcome;
     try {
       const handler = this.handlers.get(job.type);
       if (!handler) throw new JobFailure('unknown_job_type', `No handler for job type ${job.type}`);
       const result = ((await handler(job.payload, job.id)) ?? null) as Record<string, unknown> | null;
-      run = { outcome: { status: 'completed', result } };
+      outcome = { status: 'completed', result };
     } catch (error) {
-      run = { outcome: this.failure(job, error, retry), error };
+      outcome = this.failure(job, error, retry);
     }
-    await this.records.finish(job.id, run.outcome, Date.now() - started);
-    return run;
+    await this.records.finish(job.id, outcome, Date.now() - started);
+    return outcome;
   }
 
   private failure(job: Job, error: unknown, retry: RetryPlan): JobOutcome {

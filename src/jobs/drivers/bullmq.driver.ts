@@ -8,7 +8,7 @@ import { type Job as BullJob, type Queue, type QueueEvents, UnrecoverableError, 
 import type { EntityManager } from 'typeorm';
 import type { TransactionHooks } from '../../transactions/transaction-hooks.js';
 import { FINISHED_JOB_STATUSES, type Job, type JobError } from '../job.entity.js';
-import { JobFailure, JobQueue, type EnqueueOptions } from '../job-queue.js';
+import { JobQueue, type EnqueueOptions } from '../job-queue.js';
 import type { JobRunner } from '../job-runner.js';
 import { type BackoffOf, backoffOf, JOB_OPTIONS, type JobName, type JobPayload } from '../job-types.js';
 import type { JobsRepository } from '../jobs.repository.js';
@@ -54,6 +54,8 @@ export class BullmqJobQueue
   private events: QueueEvents | undefined;
   private sweep: NodeJS.Timeout | undefined;
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** The errors process() threw after the run had written its outcome to the row. */
+  private readonly recordedFailures = new WeakSet<Error>();
   private closed = false;
   protected readonly driver: 'bullmq-postgres' | 'bullmq-redis';
   protected readonly runsJobs: boolean;
@@ -85,7 +87,7 @@ export class BullmqJobQueue
       stalledInterval: this.settings.lockMs,
     }) as unknown as Worker;
     this.worker.on('error', (error: Error) => this.logger.warn(`Worker: ${error.message}`));
-    this.worker.on('failed', (job: BullJob | undefined) => void (job && this.failedByQueue(job)));
+    this.worker.on('failed', (job: BullJob | undefined, error: Error) => void (job && this.failedByQueue(job, error)));
     await this.worker.waitUntilReady();
     this.sweep = setInterval(() => void this.requeueOrphans(), this.orphanAfterMs);
     this.sweep.unref();
@@ -204,18 +206,27 @@ export class BullmqJobQueue
     if (!job) return; // cancelled, or finished by an earlier delivery: nothing to run
     try {
       const attempts = delivery.opts.attempts ?? 1;
-      const run = await this.runner.run(job, { attemptsLeft: delivery.attemptsMade + 1 < attempts, runAfter: null });
-      if (run.outcome.status === 'failed' && run.error instanceof JobFailure) {
-        throw new UnrecoverableError(run.error.code);
-      }
-      if (run.outcome.status === 'failed' || run.outcome.status === 'queued') throw run.error;
+      const outcome = await this.runner.run(job, {
+        attemptsLeft: delivery.attemptsMade + 1 < attempts,
+        runAfter: null,
+      });
+      if (outcome.status !== 'failed' && outcome.status !== 'queued') return;
+      // The run wrote its outcome to the row; this error only tells BullMQ whether to retry.
+      const error =
+        outcome.status === 'failed' ? new UnrecoverableError(outcome.error.error) : new Error(outcome.error.message);
+      this.recordedFailures.add(error);
+      throw error;
     } finally {
       this.notify(job.id);
     }
   }
 
-  /** A job BullMQ failed without our run ending it (it stalled too often): its row says so too. */
-  private async failedByQueue(delivery: BullJob): Promise<void> {
+  /**
+   * A job BullMQ failed without our run ending it (it stalled too often, or its row could not be claimed): its row
+   * says so too. A failure our run recorded is left alone: its row may have been put back in the queue since.
+   */
+  private async failedByQueue(delivery: BullJob, error: Error): Promise<void> {
+    if (this.recordedFailures.has(error)) return;
     try {
       if ((await delivery.getState()) !== 'failed') return;
       const failed = await this.records.failUnfinished(delivery.id!, {
