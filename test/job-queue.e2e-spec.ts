@@ -10,7 +10,7 @@ import { JobFailure, JobQueue } from '../src/jobs/job-queue.js';
 import { JobRunner } from '../src/jobs/job-runner.js';
 import { JobsRepository } from '../src/jobs/jobs.repository.js';
 import { TransactionHooks } from '../src/transactions/transaction-hooks.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { startTestApp, testDatabaseUrl, type TestApp } from './support/test-app.js';
 
 type Driver = (DatabaseJobQueue | BullmqJobQueue) & { onApplicationShutdown?: () => Promise<void> };
 
@@ -28,7 +28,7 @@ describe('the job queue', () => {
   const queues: Driver[] = [];
 
   /** A runner of its own on the app's database (and queue), running `handler` for every job. */
-  async function queueWith(handler: JobHandler, orphanAfterMs?: number): Promise<Driver> {
+  async function queueWith(handler: JobHandler, orphanAfterMs?: number, lockMs = 30_000): Promise<Driver> {
     const handlers = { discover: () => undefined, has: () => true, get: () => handler } as unknown as JobHandlers;
     const runner = new JobRunner(records, handlers);
     const hooks = sut.app.get(TransactionHooks);
@@ -38,7 +38,7 @@ describe('the job queue', () => {
           store: bullmqStore(sut.config),
           workers: true,
           concurrency: 1,
-          lockMs: 30_000,
+          lockMs,
           orphanAfterMs,
         });
     queues.push(queue);
@@ -219,9 +219,52 @@ describe('the job queue', () => {
       records.failUnfinished = failUnfinished;
     }
   });
+
+  it(
+    'fails a job whose worker stops mid-job again and again (BullMQ gives up on it), and never runs it after',
+    { skip: !testDatabaseUrl && 'runs on BullMQ (TEST_DATABASE_URL)' },
+    async () => {
+      const starts: string[] = [];
+      const hangs: JobHandler = (_payload, id) => {
+        starts.push(id);
+        return new Promise(() => undefined); // the worker "dies" before it ends
+      };
+      // A worker closed without waiting for its job stops renewing the lock, as a killed process does.
+      const abandon = (queue: Driver) =>
+        (queue as unknown as { worker: { close(force: boolean): Promise<void> } }).worker.close(true);
+      const first = await queueWith(hangs, undefined, 500);
+      const job = await first.enqueue('faces.reindex', payload(51), options);
+      await waitUntil(() => Promise.resolve(starts.length === 1));
+      await abandon(first);
+      const second = await queueWith(hangs, undefined, 500);
+      await waitUntil(() => Promise.resolve(starts.length === 2), 15_000);
+      await abandon(second);
+      let ranAgain = false;
+      const third = await queueWith(
+        () => {
+          ranAgain = true;
+          return Promise.resolve({});
+        },
+        undefined,
+        500,
+      );
+      const done = await waitForStatus(third, job.id, 'failed', 15_000);
+      assert.deepEqual([done.status, done.error?.error], ['failed', 'job_stalled']);
+      assert.equal(ranAgain, false, 'a job given up on is not run');
+    },
+  );
 });
 
 const reason = { error: 'person_deleted', message: 'gone' };
+
+async function waitForStatus(queue: JobQueue, id: string, status: Job['status'], timeoutMs: number): Promise<Job> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await queue.waitFor(id, Math.max(0, deadline - Date.now()));
+    if (job.status === status || Date.now() >= deadline) return job;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
