@@ -116,6 +116,20 @@ void describe('default model pack', () => {
     });
   });
 
+  void it('embeds the faces of a group photo in chunks, each as it is embedded alone, with either session', async () => {
+    const image = await decode(join(FACES, 'groups/retinaface-team.jpg'));
+    const faces = await detector.detect(image);
+    assert.ok(faces.length > 8, `more faces (${faces.length}) than a landmark or embedding chunk holds`);
+    const together = await embedder.embed(image, faces);
+    const twoThreads = await DlibFaceEmbedder.create(dirs[0], { aloneThreads: 2 });
+    const alone = await twoThreads.embed(image, faces, { alone: true });
+    for (const [i, face] of faces.entries()) {
+      const [single] = await embedder.embed(image, [face]);
+      assert.ok(euclideanDistance(together[i], single) < 1e-5, `face ${i} in the group as alone`);
+      assert.ok(euclideanDistance(alone[i], single) < 1e-5, `face ${i} on the two-thread sessions`);
+    }
+  });
+
   void it('finds no face in dogs.jpg', async () => {
     assert.deepEqual(await detector.detect(await decode(join(FACES, 'dlib/faces/dogs.jpg'))), []);
   });

@@ -18,6 +18,9 @@ export function openOnnxSession(path: string, options: OnnxSessionOptions = {}):
     interOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     executionProviders: ['cpu'],
+    // Threads of a multi-threaded session sleep when a run ends instead of spinning for more work: spinning took the
+    // core the event loop needed next (one-face identify 61-71 ms with spinning, 43-52 without; docs/benchmarks.md).
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
 }
 
@@ -37,4 +40,33 @@ export function floatOutput(outputs: ort.InferenceSession.OnnxValueMapType, name
     throw new Error(`ONNX output "${name}" is missing or not float32`);
   }
   return value.data;
+}
+
+/**
+ * Runs a batch of NHWC images (`items` of `side` x `side` x 3, packed in `batch`) through a session in chunks of at
+ * most `chunk` images, and returns the named output of all of them in order. Each run's memory is then bounded
+ * whatever the number of faces (58 dlib chips at once grew the process by 71 MB, in chunks of 16 by 28 MB), and only
+ * a few shapes ever reach onnxruntime: the first run of a shape it has not seen is slow (a group photo's 58 chips:
+ * 596 ms, then 209 ms; memory planned and allocated), and a group photo's face count is rarely one it has seen.
+ */
+export async function runInChunks(
+  session: ort.InferenceSession,
+  batch: Float32Array,
+  { items, side, chunk, output }: { items: number; side: number; chunk: number; output: string },
+): Promise<Float32Array> {
+  const values = side * side * 3;
+  const parts: Float32Array[] = [];
+  for (let at = 0; at < items; at += chunk) {
+    const n = Math.min(chunk, items - at);
+    const input = new ort.Tensor('float32', batch.subarray(at * values, (at + n) * values), [n, side, side, 3]);
+    parts.push(floatOutput(await session.run({ input }), output));
+  }
+  if (parts.length === 1) return parts[0];
+  const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
