@@ -12,7 +12,8 @@ import { BLAZEFACE_MIN_CONFIDENCE, BlazeFaceDetector } from '../src/recognition/
 import { FULL_RANGE_MIN_CONFIDENCE, FullRangeFaceDetector } from '../src/recognition/engine/full-range-detector.js';
 import type { FaceDetector } from '../src/recognition/engine/face.types.js';
 import { DlibFaceEmbedder } from '../src/recognition/engine/dlib-face-embedder.js';
-import { euclideanDistance } from '../src/recognition/match-decision.js';
+import { euclideanDistance, type TurnedThreshold, verificationThreshold } from '../src/recognition/match-decision.js';
+import { estimatePose } from '../src/recognition/engine/face-quality.js';
 import type { DetectedFace, RgbImage } from '../src/recognition/engine/face.types.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,6 +35,8 @@ type Pick = 'centre' | 'largest';
 interface Embedded {
   /** Descriptor of the face each rule picks (the same face when the image has one). */
   descriptor?: Record<Pick, Float32Array>;
+  /** Yaw of that face in degrees, estimated from the detector's points as the service does. */
+  yaw?: Record<Pick, number>;
   how: 'default' | 'lowered' | 'none';
   faces: number;
 }
@@ -96,8 +99,10 @@ class Runner {
       this.timings.embed += performance.now() - started;
       this.timings.faces += picked.length;
       const of = (i: number) => descriptors[picked.indexOf(i)];
+      const yawOf = (i: number) => estimatePose(faces[i].landmarks).yaw;
       result = {
         descriptor: { centre: of(centreIndex(faces, image)), largest: of(largestIndex(faces)) },
+        yaw: { centre: yawOf(centreIndex(faces, image)), largest: yawOf(largestIndex(faces)) },
         how,
         faces: faces.length,
       };
@@ -112,6 +117,23 @@ class Runner {
     for (const p of pairs) {
       const [a, b] = [(await this.embed(p.a)).descriptor, (await this.embed(p.b)).descriptor];
       out.push(a && b ? euclideanDistance(a[pick], b[pick]) : Infinity);
+    }
+    return out;
+  }
+
+  /** Whether the service's 1:1 decision (verificationThreshold) calls each pair the same person. */
+  async decisions(pairs: Pair[], pick: Pick, threshold: number, turned: TurnedThreshold | null): Promise<boolean[]> {
+    const out: boolean[] = [];
+    for (const p of pairs) {
+      const [a, b] = [await this.embed(p.a), await this.embed(p.b)];
+      if (!a.descriptor || !b.descriptor) {
+        out.push(false);
+        continue;
+      }
+      const yaws = [a.yaw![pick], b.yaw![pick]];
+      out.push(
+        euclideanDistance(a.descriptor[pick], b.descriptor[pick]) <= verificationThreshold(threshold, turned, yaws),
+      );
     }
     return out;
   }
@@ -181,6 +203,13 @@ async function main(): Promise<void> {
   console.log(
     `  for comparison, picking the largest face instead: threshold ${thresholdL.toFixed(4)}, test accuracy ${pct(accuracy(test, testL, thresholdL))}`,
   );
+  const turned = embedder.turnedThreshold;
+  const rightOf = (pairs: Pair[], decided: boolean[]) => pairs.filter((p, i) => decided[i] === p.same).length;
+  const shippedTest = await runner.decisions(test, 'centre', embedder.defaultThreshold, turned);
+  console.log(
+    `  pairsDevTest accuracy of the shipped 1:1 decision (${turned ? `${turned.threshold} where a face is turned ${turned.min_yaw}° or more, else ` : ''}` +
+      `${embedder.defaultThreshold}): ${pct(rightOf(test, shippedTest) / test.length)}`,
+  );
 
   const csv = (await readFile(join(SHARED, 'faces', 'deepface', 'master.csv'), 'utf8')).trim().split('\n').slice(1);
   const deepface: Pair[] = csv.map((line) => {
@@ -195,6 +224,8 @@ async function main(): Promise<void> {
   const wrong = deepface.filter((p, i) => dfD[i] < embedder.defaultThreshold !== p.same);
   console.log(`deepface master.csv at the default threshold ${embedder.defaultThreshold}:`);
   console.log(`  right ${deepface.length - wrong.length} of ${deepface.length}   goal: all ${deepface.length}`);
+  const dfShipped = await runner.decisions(deepface, 'largest', embedder.defaultThreshold, turned);
+  console.log(`  right with the shipped 1:1 decision: ${rightOf(deepface, dfShipped)} of ${deepface.length}`);
   for (const p of wrong) {
     const i = deepface.indexOf(p);
     console.log(

@@ -98,6 +98,29 @@ for (const pack of ['default', 'optional'] as const) {
       assert.ok(Math.abs(different.body.similarity - (1 - different.body.distance ** 2 / 2)) < 1e-3);
       assert.equal(different.body.faces.a.bbox.length, 4);
     });
+
+    it(
+      'decides a frontal photo and a profile of one person with the turned-face threshold',
+      { skip: pack !== 'default' && 'the pair was chosen with the default pack' },
+      async () => {
+        const models = await sut.http().get('/api/v1/models').set(bearer(admin));
+        const shipped = models.body.results.find((model: { task: string }) => model.task === 'face_embedding');
+        const frontal = await verify(
+          photo('knn', 'train', 'biden', 'biden.jpg'),
+          photo('knn', 'train', 'biden', 'biden2.jpg'),
+        );
+        assert.equal(frontal.body.threshold, shipped.default_threshold, 'two frontal faces: the default');
+        // cfp-dev person 252 from the front and turned about 57 degrees: 0.438 apart, over the default threshold.
+        const turned = await verify(
+          photo('cfp-dev', 'Data', 'Images', '252', 'frontal', '01.jpg'),
+          photo('cfp-dev', 'Data', 'Images', '252', 'profile', '04.jpg'),
+        );
+        assert.equal(turned.status, 200, JSON.stringify(turned.body));
+        assert.ok(turned.body.distance > shipped.default_threshold, `distance ${turned.body.distance}`);
+        assert.ok(turned.body.threshold > shipped.default_threshold, `threshold ${turned.body.threshold}`);
+        assert.equal(turned.body.match, true);
+      },
+    );
   });
 }
 

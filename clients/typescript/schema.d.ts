@@ -3824,12 +3824,13 @@ export interface components {
                 passed: boolean;
                 score: number;
             };
-            /** @description True when both images show the same person at the model's threshold. */
+            /** @description True when both images show the same person at `threshold`. */
             match: boolean;
             match_quality: components["schemas"]["MatchQuality"];
             processing_time_ms: number;
             /** @description Cosine similarity of the two embeddings, -1 to 1. */
             similarity: number;
+            /** @description The threshold applied: the model's default, or its turned-face threshold when a face is turned 35° or more. */
             threshold: number;
         };
         VisitCountsDto: {

@@ -12,6 +12,16 @@ export const BUILDER_REVISION = 2;
  */
 export const DLIB_DEFAULT_THRESHOLD = 0.416;
 
+/**
+ * The 1:1 decision for a turned face (a yaw of `min_yaw` degrees or more on either side, estimated from the
+ * detector's points): the threshold CFP's frontal-profile protocol chooses on its training splits of cfp-dev
+ * (0.4469-0.4488 on every fold, bench/accuracy-cfp.ts). A profile's descriptor sits farther from the same person's
+ * frontal one than two frontal descriptors do. From 35 degrees: frontal faces of cfp-dev measure at most 11, 90% of
+ * its profiles over 32, and LFW's pairs decide as with the default threshold alone (from 30 degrees one more LFW test
+ * pair went wrong).
+ */
+export const DLIB_TURNED_THRESHOLD = { min_yaw: 35, threshold: 0.447 };
+
 /** Static description of each model of the pack (everything but the hashes of the written files). */
 export const MODELS = [
   {
@@ -191,6 +201,7 @@ export const MODELS = [
     outputs: [{ name: 'descriptor', shape: ['batch', 128], description: 'raw dlib descriptor; L2-normalise it' }],
     metric: 'euclidean_l2_normalized',
     default_threshold: DLIB_DEFAULT_THRESHOLD,
+    turned_threshold: DLIB_TURNED_THRESHOLD,
     source: {
       package: '@vladmandic/face-api',
       files: ['model/face_recognition_model-weights_manifest.json', 'model/face_recognition_model.bin'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideMatch, euclideanDistance, similarityToDistance } from './match-decision.js';
+import { decideMatch, euclideanDistance, similarityToDistance, verificationThreshold } from './match-decision.js';
 
 describe(decideMatch.name, () => {
   it('matches at or below the threshold and not above', () => {
@@ -32,5 +32,23 @@ describe(decideMatch.name, () => {
 
   it('refuses embeddings of different sizes', () => {
     assert.throws(() => euclideanDistance(new Float32Array(2), new Float32Array(3)), /differ/);
+  });
+});
+
+describe(verificationThreshold.name, () => {
+  const turned = { min_yaw: 30, threshold: 0.447 };
+
+  it('keeps the default threshold while every face is within min_yaw of frontal', () => {
+    assert.equal(verificationThreshold(0.416, turned, [0, 12.5, -29.9]), 0.416);
+  });
+
+  it('takes the turned threshold when any face is turned by min_yaw or more, either way', () => {
+    assert.equal(verificationThreshold(0.416, turned, [3, 30]), 0.447);
+    assert.equal(verificationThreshold(0.416, turned, [-55]), 0.447);
+  });
+
+  it('keeps the default without a turned threshold or without yaws', () => {
+    assert.equal(verificationThreshold(0.416, null, [80]), 0.416);
+    assert.equal(verificationThreshold(0.416, turned, []), 0.416);
   });
 });

@@ -35,6 +35,24 @@ export function similarityToDistance(similarity: number): number {
   return Math.sqrt(Math.max(0, 2 - 2 * similarity));
 }
 
+/**
+ * A descriptor's 1:1 threshold for turned faces (the manifest's `turned_threshold`): when either face is turned by
+ * `min_yaw` degrees or more, two faces of one person sit farther apart than two frontal ones, and `threshold` applies
+ * instead of the default.
+ */
+export interface TurnedThreshold {
+  min_yaw: number;
+  threshold: number;
+}
+
+/**
+ * The threshold of a 1:1 decision between faces of these yaws (degrees; a reference without one counts as frontal):
+ * `turned.threshold` when any is turned by `turned.min_yaw` or more, else `threshold`.
+ */
+export function verificationThreshold(threshold: number, turned: TurnedThreshold | null, yaws: number[]): number {
+  return turned && yaws.some((yaw) => Math.abs(yaw) >= turned.min_yaw) ? turned.threshold : threshold;
+}
+
 export function decideMatch(distance: number, threshold: number): MatchDecision {
   const confidence = 1 / (1 + Math.exp((distance - threshold) / CONFIDENCE_SCALE));
   return {

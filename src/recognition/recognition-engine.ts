@@ -5,6 +5,7 @@ import { type DecodedImage, ImageDecoder } from './engine/image-decoder.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { Metrics } from '../metrics/metrics.js';
 import { FaceModels } from './face-models.js';
+import type { TurnedThreshold } from './match-decision.js';
 
 export interface AnalyseOptions {
   /** Detector score threshold (0-1); the detector's default when absent. */
@@ -64,9 +65,14 @@ export class RecognitionEngine {
     private readonly metrics: Metrics,
   ) {}
 
-  get embeddingModel(): { id: string; version: string; threshold: number } {
+  get embeddingModel(): { id: string; version: string; threshold: number; turnedThreshold: TurnedThreshold | null } {
     const embedder = this.models.embedder;
-    return { id: embedder.modelId, version: embedder.modelVersion, threshold: embedder.defaultThreshold };
+    return {
+      id: embedder.modelId,
+      version: embedder.modelVersion,
+      threshold: embedder.defaultThreshold,
+      turnedThreshold: embedder.turnedThreshold,
+    };
   }
 
   /** Throws ImageError for bad bytes; otherwise the faces found, largest first. */

@@ -98,12 +98,13 @@ export class VerifiedFacesDto {
 }
 
 export class VerifyFacesResponseDto {
-  /** True when both images show the same person at the model's threshold. */
+  /** True when both images show the same person at `threshold`. */
   match: boolean;
   /** Cosine similarity of the two embeddings, -1 to 1. */
   similarity: number;
   /** Euclidean distance of the normalised embeddings, 0-2; match when ≤ threshold. */
   distance: number;
+  /** The threshold applied: the model's default, or its turned-face threshold when a face is turned 35° or more. */
   threshold: number;
   /** 0-1; 0.5 exactly at the threshold. */
   confidence: number;

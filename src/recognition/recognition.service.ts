@@ -2,7 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { AuthUser } from '../access/auth-user.js';
 import { ApiError } from '../common/api-error.js';
 import { asApiError, requireImage, type UploadedImages } from './image-upload.js';
-import { decideMatch, euclideanDistance } from './match-decision.js';
+import { decideMatch, euclideanDistance, verificationThreshold } from './match-decision.js';
 import { type AnalysedFace, type ImageAnalysis, RecognitionEngine } from './recognition-engine.js';
 import { ReferenceFaces } from './reference-faces.js';
 import {
@@ -74,7 +74,7 @@ export class RecognitionService {
     const faceB = largestFace(b, 'image_b');
     const decision = decideMatch(
       euclideanDistance(faceA.embedding!, faceB.embedding!),
-      this.engine.embeddingModel.threshold,
+      this.threshold([faceA.quality.yaw, faceB.quality.yaw]),
     );
     return {
       ...decision,
@@ -105,7 +105,7 @@ export class RecognitionService {
     const face = largestFace(await this.analyse(imageA, 'image_a', { embed: true, liveness }), 'image_a');
     const distance = Math.min(...references.map((reference) => euclideanDistance(face.embedding!, reference)));
     return {
-      ...decideMatch(distance, this.engine.embeddingModel.threshold),
+      ...decideMatch(distance, this.threshold([face.quality.yaw])),
       faces: { a: { bbox: roundBox(face.bbox) }, b: null },
       employee_id: employeeId,
       ...(liveness
@@ -113,6 +113,12 @@ export class RecognitionService {
         : {}),
       processing_time_ms: elapsed(started),
     };
+  }
+
+  /** The model's 1:1 threshold for faces of these yaws (the probe's alone against enrolled references). */
+  private threshold(yaws: number[]): number {
+    const { threshold, turnedThreshold } = this.engine.embeddingModel;
+    return verificationThreshold(threshold, turnedThreshold, yaws);
   }
 
   private async analyse(

@@ -13,6 +13,7 @@ import {
 } from './face-chip.js';
 import { FaceLandmarker, LANDMARK_FILE } from './face-landmarker.js';
 import type { DetectedFace, EmbedOptions, FaceEmbedder, RgbImage } from './face.types.js';
+import type { TurnedThreshold } from '../match-decision.js';
 import { readModelManifest } from './model-manifest.js';
 import { openOnnxSession, type OnnxSessionOptions, runInChunks } from './onnx-session.js';
 
@@ -64,6 +65,8 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     private readonly aloneSession: ort.InferenceSession | null = null,
     /** The finer alignment; null: the detector's landmarks onto `template`. */
     private readonly alignment: LandmarkAlignment | null = null,
+    /** The 1:1 threshold for turned faces, when the manifest has one. */
+    readonly turnedThreshold: TurnedThreshold | null = null,
   ) {}
 
   /** The landmark model the chips are aligned with, if any (for GET /models). */
@@ -95,6 +98,7 @@ export class DlibFaceEmbedder implements FaceEmbedder {
       options.flip ?? true,
       aloneSession,
       alignment,
+      turnedThresholdOf(entry.turned_threshold),
     );
   }
 
@@ -144,6 +148,16 @@ async function landmarkerOf(modelsDir: string, options: DlibEmbedderOptions): Pr
   const landmarker = await FaceLandmarker.create(modelsDir, options);
   if (!landmarker) throw new Error(`${modelsDir}/manifest.json aligns on ${LANDMARK_FILE}, which is missing`);
   return landmarker;
+}
+
+/** The manifest's `turned_threshold`, checked; null when absent. */
+function turnedThresholdOf(value: unknown): TurnedThreshold | null {
+  if (value === undefined) return null;
+  const { min_yaw: minYaw, threshold } = (value ?? {}) as Partial<TurnedThreshold>;
+  if (typeof minYaw !== 'number' || typeof threshold !== 'number' || !(minYaw > 0 && threshold > 0)) {
+    throw new Error(`${MODEL_ID}: turned_threshold in the manifest needs a positive min_yaw and threshold`);
+  }
+  return { min_yaw: minYaw, threshold };
 }
 
 /** Scales a vector to unit length in place and returns it. */

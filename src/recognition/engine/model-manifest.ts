@@ -23,6 +23,8 @@ export interface ManifestModel {
   /** The older spelling, in manifests written before 0.2. */
   licence?: string;
   default_threshold?: number;
+  /** The embedder's 1:1 threshold for turned faces (see TurnedThreshold). */
+  turned_threshold?: unknown;
   metric?: string;
 }
 
