@@ -4,7 +4,7 @@
  * BlazeFace) or, with --optional, YuNet from MODELS_DIR; the dlib descriptor either way. Prints:
  *   - how many frontal and profile images yield a face (goal: every one);
  *   - 5-fold accuracy (threshold chosen on four splits, tested on the fifth; goal ≥ 88%) and accuracy of the
- *     service's 1:1 decision (the manifest's turned-face threshold where a face is turned; goal ≥ 85%);
+ *     service's decision for two photos (the manifest's turned-face threshold where a face is turned; goal ≥ 85%);
  *   - 1:N with 5-angle enrollment: each person enrolled from frontal 01-03 and profile 01-02, then every remaining
  *     photo (frontal 04-10, profile 03-04) identified among all 250 (nearest template, within the threshold; goal
  *     ≥ 97%), frontal and profile probes reported apart.
@@ -179,7 +179,7 @@ async function main(): Promise<void> {
   console.log(`  5-fold accuracy ${pct(mean)} ± ${pct(sd)}   goal ≥ 88%`);
   const shipped = embedder.defaultThreshold;
   console.log(`  accuracy at the default threshold ${shipped} alone: ${pct(accuracy(pairs, distances, shipped))}`);
-  // The service's 1:1 decision: the turned-face threshold where either face is turned (verificationThreshold).
+  // The service's decision for two photos: the turned-face threshold where either face is turned.
   const turned = embedder.turnedThreshold;
   const decided = pairs.filter((pair, i) => {
     const yaws = [descriptors.yaws.get(pair.frontal) ?? 0, descriptors.yaws.get(pair.profile) ?? 0];
@@ -189,7 +189,7 @@ async function main(): Promise<void> {
     (pair) => Math.abs(descriptors.yaws.get(pair.profile) ?? 0) >= (turned?.min_yaw ?? 90),
   );
   console.log(
-    `  accuracy of the shipped 1:1 decision (${turned ? `${turned.threshold} where a face is turned ${turned.min_yaw}° or more, ` : ''}` +
+    `  accuracy of the shipped decision for two photos (${turned ? `${turned.threshold} where a face is turned ${turned.min_yaw}° or more, ` : ''}` +
       `else ${shipped}): ${pct(decided / pairs.length)}   goal ≥ 85%   (${turnedPairs.length} pairs with a turned profile)`,
   );
   const tally = await identification(people, descriptors, shipped);

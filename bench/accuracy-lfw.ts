@@ -121,7 +121,7 @@ class Runner {
     return out;
   }
 
-  /** Whether the service's 1:1 decision (verificationThreshold) calls each pair the same person. */
+  /** Whether the service's decision for two photos (verificationThreshold) calls each pair the same person. */
   async decisions(pairs: Pair[], pick: Pick, threshold: number, turned: TurnedThreshold | null): Promise<boolean[]> {
     const out: boolean[] = [];
     for (const p of pairs) {
@@ -207,7 +207,7 @@ async function main(): Promise<void> {
   const rightOf = (pairs: Pair[], decided: boolean[]) => pairs.filter((p, i) => decided[i] === p.same).length;
   const shippedTest = await runner.decisions(test, 'centre', embedder.defaultThreshold, turned);
   console.log(
-    `  pairsDevTest accuracy of the shipped 1:1 decision (${turned ? `${turned.threshold} where a face is turned ${turned.min_yaw}° or more, else ` : ''}` +
+    `  pairsDevTest accuracy of the shipped decision for two photos (${turned ? `${turned.threshold} where a face is turned ${turned.min_yaw}° or more, else ` : ''}` +
       `${embedder.defaultThreshold}): ${pct(rightOf(test, shippedTest) / test.length)}`,
   );
 
@@ -225,7 +225,9 @@ async function main(): Promise<void> {
   console.log(`deepface master.csv at the default threshold ${embedder.defaultThreshold}:`);
   console.log(`  right ${deepface.length - wrong.length} of ${deepface.length}   goal: all ${deepface.length}`);
   const dfShipped = await runner.decisions(deepface, 'largest', embedder.defaultThreshold, turned);
-  console.log(`  right with the shipped 1:1 decision: ${rightOf(deepface, dfShipped)} of ${deepface.length}`);
+  console.log(
+    `  right with the shipped decision for two photos: ${rightOf(deepface, dfShipped)} of ${deepface.length}`,
+  );
   for (const p of wrong) {
     const i = deepface.indexOf(p);
     console.log(

@@ -3830,7 +3830,10 @@ export interface components {
             processing_time_ms: number;
             /** @description Cosine similarity of the two embeddings, -1 to 1. */
             similarity: number;
-            /** @description The threshold applied: the model's default, or its turned-face threshold when a face is turned 35° or more. */
+            /**
+             * @description The threshold applied: the model's default, or, comparing two photos (not a person), its turned-face threshold
+             *     when a face is turned 35° or more.
+             */
             threshold: number;
         };
         VisitCountsDto: {

@@ -13,7 +13,7 @@ export const BUILDER_REVISION = 2;
 export const DLIB_DEFAULT_THRESHOLD = 0.416;
 
 /**
- * The 1:1 decision for a turned face (a yaw of `min_yaw` degrees or more on either side, estimated from the
+ * The decision on two photos with a turned face (a yaw of `min_yaw` degrees or more on either side, estimated from the
  * detector's points): the threshold CFP's frontal-profile protocol chooses on its training splits of cfp-dev
  * (0.4469-0.4488 on every fold, bench/accuracy-cfp.ts). A profile's descriptor sits farther from the same person's
  * frontal one than two frontal descriptors do. From 35 degrees: frontal faces of cfp-dev measure at most 11, 90% of

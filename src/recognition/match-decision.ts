@@ -36,9 +36,9 @@ export function similarityToDistance(similarity: number): number {
 }
 
 /**
- * A descriptor's 1:1 threshold for turned faces (the manifest's `turned_threshold`): when either face is turned by
- * `min_yaw` degrees or more, two faces of one person sit farther apart than two frontal ones, and `threshold` applies
- * instead of the default.
+ * A descriptor's threshold for comparing two photos with a turned face (the manifest's `turned_threshold`): when
+ * either face is turned by `min_yaw` degrees or more, two faces of one person sit farther apart than two frontal
+ * ones, and `threshold` applies instead of the default. Not for identity claims or 1:N search (docs/recognition.md).
  */
 export interface TurnedThreshold {
   min_yaw: number;
@@ -46,7 +46,7 @@ export interface TurnedThreshold {
 }
 
 /**
- * The threshold of a 1:1 decision between faces of these yaws (degrees; a reference without one counts as frontal):
+ * The threshold of a comparison of two photos whose faces have these yaws (degrees):
  * `turned.threshold` when any is turned by `turned.min_yaw` or more, else `threshold`.
  */
 export function verificationThreshold(threshold: number, turned: TurnedThreshold | null, yaws: number[]): number {

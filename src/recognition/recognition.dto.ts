@@ -104,7 +104,10 @@ export class VerifyFacesResponseDto {
   similarity: number;
   /** Euclidean distance of the normalised embeddings, 0-2; match when ≤ threshold. */
   distance: number;
-  /** The threshold applied: the model's default, or its turned-face threshold when a face is turned 35° or more. */
+  /**
+   * The threshold applied: the model's default, or, comparing two photos (not a person), its turned-face threshold
+   * when a face is turned 35° or more.
+   */
   threshold: number;
   /** 0-1; 0.5 exactly at the threshold. */
   confidence: number;
