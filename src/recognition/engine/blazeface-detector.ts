@@ -10,7 +10,7 @@ import {
 import type { RawDetection } from './blazeface-decode.js';
 import { type AffineMap, sourcePixelsPerOutputPixel, warpAffine } from './affine-warp.js';
 import type { DetectedFace, DetectOptions, FaceDetector, RgbImage } from './face.types.js';
-import { openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
+import { openOnnxSession, type OnnxSessionOptions, type OnnxSession } from './onnx-session.js';
 
 /** Default score threshold; MediaPipe's back-camera graph uses 0.65. */
 export const BLAZEFACE_MIN_CONFIDENCE = 0.65;
@@ -30,7 +30,7 @@ export class BlazeFaceDetector implements FaceDetector {
   readonly modelId = 'blazeface-back';
   private readonly anchors = blazeFaceAnchors();
 
-  constructor(private readonly session: ort.InferenceSession) {}
+  constructor(private readonly session: OnnxSession) {}
 
   /** Opens `<modelsDir>/blazeface-back.onnx`. */
   static async create(modelsDir: string, options: OnnxSessionOptions = {}): Promise<BlazeFaceDetector> {

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { type AffineMap, mirrorRows } from './affine-warp.js';
 import {
   DLIB_CHIP_SIZE,
@@ -15,7 +14,7 @@ import { FaceLandmarker, LANDMARK_FILE } from './face-landmarker.js';
 import type { DetectedFace, EmbedOptions, FaceEmbedder, RgbImage } from './face.types.js';
 import type { TurnedThreshold } from '../match-decision.js';
 import { readModelManifest } from './model-manifest.js';
-import { openOnnxSession, type OnnxSessionOptions, runInChunks } from './onnx-session.js';
+import { openOnnxSession, type OnnxSessionOptions, runInChunks, type OnnxSession } from './onnx-session.js';
 
 export interface DlibEmbedderOptions extends OnnxSessionOptions {
   /**
@@ -54,7 +53,7 @@ export class DlibFaceEmbedder implements FaceEmbedder {
   readonly dimensions = 128;
 
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: OnnxSession,
     readonly modelVersion: string,
     /** Distance between normalised descriptors below which two faces are the same person. */
     readonly defaultThreshold: number,
@@ -62,7 +61,7 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     private readonly template: PointTemplate,
     private readonly flip = true,
     /** The session for an image alone in the models, with more threads; null to use `session` always. */
-    private readonly aloneSession: ort.InferenceSession | null = null,
+    private readonly aloneSession: OnnxSession | null = null,
     /** The finer alignment; null: the detector's landmarks onto `template`. */
     private readonly alignment: LandmarkAlignment | null = null,
     /** The 1:1 threshold for turned faces, when the manifest has one. */

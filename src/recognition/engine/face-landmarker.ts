@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { type AffineMap, sourcePixelsPerOutputPixel, warpAffine } from './affine-warp.js';
 import type { Point, RgbImage } from './face.types.js';
-import { fileExists, openOnnxSession, type OnnxSessionOptions, runInChunks } from './onnx-session.js';
+import { fileExists, openOnnxSession, type OnnxSessionOptions, runInChunks, type OnnxSession } from './onnx-session.js';
 
 export const LANDMARK_FILE = 'face-landmark-68.onnx';
 export const LANDMARK_MODEL_ID = 'face-landmark-68';
@@ -25,9 +24,9 @@ export class FaceLandmarker {
   readonly modelId = LANDMARK_MODEL_ID;
 
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: OnnxSession,
     /** The session for an image alone in the models, with more threads; null to use `session` always. */
-    private readonly aloneSession: ort.InferenceSession | null = null,
+    private readonly aloneSession: OnnxSession | null = null,
   ) {}
 
   /**
@@ -57,7 +56,7 @@ export class FaceLandmarker {
     );
   }
 
-  private async run(session: ort.InferenceSession, image: RgbImage, squares: AffineMap[]): Promise<Point[][]> {
+  private async run(session: OnnxSession, image: RgbImage, squares: AffineMap[]): Promise<Point[][]> {
     const batch = new Float32Array(squares.length * CROP_VALUES);
     squares.forEach((map, i) =>
       warpAffine(image, map, INPUT_SIZE, INPUT_SIZE, batch, i * CROP_VALUES, supersampling(map)),

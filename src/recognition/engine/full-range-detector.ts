@@ -11,7 +11,7 @@ import {
 import { paddedSide, planScales } from './detection-views.js';
 import type { DetectedFace, DetectOptions, FaceDetector, RgbImage } from './face.types.js';
 import { nonMaxSuppression } from './non-max-suppression.js';
-import { openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
+import { openOnnxSession, type OnnxSessionOptions, type OnnxSession } from './onnx-session.js';
 
 export const FULL_RANGE_FILE = 'blazeface-full-range.onnx';
 /** Default score threshold (dogs.jpg scores at most 0.xx; see docs/recognition.md). */
@@ -76,7 +76,7 @@ export class FullRangeFaceDetector implements FaceDetector {
   private readonly anchorCache = new Map<string, [number, number][]>();
 
   constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: OnnxSession,
     options: FullRangeDetectorOptions = {},
   ) {
     this.minFaceSize = options.minFaceSize ?? 20;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DetectedFace, LivenessChecker, LivenessResult, RgbImage } from './face.types.js';
 import { cropResizeToBgrPlanes, type CropBox } from './image-crop.js';
-import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
+import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions, type OnnxSession } from './onnx-session.js';
 
 /** The two models of the Silent-Face ensemble and the factor each scales the face box by before cropping. */
 export const MINIFASNET_MODELS = [
@@ -75,7 +75,7 @@ export class MiniFasNetLiveness implements LivenessChecker {
   readonly threshold: number;
 
   private constructor(
-    private readonly sessions: ort.InferenceSession[],
+    private readonly sessions: OnnxSession[],
     options: MiniFasNetLivenessOptions,
   ) {
     this.threshold = options.threshold ?? 0.5;
@@ -104,7 +104,7 @@ export class MiniFasNetLiveness implements LivenessChecker {
 
   /** p(real) per face from one model, all faces in one batch. */
   private async realProbabilities(
-    session: ort.InferenceSession,
+    session: OnnxSession,
     image: RgbImage,
     faces: DetectedFace[],
     scale: number,

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
+import { inferenceThread, ThreadOnnxSession } from './inference-thread.js';
 
 export interface OnnxSessionOptions {
   /**
@@ -11,17 +12,17 @@ export interface OnnxSessionOptions {
   threads?: number;
 }
 
-/** Opens an ONNX model for CPU inference with all graph optimisations: every session of the engine goes through here. */
-export function openOnnxSession(path: string, options: OnnxSessionOptions = {}): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(path, {
-    intraOpNumThreads: options.threads ?? 1,
-    interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    executionProviders: ['cpu'],
-    // Threads of a multi-threaded session sleep when a run ends instead of spinning for more work: spinning took the
-    // core the event loop needed next (one-face identify 61-71 ms with spinning, 43-52 without; docs/benchmarks.md).
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  });
+/** A model ready to run: tensors in, named tensors out (as onnxruntime's InferenceSession.run). */
+export interface OnnxSession {
+  run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
+}
+
+/**
+ * Opens an ONNX model for CPU inference with all graph optimisations (onnxSessionOptions), on the process's inference
+ * thread: every session of the engine goes through here.
+ */
+export function openOnnxSession(path: string, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
+  return ThreadOnnxSession.open(inferenceThread, path, options.threads ?? 1);
 }
 
 export async function fileExists(path: string): Promise<boolean> {
@@ -34,7 +35,7 @@ export async function fileExists(path: string): Promise<boolean> {
 }
 
 /** The float32 data of a named session output; throws when the model returned something else. */
-export function floatOutput(outputs: ort.InferenceSession.OnnxValueMapType, name: string): Float32Array {
+export function floatOutput(outputs: Record<string, ort.Tensor>, name: string): Float32Array {
   const value = outputs[name];
   if (!(value instanceof ort.Tensor) || !(value.data instanceof Float32Array)) {
     throw new Error(`ONNX output "${name}" is missing or not float32`);
@@ -50,7 +51,7 @@ export function floatOutput(outputs: ort.InferenceSession.OnnxValueMapType, name
  * 596 ms, then 209 ms; memory planned and allocated), and a group photo's face count is rarely one it has seen.
  */
 export async function runInChunks(
-  session: ort.InferenceSession,
+  session: OnnxSession,
   batch: Float32Array,
   { items, side, chunk, output }: { items: number; side: number; chunk: number; output: string },
 ): Promise<Float32Array> {

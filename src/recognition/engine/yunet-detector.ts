@@ -4,7 +4,7 @@ import type { DetectOptions, DetectedFace, FaceDetector, RgbImage } from './face
 import { cropResizeToBgrPlanes } from './image-crop.js';
 import { nonMaxSuppression } from './non-max-suppression.js';
 import { decodeYuNetStride, yunetLetterbox } from './yunet-decode.js';
-import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions } from './onnx-session.js';
+import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions, type OnnxSession } from './onnx-session.js';
 
 export const YUNET_DYNAMIC_FILE = 'yunet_s_dynamic.onnx';
 export const YUNET_FIXED_FILE = 'yunet_s_640_640.onnx';
@@ -55,7 +55,7 @@ export class YuNetDetector implements FaceDetector {
   private readonly nmsIouThreshold: number;
 
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: OnnxSession,
     private readonly fixedInput: boolean,
     options: YuNetDetectorOptions,
   ) {
