@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { bearer, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
+import { createPerson, enrollPhotos } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
@@ -119,6 +120,23 @@ for (const pack of ['default', 'optional'] as const) {
         assert.ok(turned.body.distance > shipped.default_threshold, `distance ${turned.body.distance}`);
         assert.ok(turned.body.threshold > shipped.default_threshold, `threshold ${turned.body.threshold}`);
         assert.equal(turned.body.match, true);
+        // Against an enrolled person (an identity claim, as at a kiosk) the same profile keeps the default threshold.
+        const person = await createPerson(sut, admin, 'Turned');
+        const enrolled = await enrollPhotos(sut, admin, person, [
+          ['cfp-dev', 'Data', 'Images', '252', 'frontal', '01.jpg'],
+        ]);
+        assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+        assert.equal(enrolled.body.accepted.length, 1, JSON.stringify(enrolled.body));
+        const claimed = await sut
+          .http()
+          .post('/api/v1/recognition/verify')
+          .set(bearer(admin))
+          .field('employee_id', person)
+          .attach('image_a', photo('cfp-dev', 'Data', 'Images', '252', 'profile', '04.jpg'), 'a.jpg');
+        assert.equal(claimed.status, 200, JSON.stringify(claimed.body));
+        assert.equal(claimed.body.threshold, shipped.default_threshold);
+        assert.ok(Math.abs(claimed.body.distance - turned.body.distance) < 0.01, `distance ${claimed.body.distance}`);
+        assert.equal(claimed.body.match, false);
       },
     );
   });

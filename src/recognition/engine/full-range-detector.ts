@@ -110,8 +110,12 @@ export class FullRangeFaceDetector implements FaceDetector {
     const scales = this.scales(image.width, image.height, Math.max(minFaceSize, this.minFaceSize));
     const lenient = options.minConfidence === undefined;
     const floor = lenient ? Math.min(FULL_RANGE_FALLBACK_CONFIDENCE, threshold) : threshold;
-    const found = await this.closeUp(image, scales[0], [CLOSE_UP_SHARE], floor);
-    for (const scale of scales) found.push(...(await this.runLevel(image, scale, floor)));
+    // Every level at once: sharp resizes the next levels while the inference thread runs the first.
+    const levels = await Promise.all([
+      this.closeUp(image, scales[0], [CLOSE_UP_SHARE], floor),
+      ...scales.map((scale) => this.runLevel(image, scale, floor)),
+    ]);
+    const found = levels.flat();
     let faces = merge(found, image, minFaceSize);
     const sure = faces.filter((f) => f.confidence >= threshold);
     if (sure.length > 0 || !lenient) return sure;
@@ -126,12 +130,8 @@ export class FullRangeFaceDetector implements FaceDetector {
    */
   private async closeUp(image: RgbImage, whole: number, shares: number[], floor: number): Promise<RawDetection[]> {
     const longer = Math.max(image.width, image.height);
-    const found: RawDetection[] = [];
-    for (const share of shares) {
-      const detections = await this.runLevel(image, whole * share, floor, TRAINED_SIZE);
-      found.push(...detections.filter((d) => d.box[2] - d.box[0] >= longer * CLOSE_UP_MIN_FACE));
-    }
-    return found;
+    const levels = await Promise.all(shares.map((share) => this.runLevel(image, whole * share, floor, TRAINED_SIZE)));
+    return levels.flat().filter((d) => d.box[2] - d.box[0] >= longer * CLOSE_UP_MIN_FACE);
   }
 
   /**
