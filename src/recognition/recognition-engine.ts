@@ -96,24 +96,30 @@ export class RecognitionEngine {
       this.models.timed(detector.modelId, () => detector.detect(image, { minConfidence: options.minConfidence })),
     );
     detected.sort((a, b) => area(b) - area(a));
-    const qualityStarted = performance.now();
-    const faces: AnalysedFace[] = detected.map((face) => ({
-      ...face,
-      quality: this.assessor.assess(image, face, options.quality),
-    }));
-    timings.quality = round(performance.now() - qualityStarted);
-    if (options.liveness && liveness && faces.length > 0) {
-      const results = await stage('liveness', () =>
-        this.models.timed(liveness.modelId, () => liveness.check(image, detected)),
-      );
-      results.forEach((result, i) => (faces[i].liveness = result));
-    }
-    if (options.embed && faces.length > 0) {
-      const embeddings = await stage('embed', () =>
-        this.models.timed(embedder.modelId, () => embedder.embed(image, detected, { alone: this.limit.active === 1 })),
-      );
-      embeddings.forEach((embedding, i) => (faces[i].embedding = embedding));
-    }
+    // The models run on the inference thread: liveness and the embedding are sent first, and the quality measures
+    // (pixel work on this thread) are taken while they run.
+    const checked =
+      options.liveness && liveness && detected.length > 0
+        ? stage('liveness', () => this.models.timed(liveness.modelId, () => liveness.check(image, detected)))
+        : null;
+    const embedded =
+      options.embed && detected.length > 0
+        ? stage('embed', () =>
+            this.models.timed(embedder.modelId, () =>
+              embedder.embed(image, detected, { alone: this.limit.active === 1 }),
+            ),
+          )
+        : null;
+    const assessed = Promise.resolve().then(() => {
+      const started = performance.now();
+      const qualities = detected.map((face) => this.assessor.assess(image, face, options.quality));
+      timings.quality = round(performance.now() - started);
+      return qualities;
+    });
+    const [qualities, results, embeddings] = await Promise.all([assessed, checked, embedded]);
+    const faces: AnalysedFace[] = detected.map((face, i) => ({ ...face, quality: qualities[i] }));
+    results?.forEach((result, i) => (faces[i].liveness = result));
+    embeddings?.forEach((embedding, i) => (faces[i].embedding = embedding));
     const snapshot = (index: number, side?: number) => {
       if (!detected[index]) return Promise.reject(new RangeError(`No face ${index} in this image`));
       return this.decoder.encodeCrop(image, snapshotBox(detected[index].bbox), side);
