@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -26,7 +27,7 @@ function postgresBin(): string | null {
  */
 class PrivateCluster {
   readonly dir = mkdtempSync(join(tmpdir(), 'facegate-pg-'));
-  readonly port = 20_000 + Math.floor(Math.random() * 20_000);
+  private port = 0;
 
   constructor(private readonly bin: string) {
     // initdb refuses to run as root; the cluster belongs to the postgres user then.
@@ -37,9 +38,31 @@ class PrivateCluster {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
+  /**
+   * Starts the cluster on a port that is free now, trying other ports when the server cannot start (a port taken
+   * between the check and the start); the server's log is in the error when every attempt failed.
+   */
+  async startOnFreePort(attempts = 5): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      this.port = await freePort();
+      try {
+        this.start();
+        return;
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+      }
+    }
+  }
+
   start(): void {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-    this.run('pg_ctl', ['-D', this.dir, '-o', options, '-l', join(this.dir, 'log'), '-w', 'start']);
+    const log = join(this.dir, 'log');
+    try {
+      this.run('pg_ctl', ['-D', this.dir, '-o', options, '-l', log, '-w', 'start']);
+    } catch (error) {
+      const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-15).join('\n') : '(no log)';
+      throw new Error(`PostgreSQL did not start on port ${this.port}: ${String(error)}\n${tail}`, { cause: error });
+    }
   }
 
   stop(): void {
@@ -64,6 +87,22 @@ class PrivateCluster {
   }
 }
 
+/**
+ * A TCP port of 127.0.0.1 that nothing listens on, below the kernel's range for outgoing connections (32768 and
+ * up on Linux), so that a client's socket does not take it while the cluster is stopped.
+ */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 const bin = postgresBin();
 
 /**
@@ -78,9 +117,9 @@ describe(
     let child: ChildApp | undefined;
     let dataDir: string;
 
-    before(() => {
+    before(async () => {
       cluster = new PrivateCluster(bin!);
-      cluster.start();
+      await cluster.startOnFreePort();
       dataDir = mkdtempSync(join(tmpdir(), 'facegate-faults-'));
     });
     after(async () => {
