@@ -9,7 +9,7 @@ import { repoRoot } from '../support/shared-data.js';
 const DLIB = join(repoRoot, 'models', 'dlib-resnet-v1.onnx');
 const CHIP = 150 * 150 * 3;
 
-/** `items` random chips as a view into the middle of a larger buffer (as runInChunks passes its chunks). */
+/** `items` random chips as a view into the middle of a larger buffer (a caller may pass such a view). */
 function chips(items: number): Float32Array {
   const buffer = new Float32Array((items + 2) * CHIP).map(() => Math.random() * 255);
   return buffer.subarray(CHIP, (items + 1) * CHIP);

@@ -104,18 +104,20 @@ export class DlibFaceEmbedder implements FaceEmbedder {
   async embed(image: RgbImage, faces: DetectedFace[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     if (faces.length === 0) return [];
     const views = this.flip ? 2 : 1;
-    const batch = new Float32Array(faces.length * views * CHIP_VALUES);
     const maps = await this.chipMaps(image, faces, options.alone ?? false);
-    maps.forEach((map, i) => {
-      const at = i * views * CHIP_VALUES;
-      extractChip(image, map, batch, at);
-      if (this.flip) mirrorRows(batch, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, at, at + CHIP_VALUES);
-    });
+    // A chunk holds whole faces (EMBED_CHUNK is even): each face's chip, then its mirror image.
+    const fill = (first: number, count: number, into: Float32Array) => {
+      for (let item = 0; item < count; item += views) {
+        const at = item * CHIP_VALUES;
+        extractChip(image, maps[(first + item) / views], into, at);
+        if (this.flip) mirrorRows(into, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, at, at + CHIP_VALUES);
+      }
+    };
     const session = (options.alone && this.aloneSession) || this.session;
-    const output = await runInChunks(session, batch, {
+    const output = await runInChunks(session, fill, {
       items: faces.length * views,
       side: DLIB_CHIP_SIZE,
-      chunk: EMBED_CHUNK,
+      chunk: EMBED_CHUNK - (EMBED_CHUNK % views),
       output: 'descriptor',
     });
     const n = this.dimensions;

@@ -57,11 +57,13 @@ export class FaceLandmarker {
   }
 
   private async run(session: OnnxSession, image: RgbImage, squares: AffineMap[]): Promise<Point[][]> {
-    const batch = new Float32Array(squares.length * CROP_VALUES);
-    squares.forEach((map, i) =>
-      warpAffine(image, map, INPUT_SIZE, INPUT_SIZE, batch, i * CROP_VALUES, supersampling(map)),
-    );
-    const output = await runInChunks(session, batch, {
+    const fill = (first: number, count: number, into: Float32Array) => {
+      for (let i = 0; i < count; i += 1) {
+        const map = squares[first + i];
+        warpAffine(image, map, INPUT_SIZE, INPUT_SIZE, into, i * CROP_VALUES, supersampling(map));
+      }
+    };
+    const output = await runInChunks(session, fill, {
       items: squares.length,
       side: INPUT_SIZE,
       chunk: LANDMARK_CHUNK,

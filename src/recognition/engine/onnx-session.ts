@@ -44,24 +44,32 @@ export function floatOutput(outputs: Record<string, ort.Tensor>, name: string): 
 }
 
 /**
- * Runs a batch of NHWC images (`items` of `side` x `side` x 3, packed in `batch`) through a session in chunks of at
- * most `chunk` images, and returns the named output of all of them in order. Each run's memory is then bounded
- * whatever the number of faces (58 dlib chips at once grew the process by 71 MB, in chunks of 16 by 28 MB), and only
- * a few shapes ever reach onnxruntime: the first run of a shape it has not seen is slow (a group photo's 58 chips:
- * 596 ms, then 209 ms; memory planned and allocated), and a group photo's face count is rarely one it has seen.
+ * Runs `items` NHWC images of `side` x `side` x 3 through a session in chunks of at most `chunk` images, and returns
+ * the named output of all of them in order. `fill(first, count, into)` writes images first..first+count-1 into a
+ * chunk's input just before it is sent: the next chunk is filled while the inference thread runs the one before, and
+ * the event loop is given back between chunks. Each run's memory is bounded whatever the number of faces (58 dlib
+ * chips at once grew the process by 71 MB, in chunks of 16 by 28 MB), and only a few shapes ever reach onnxruntime:
+ * the first run of a shape it has not seen is slow (a group photo's 58 chips: 596 ms, then 209 ms; memory planned and
+ * allocated), and a group photo's face count is rarely one it has seen.
  */
 export async function runInChunks(
   session: OnnxSession,
-  batch: Float32Array,
+  fill: (first: number, count: number, into: Float32Array) => void,
   { items, side, chunk, output }: { items: number; side: number; chunk: number; output: string },
 ): Promise<Float32Array> {
   const values = side * side * 3;
-  const parts: Float32Array[] = [];
+  const runs: Promise<Record<string, ort.Tensor>>[] = [];
   for (let at = 0; at < items; at += chunk) {
     const n = Math.min(chunk, items - at);
-    const input = new ort.Tensor('float32', batch.subarray(at * values, (at + n) * values), [n, side, side, 3]);
-    parts.push(floatOutput(await session.run({ input }), output));
+    const input = new Float32Array(n * values);
+    fill(at, n, input);
+    const run = session.run({ input: new ort.Tensor('float32', input, [n, side, side, 3]) });
+    run.catch(() => undefined); // a failure is reported by Promise.all below, not as an unhandled rejection
+    runs.push(run);
+    // Until the run before this one is done: the event loop is free meanwhile.
+    if (runs.length > 1) await runs.at(-2)!.catch(() => undefined);
   }
+  const parts = (await Promise.all(runs)).map((outputs) => floatOutput(outputs, output));
   if (parts.length === 1) return parts[0];
   const out = new Float32Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
