@@ -37,6 +37,21 @@ void describe('inference thread', () => {
     await local.release();
   });
 
+  void it('moves a handed-over input that is a whole buffer, and copies one that views part of a buffer', async () => {
+    const remote = await ThreadOnnxSession.open(thread, DLIB, 1);
+    const whole = chips(2).slice();
+    const copy = whole.slice();
+    const kept = (await remote.run({ input: new ort.Tensor('float32', copy, [2, 150, 150, 3]) })).descriptor;
+    assert.equal(copy.length, 2 * CHIP, 'without handOver the input is copied');
+    const moved = await remote.run({ input: new ort.Tensor('float32', whole, [2, 150, 150, 3]) }, { handOver: true });
+    assert.equal(whole.length, 0, 'the handed-over buffer moved to the thread');
+    assert.deepEqual(moved.descriptor.data, kept.data, 'the same outputs either way');
+    const part = chips(2);
+    const before = part.slice();
+    await remote.run({ input: new ort.Tensor('float32', part, [2, 150, 150, 3]) }, { handOver: true });
+    assert.deepEqual(part, before, 'a view into part of a buffer is copied even when handed over');
+  });
+
   void it('keeps the event loop turning while a model runs', async () => {
     const remote = await ThreadOnnxSession.open(thread, DLIB, 1);
     const input = chips(16);

@@ -54,9 +54,10 @@ export class BlazeFaceDetector implements FaceDetector {
    */
   private async run(image: RgbImage, region: SquareRegion, minConfidence: number): Promise<RawDetection[]> {
     const { input, toImage } = squareView(image, region);
-    const outputs = await this.session.run({
-      input: new ort.Tensor('float32', input, [1, BLAZEFACE_SIZE, BLAZEFACE_SIZE, 3]),
-    });
+    const outputs = await this.session.run(
+      { input: new ort.Tensor('float32', input, [1, BLAZEFACE_SIZE, BLAZEFACE_SIZE, 3]) },
+      { handOver: true },
+    );
     const scores = outputs.scores.data as Float32Array;
     const boxes = outputs.boxes.data as Float32Array;
     const candidates = decodeBlazeFace(scores, boxes, this.anchors, minConfidence * CANDIDATE_FACTOR);

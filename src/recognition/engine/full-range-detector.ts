@@ -157,9 +157,10 @@ export class FullRangeFaceDetector implements FaceDetector {
       const row = pixels.subarray(y * width * 3, (y + 1) * width * 3);
       input.set(row, ((top + y) * inputWidth + left) * 3);
     }
-    const outputs = await this.session.run({
-      input: new ort.Tensor('float32', input, [1, inputHeight, inputWidth, 3]),
-    });
+    const outputs = await this.session.run(
+      { input: new ort.Tensor('float32', input, [1, inputHeight, inputWidth, 3]) },
+      { handOver: true },
+    );
     const candidates = decodeBlazeFace(
       outputs.scores.data as Float32Array,
       outputs.boxes.data as Float32Array,

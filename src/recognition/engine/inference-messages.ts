@@ -17,3 +17,11 @@ export type InferenceRequest =
 /** The answer: the session's number (open), the outputs (run), nothing (release), or the error's message. */
 export type InferenceReply =
   { id: number; ok: true; session?: number; outputs?: WireTensor[] } | { id: number; ok: false; error: string };
+
+export interface RunOptions {
+  /**
+   * The caller hands its input buffers over: an input that is the whole of its buffer is moved to the inference
+   * thread instead of copied, and reads as empty (detached) afterwards. Inputs that view part of a buffer are copied.
+   */
+  handOver?: boolean;
+}

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
-import type { InferenceReply, InferenceRequest, WireTensor } from './inference-messages.js';
+import type { InferenceReply, InferenceRequest, RunOptions, WireTensor } from './inference-messages.js';
 
 type Request = InferenceRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 type Success = Extract<InferenceReply, { ok: true }>;
@@ -85,6 +85,16 @@ export class InferenceThread {
   }
 }
 
+/**
+ * The typed array itself when it was handed over and is the whole of a plain buffer (moved to the thread at no
+ * cost: a group photo's finest detector level is megabytes), else a copy of the view's own values, so that the
+ * caller's buffer stays as it was.
+ */
+function movable<T extends Float32Array>(data: T, handOver = false): T {
+  const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+  return handOver && whole && data.buffer instanceof ArrayBuffer ? data : (data.slice() as T);
+}
+
 /** Every session of the process runs on this one thread (runs of one image after another, as on the event loop). */
 export const inferenceThread = new InferenceThread();
 
@@ -115,14 +125,14 @@ export class ThreadOnnxSession {
     return session;
   }
 
-  async run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> {
+  /** See OnnxSession.run; inputs are copied unless `handOver` lets whole buffers move (RunOptions). */
+  async run(feeds: Record<string, ort.Tensor>, options: RunOptions = {}): Promise<Record<string, ort.Tensor>> {
     const { generation, session } = await this.remote();
     const wire: WireTensor[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const [name, tensor] of Object.entries(feeds)) {
-      // A copy of the view's own values, moved to the thread: the caller's buffer stays as it was.
-      const data = Array.isArray(tensor.data) ? tensor.data : (tensor.data as Float32Array).slice();
-      if (!Array.isArray(data)) transfer.push((data as Float32Array).buffer as ArrayBuffer);
+      const data = Array.isArray(tensor.data) ? tensor.data : movable(tensor.data as Float32Array, options.handOver);
+      if (!Array.isArray(data)) transfer.push(data.buffer as ArrayBuffer);
       wire.push({ name, type: tensor.type, dims: tensor.dims, data });
     }
     const reply = await this.thread.request({ op: 'run', session, feeds: wire }, transfer, generation);

@@ -121,7 +121,7 @@ export class MiniFasNetLiveness implements LivenessChecker {
       });
     });
     const tensor = new ort.Tensor('float32', input, [faces.length, 3, INPUT_SIDE, INPUT_SIDE]);
-    const logits = floatOutput(await session.run({ input: tensor }), 'logits');
+    const logits = floatOutput(await session.run({ input: tensor }, { handOver: true }), 'logits');
     return faces.map((_, i) => softmaxAt(logits, i * CLASSES, CLASSES, REAL_CLASS));
   }
 }

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
+import type { RunOptions } from './inference-messages.js';
 import { inferenceThread, ThreadOnnxSession } from './inference-thread.js';
 
 export interface OnnxSessionOptions {
@@ -14,7 +15,7 @@ export interface OnnxSessionOptions {
 
 /** A model ready to run: tensors in, named tensors out (as onnxruntime's InferenceSession.run). */
 export interface OnnxSession {
-  run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
+  run(feeds: Record<string, ort.Tensor>, options?: RunOptions): Promise<Record<string, ort.Tensor>>;
 }
 
 /**
@@ -63,7 +64,7 @@ export async function runInChunks(
     const n = Math.min(chunk, items - at);
     const input = new Float32Array(n * values);
     fill(at, n, input);
-    const run = session.run({ input: new ort.Tensor('float32', input, [n, side, side, 3]) });
+    const run = session.run({ input: new ort.Tensor('float32', input, [n, side, side, 3]) }, { handOver: true });
     run.catch(() => undefined); // a failure is reported by Promise.all below, not as an unhandled rejection
     runs.push(run);
     // Until the run before this one is done: the event loop is free meanwhile.

@@ -117,9 +117,10 @@ export class YuNetDetector implements FaceDetector {
       Math.round(image.height * letterbox.scaleY),
       { data: input, offset: 0, planeWidth: inputWidth, planeHeight: inputHeight },
     );
-    const outputs = await this.session.run({
-      input: new ort.Tensor('float32', input, [1, 3, inputHeight, inputWidth]),
-    });
+    const outputs = await this.session.run(
+      { input: new ort.Tensor('float32', input, [1, 3, inputHeight, inputWidth]) },
+      { handOver: true },
+    );
     const minConfidence = options.minConfidence ?? this.minConfidence;
     const candidates = STRIDES.flatMap((stride) => {
       const strideOutputs = {
