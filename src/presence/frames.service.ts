@@ -123,6 +123,8 @@ export class FramesService {
       return await this.engine.analyse(bytes, {
         embed: true,
         liveness: camera.livenessCheckEnabled,
+        // A camera often sees no face: a guess below the detector's threshold would be an unknown face event.
+        expectFace: false,
       });
     } catch (error) {
       const reason = error instanceof ImageError ? error.code : 'processing_failed';

@@ -10,6 +10,11 @@ import type { TurnedThreshold } from './match-decision.js';
 export interface AnalyseOptions {
   /** Detector score threshold (0-1); the detector's default when absent. */
   minConfidence?: number;
+  /**
+   * The image is meant to show a face (default true); camera frames and group photos set false, so that a frame
+   * with no face above the detector's threshold gets no guessed one (DetectOptions.expectFace).
+   */
+  expectFace?: boolean;
   /** Run the liveness models (when loaded). */
   liveness?: boolean;
   /** Compute embeddings (all faces of the image in one batch). */
@@ -93,7 +98,9 @@ export class RecognitionEngine {
     const image = await stage('decode', () => this.decoder.decode(bytes));
     const { detector, embedder, liveness } = this.models;
     const detected = await stage('detect', () =>
-      this.models.timed(detector.modelId, () => detector.detect(image, { minConfidence: options.minConfidence })),
+      this.models.timed(detector.modelId, () =>
+        detector.detect(image, { minConfidence: options.minConfidence, expectFace: options.expectFace }),
+      ),
     );
     detected.sort((a, b) => area(b) - area(a));
     // The models run on the inference thread: liveness and the embedding are sent first, and the quality measures

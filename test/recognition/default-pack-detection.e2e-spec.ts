@@ -4,15 +4,16 @@ import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { DetectedFace, RgbImage } from '../../src/recognition/engine/face.types.js';
-import { FullRangeFaceDetector } from '../../src/recognition/engine/full-range-detector.js';
+import { FULL_RANGE_MIN_CONFIDENCE, FullRangeFaceDetector } from '../../src/recognition/engine/full-range-detector.js';
 import { iou } from '../../src/recognition/engine/non-max-suppression.js';
+import { facelessCrops } from '../support/faceless-crops.js';
 import { facePath, repoRoot, skipWithoutPhotos } from '../support/shared-data.js';
 
 // The default pack's detector (built by npm ci into <repo>/models) from class photos with 30 px faces to close-ups.
 // The full sweep over every lfw-dev and cfp-dev image is bench/detection-sweep.bench.ts; here a sample of them.
 
 /** Decoded as the service decodes: EXIF rotation, no alpha, longer side at most 1920 px. */
-async function decode(path: string): Promise<RgbImage> {
+async function decode(path: string | Buffer): Promise<RgbImage> {
   const { data, info } = await sharp(path)
     .rotate()
     .resize({ width: 1920, height: 1920, fit: 'inside', withoutEnlargement: true })
@@ -79,6 +80,16 @@ void describe('default pack face detection', { skip: skipWithoutPhotos }, () => 
 
   void it('finds no face in dogs.jpg', async () => {
     assert.deepEqual(await detect(facePath('dlib', 'faces', 'dogs.jpg')), []);
+  });
+
+  void it('guesses a face under the threshold only where one is expected (faceless crops)', async () => {
+    for (const bytes of await facelessCrops()) {
+      const image = await decode(bytes);
+      const guessed = await detector.detect(image);
+      assert.equal(guessed.length, 1, 'an uploaded photo gets the best guess');
+      assert.ok(guessed[0].confidence < FULL_RANGE_MIN_CONFIDENCE, `guess scored ${guessed[0].confidence}`);
+      assert.deepEqual(await detector.detect(image, { expectFace: false }), [], 'a camera frame gets none');
+    }
   });
 
   void it('finds the 29 people of the Solvay 1927 photo (faces about 50 px in 1920 px)', async () => {

@@ -73,9 +73,12 @@ export class ClassSessionMarking {
           (person) => person.kind === 'student',
         )
       : [];
-    const analysis = await this.engine.analyse(image, { embed: true, snapshots: true }).catch((error: unknown) => {
-      throw asApiError(error, 'image');
-    });
+    // A class photo's faces are found at the detector's threshold; no guessed face when none is (expectFace).
+    const analysis = await this.engine
+      .analyse(image, { embed: true, snapshots: true, expectFace: false })
+      .catch((error: unknown) => {
+        throw asApiError(error, 'image');
+      });
     const matches = await this.identification.matchFaces(
       caller.organizationId,
       analysis.faces,

@@ -38,6 +38,13 @@ export interface DetectOptions {
   minConfidence?: number;
   /** Faces whose shorter box side is below this many pixels are dropped. */
   minFaceSize?: number;
+  /**
+   * The image is meant to show a face (default true: an uploaded photo of a person). Without `minConfidence`, when
+   * no face reaches the detector's threshold, its best guess at a lower score is returned: turned faces and close-ups
+   * score low. Camera frames and group photos, which may show no face at all, set false: on faceless crops the guess
+   * is a hand, a leg or a wall (docs/benchmarks.md, Detection sweep).
+   */
+  expectFace?: boolean;
 }
 
 export interface FaceDetector {

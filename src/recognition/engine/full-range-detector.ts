@@ -101,14 +101,15 @@ export class FullRangeFaceDetector implements FaceDetector {
 
   /**
    * Faces scoring at least the threshold (DetectOptions.minConfidence, else the detector's). With the default
-   * threshold and none found, the image is taken for a turned close-up: looked at again smaller
-   * (FALLBACK_CLOSE_UP_SHARES), and the best face scoring at least FULL_RANGE_FALLBACK_CONFIDENCE is returned.
+   * threshold, none found and a face expected (DetectOptions.expectFace), the image is taken for a turned close-up:
+   * looked at again smaller (FALLBACK_CLOSE_UP_SHARES), and the best face scoring at least
+   * FULL_RANGE_FALLBACK_CONFIDENCE is returned.
    */
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const threshold = options.minConfidence ?? this.minConfidence;
     const minFaceSize = options.minFaceSize ?? 0;
     const scales = this.scales(image.width, image.height, Math.max(minFaceSize, this.minFaceSize));
-    const lenient = options.minConfidence === undefined;
+    const lenient = options.minConfidence === undefined && options.expectFace !== false;
     const floor = lenient ? Math.min(FULL_RANGE_FALLBACK_CONFIDENCE, threshold) : threshold;
     // Every level at once: sharp resizes the next levels while the inference thread runs the first.
     const levels = await Promise.all([

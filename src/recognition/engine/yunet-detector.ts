@@ -82,13 +82,14 @@ export class YuNetDetector implements FaceDetector {
    * Faces of the image; when there is none, the image is looked at again in the middle of a black square
    * (CLOSE_UP_CANVAS times its longer side): a face filling the photo (an enrollment photo, a selfie, a tight crop)
    * is bigger than YuNet was trained on and missed, and found once it fills less of the input. Without a
-   * threshold from the caller, that look takes the best face at CLOSE_UP_MIN_CONFIDENCE, if it is a close-up.
+   * threshold from the caller and with a face expected (DetectOptions.expectFace), that look takes the best face at
+   * CLOSE_UP_MIN_CONFIDENCE, if it is a close-up.
    */
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const faces = await this.detectIn(image, options);
     if (faces.length > 0) return faces;
     const { canvas, left, top } = centredOnSquare(image, CLOSE_UP_CANVAS);
-    const lenient = options.minConfidence === undefined;
+    const lenient = options.minConfidence === undefined && options.expectFace !== false;
     const found = await this.detectIn(
       canvas,
       lenient ? { ...options, minConfidence: CLOSE_UP_MIN_CONFIDENCE } : options,
