@@ -5,11 +5,11 @@
  *   - how many frontal and profile images yield a face (goal: every one);
  *   - 5-fold accuracy (threshold chosen on four splits, tested on the fifth; goal ≥ 88%) and accuracy of the
  *     service's decision for two photos (the manifest's turned-face threshold where a face is turned; goal ≥ 85%);
- *   - 1:N with 5-angle enrollment: each person enrolled from frontal 01-03 and profile 01-02, then every remaining
- *     photo (frontal 04-10, profile 03-04) identified among all 250 (nearest template, within the threshold; goal
- *     ≥ 97%), frontal and profile probes reported apart.
+ *   - 1:N with 5-angle enrollment: each person enrolled from frontal 01-03 and two profiles (one facing each way,
+ *     or --enrolled-profiles=1,2), then every remaining photo (frontal 04-10, the other two profiles) identified
+ *     among all 250 (nearest template, within the threshold; goal ≥ 97%), frontal and profile probes apart.
  *
- *   npm run build:test && node dist/bench/accuracy-cfp.js [--optional]
+ *   npm run build:test && node dist/bench/accuracy-cfp.js [--optional] [--enrolled-profiles=sides|1,2]
  * Env: SHARED_DIR (default <repo>/../shared), MODELS_DIR (default <shared>/models, for --optional).
  */
 import { readFile } from 'node:fs/promises';
@@ -25,6 +25,12 @@ import { repoRoot, sharedDir, sharedModelsDir } from '../test/support/shared-dat
 
 const CFP = join(sharedDir, 'faces', 'cfp-dev');
 const optional = process.argv.includes('--optional');
+/**
+ * The profile photos each person is enrolled from in 1:N; the other two are probes. `sides` (the default): one
+ * facing each way, as 5-angle enrollment asks for a left and a right photo (the first of each by number, from the
+ * sign of the yaw the detector's points give; the first two when all face one way); or numbers (`1,2`).
+ */
+const enrolledProfiles = /--enrolled-profiles=(sides|[\d,]+)/.exec(process.argv.join(' '))?.[1] ?? 'sides';
 
 interface Pair {
   split: number;
@@ -95,7 +101,17 @@ const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const photo = (person: string, kind: 'frontal' | 'profile', n: number) =>
   `Data/Images/${person}/${kind}/${String(n).padStart(2, '0')}.jpg`;
 
-/** 1:N over every person: enrolled from frontal 1-3 and profile 1-2, probed with the other photos. */
+/** The numbers of the two profile photos a person is enrolled from (see `enrolledProfiles`). */
+function profilesToEnroll(person: string, descriptors: Descriptors): number[] {
+  if (enrolledProfiles !== 'sides') return enrolledProfiles.split(',').map(Number);
+  const yaw = (n: number) => descriptors.yaws.get(photo(person, 'profile', n));
+  const numbers = [1, 2, 3, 4];
+  const first = (side: number) => numbers.find((n) => Math.sign(yaw(n) ?? 0) === side);
+  const [left, right] = [first(-1), first(1)];
+  return left !== undefined && right !== undefined ? [left, right].sort() : [1, 2];
+}
+
+/** 1:N over every person: enrolled from frontal 1-3 and two profiles (profilesToEnroll), probed with the others. */
 async function identification(people: string[], descriptors: Descriptors, threshold: number) {
   const gallery: { person: string; descriptor: Float32Array }[] = [];
   for (const person of people) {
@@ -103,8 +119,7 @@ async function identification(people: string[], descriptors: Descriptors, thresh
       ['frontal', 1],
       ['frontal', 2],
       ['frontal', 3],
-      ['profile', 1],
-      ['profile', 2],
+      ...profilesToEnroll(person, descriptors).map((n) => ['profile', n] as const),
     ] as const) {
       const descriptor = await descriptors.of(photo(person, kind, n));
       if (descriptor) gallery.push({ person, descriptor });
@@ -114,7 +129,9 @@ async function identification(people: string[], descriptors: Descriptors, thresh
   for (const person of people) {
     const probes = [
       ...[4, 5, 6, 7, 8, 9, 10].map((n) => ['frontal', n] as const),
-      ...[3, 4].map((n) => ['profile', n] as const),
+      ...[1, 2, 3, 4]
+        .filter((n) => !profilesToEnroll(person, descriptors).includes(n))
+        .map((n) => ['profile', n] as const),
     ];
     for (const [kind, n] of probes) {
       const counts = tally[kind];
@@ -191,6 +208,20 @@ async function main(): Promise<void> {
   console.log(
     `  accuracy of the shipped decision for two photos (${turned ? `${turned.threshold} where a face is turned ${turned.min_yaw}° or more, ` : ''}` +
       `else ${shipped}): ${pct(decided / pairs.length)}   goal ≥ 85%   (${turnedPairs.length} pairs with a turned profile)`,
+  );
+  // Which way each profile photo faces (the sign of the yaw), per photo number: the 1:N protocol depends on it.
+  const sides = [1, 2, 3, 4].map((n) => {
+    const yaws = people.flatMap((person) => descriptors.yaws.get(photo(person, 'profile', n)) ?? []);
+    return `${n}: ${yaws.filter((yaw) => yaw > 0).length} of ${yaws.length} with yaw > 0`;
+  });
+  console.log(`  profile photos by number, ${sides.join('; ')}`);
+  const bothSides = people.filter((person) => {
+    const yaws = [1, 2, 3, 4].map((n) => Math.sign(descriptors.yaws.get(photo(person, 'profile', n)) ?? 0));
+    return yaws.includes(1) && yaws.includes(-1);
+  }).length;
+  console.log(
+    `  1:N enrolls frontal 1-3 and profiles ${enrolledProfiles === 'sides' ? 'one facing each way' : enrolledProfiles}` +
+      ` (${bothSides} of ${people.length} people have profiles facing both ways)`,
   );
   const tally = await identification(people, descriptors, shipped);
   for (const kind of ['frontal', 'profile'] as const) {
