@@ -2,7 +2,7 @@
  * Detection sweep over the shared photos: how many faces a detector finds where the answer is known.
  *
  *   npm run build:test && node --import reflect-metadata dist/bench/detection-sweep.bench.js \
- *     [--detector=full|back|yunet] [--min-face=20] [--min-face-in-input=12] [--level-ratio=4]
+ *     [--detector=full|back|yunet|yunet+full] [--min-face=20] [--min-face-in-input=12] [--level-ratio=4]
  *     [--min-confidence=0.6] [--sets=bbt,dlib,...]
  *     [--sample=N]
  *
@@ -22,6 +22,7 @@ import { BlazeFaceDetector } from '../src/recognition/engine/blazeface-detector.
 import { FullRangeFaceDetector } from '../src/recognition/engine/full-range-detector.js';
 import type { DetectedFace, FaceDetector, RgbImage } from '../src/recognition/engine/face.types.js';
 import { iou } from '../src/recognition/engine/non-max-suppression.js';
+import { mayGuessFace } from '../src/recognition/engine/detect-options.js';
 import { YuNetDetector } from '../src/recognition/engine/yunet-detector.js';
 import { facePath, repoRoot, sharedModelsDir } from '../test/support/shared-data.js';
 
@@ -48,12 +49,21 @@ async function decode(path: string): Promise<RgbImage> {
 }
 
 async function openDetector(): Promise<FaceDetector> {
-  if (DETECTOR === 'yunet') {
+  const models = join(repoRoot, 'models');
+  if (DETECTOR === 'yunet' || DETECTOR === 'yunet+full') {
     const yunet = await YuNetDetector.create(sharedModelsDir);
     if (!yunet) throw new Error(`no YuNet in ${sharedModelsDir}`);
-    return yunet;
+    if (DETECTOR === 'yunet') return yunet;
+    // As the service runs the optional pack: full-range BlazeFace where YuNet finds no face in a photo meant to show one.
+    const fallback = await FullRangeFaceDetector.create(models);
+    return {
+      modelId: `${yunet.modelId}+${fallback.modelId}`,
+      async detect(image, options = {}) {
+        const faces = await yunet.detect(image, options);
+        return faces.length === 0 && mayGuessFace(options) ? fallback.detect(image, options) : faces;
+      },
+    };
   }
-  const models = join(repoRoot, 'models');
   if (DETECTOR === 'back') return BlazeFaceDetector.create(models);
   const number = (key: string) => (args.has(key) ? Number(args.get(key)) : undefined);
   return FullRangeFaceDetector.create(models, {

@@ -39,7 +39,7 @@ for (const pack of ['default', 'optional'] as const) {
       const expected =
         pack === 'default'
           ? ['blazeface-full-range', 'dlib-resnet-v1', 'face-landmark-68']
-          : ['dlib-resnet-v1', 'face-landmark-68', 'minifasnet-v2-v1se', 'yunet-s'];
+          : ['blazeface-full-range', 'dlib-resnet-v1', 'face-landmark-68', 'minifasnet-v2-v1se', 'yunet-s'];
       assert.deepEqual(ids, expected);
       const embedder = loaded.find((model: { task: string }) => model.task === 'face_embedding');
       assert.equal(embedder.embedding_size, 128);
@@ -73,6 +73,14 @@ for (const pack of ['default', 'optional'] as const) {
         (face: { bbox: number[] }) => (face.bbox[2] - face.bbox[0]) * (face.bbox[3] - face.bbox[1]),
       );
       assert.ok(first >= second, 'largest face first');
+    });
+
+    it('finds a face in the lfw-dev photos YuNet alone misses (the built-in detector is asked then)', async () => {
+      for (const name of ['Hernan_Diaz_0001', 'Thomas_Birmingham_0002']) {
+        const response = await detect(photo('lfw-dev', 'images', name.replace(/_\d+$/, ''), `${name}.jpg`));
+        assert.equal(response.status, 200, JSON.stringify(response.body));
+        assert.equal(response.body.faces_detected, 1, name);
+      }
     });
 
     it('finds no face in a photo of dogs', async () => {

@@ -26,8 +26,8 @@ class InferenceTimer {
 
 /**
  * The ONNX models of this instance, opened once at start-up: YuNet as the detector when its file is in
- * MODELS_DIR (else full-range BlazeFace from the built-in pack), the dlib descriptor (with the 68-point landmark model
- * that aligns its chips), and MiniFASNet liveness when present.
+ * MODELS_DIR (else full-range BlazeFace from the built-in pack, then also YuNet's fallback), the dlib descriptor
+ * (with the 68-point landmark model that aligns its chips), and MiniFASNet liveness when present.
  */
 @Injectable()
 export class FaceModels implements OnModuleInit {
@@ -36,6 +36,11 @@ export class FaceModels implements OnModuleInit {
   private manifest: ManifestModel[] = [];
   private loadError: string | null = null;
   detector!: FaceDetector;
+  /**
+   * With YuNet, the built-in detector, asked when YuNet finds no face in a photo meant to show one: each misses faces
+   * the other finds (turned close-ups, some small LFW crops), so the optional pack finds what the default pack finds.
+   */
+  fallbackDetector: FaceDetector | null = null;
   embedder!: DlibFaceEmbedder;
   liveness: LivenessChecker | null = null;
 
@@ -45,11 +50,13 @@ export class FaceModels implements OnModuleInit {
     try {
       const builtIn = this.config.builtInModelsDir;
       this.manifest = await readModelManifest(builtIn);
-      this.detector = (await YuNetDetector.create(this.config.modelsDir)) ?? (await this.builtInDetector(builtIn));
+      const yunet = await YuNetDetector.create(this.config.modelsDir);
+      this.detector = yunet ?? (await this.builtInDetector(builtIn));
+      this.fallbackDetector = yunet ? await this.builtInDetector(builtIn) : null;
       this.embedder = await DlibFaceEmbedder.create(builtIn, { aloneThreads: this.config.inferenceThreads });
       this.liveness = await MiniFasNetLiveness.create(this.config.modelsDir);
       this.logger.log(
-        `Models: detector ${this.detector.modelId}, embedder ${this.embedder.modelId} ${this.embedder.modelVersion}, ` +
+        `Models: detector ${this.detector.modelId}${this.fallbackDetector ? ` (then ${this.fallbackDetector.modelId})` : ''}, embedder ${this.embedder.modelId} ${this.embedder.modelVersion}, ` +
           `liveness ${this.liveness?.modelId ?? 'off (no MiniFASNet in MODELS_DIR)'}`,
       );
     } catch (error) {
@@ -101,7 +108,7 @@ export class FaceModels implements OnModuleInit {
     };
     return describeModel.all(this.manifest).map((info) => {
       const active = loaded[info.task];
-      const isLoaded = active?.modelId === info.id;
+      const isLoaded = active?.modelId === info.id || (this.ready && this.fallbackDetector?.modelId === info.id);
       return {
         ...info,
         loaded: isLoaded,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { mayGuessFace } from './engine/detect-options.js';
 import type { DetectedFace, LivenessResult } from './engine/face.types.js';
 import { type FaceQuality, FaceQualityAssessor, type QualityThresholds } from './engine/face-quality.js';
 import { type DecodedImage, ImageDecoder } from './engine/image-decoder.js';
@@ -38,7 +39,10 @@ export interface ImageAnalysis {
   height: number;
   faces: AnalysedFace[];
   timings: Record<string, number>;
-  /** Ids of the models that ran on this image (detector, then liveness and embedder when they ran). */
+  /**
+   * Ids of the models that ran on this image: the detector (and the fallback detector when it was asked), then
+   * liveness and the embedder when they ran.
+   */
   models: string[];
   /**
    * The snapshot of `faces[index]` (see AnalyseOptions.snapshots), cut when asked: callers that store only some
@@ -96,12 +100,18 @@ export class RecognitionEngine {
       }
     };
     const image = await stage('decode', () => this.decoder.decode(bytes));
-    const { detector, embedder, liveness } = this.models;
-    const detected = await stage('detect', () =>
-      this.models.timed(detector.modelId, () =>
-        detector.detect(image, { minConfidence: options.minConfidence, expectFace: options.expectFace }),
-      ),
+    const { detector, fallbackDetector, embedder, liveness } = this.models;
+    const detectOptions = { minConfidence: options.minConfidence, expectFace: options.expectFace };
+    const detectors = [detector];
+    let detected = await stage('detect', () =>
+      this.models.timed(detector.modelId, () => detector.detect(image, detectOptions)),
     );
+    if (detected.length === 0 && fallbackDetector && mayGuessFace(detectOptions)) {
+      detectors.push(fallbackDetector);
+      detected = await stage('detect_fallback', () =>
+        this.models.timed(fallbackDetector.modelId, () => fallbackDetector.detect(image, detectOptions)),
+      );
+    }
     detected.sort((a, b) => area(b) - area(a));
     // The models run on the inference thread: liveness and the embedding are sent first, and the quality measures
     // (pixel work on this thread) are taken while they run.
@@ -138,7 +148,7 @@ export class RecognitionEngine {
     for (const [name, ms] of Object.entries(timings)) {
       this.metrics.recognitionStageDuration.observe({ stage: name }, ms / 1000);
     }
-    const models = [detector.modelId];
+    const models = detectors.map((ran) => ran.modelId);
     if (timings.liveness !== undefined && liveness) models.push(liveness.modelId);
     if (timings.embed !== undefined) models.push(embedder.modelId);
     return {

@@ -10,6 +10,7 @@ import {
 } from './blazeface-decode.js';
 import { paddedSide, planScales } from './detection-views.js';
 import type { DetectedFace, DetectOptions, FaceDetector, RgbImage } from './face.types.js';
+import { mayGuessFace } from './detect-options.js';
 import { nonMaxSuppression } from './non-max-suppression.js';
 import { openOnnxSession, type OnnxSessionOptions, type OnnxSession } from './onnx-session.js';
 
@@ -109,7 +110,7 @@ export class FullRangeFaceDetector implements FaceDetector {
     const threshold = options.minConfidence ?? this.minConfidence;
     const minFaceSize = options.minFaceSize ?? 0;
     const scales = this.scales(image.width, image.height, Math.max(minFaceSize, this.minFaceSize));
-    const lenient = options.minConfidence === undefined && options.expectFace !== false;
+    const lenient = mayGuessFace(options);
     const floor = lenient ? Math.min(FULL_RANGE_FALLBACK_CONFIDENCE, threshold) : threshold;
     // Every level at once: sharp resizes the next levels while the inference thread runs the first.
     const levels = await Promise.all([

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DetectOptions, DetectedFace, FaceDetector, RgbImage } from './face.types.js';
+import { mayGuessFace } from './detect-options.js';
 import { cropResizeToBgrPlanes } from './image-crop.js';
 import { nonMaxSuppression } from './non-max-suppression.js';
 import { decodeYuNetStride, yunetLetterbox } from './yunet-decode.js';
@@ -89,7 +90,7 @@ export class YuNetDetector implements FaceDetector {
     const faces = await this.detectIn(image, options);
     if (faces.length > 0) return faces;
     const { canvas, left, top } = centredOnSquare(image, CLOSE_UP_CANVAS);
-    const lenient = options.minConfidence === undefined && options.expectFace !== false;
+    const lenient = mayGuessFace(options);
     const found = await this.detectIn(
       canvas,
       lenient ? { ...options, minConfidence: CLOSE_UP_MIN_CONFIDENCE } : options,
