@@ -17,6 +17,7 @@ import { ClientContract1763902000000 } from './1763902000000-client-contract.js'
 import { AmericanSpelling1763902100000 } from './1763902100000-american-spelling.js';
 import { Security1763902300000 } from './1763902300000-security.js';
 import { Webhooks1763902400000 } from './1763902400000-webhooks.js';
+import { CameraMinFaceSize1763902500000 } from './1763902500000-camera-min-face-size.js';
 
 /** Every migration, oldest first. Listed explicitly so the compiled ESM output needs no glob loading. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   AmericanSpelling1763902100000,
   Security1763902300000,
   Webhooks1763902400000,
+  CameraMinFaceSize1763902500000,
 ];

@@ -34,6 +34,7 @@ void describe('cameras: CRUD, validation and tenant isolation', () => {
       fps: 15,
       resolution: '1280x720',
       confidence_threshold: 0.55,
+      min_face_size: 48,
       liveness_check_enabled: true,
     };
     const created = await createCamera(admin, body);
@@ -51,6 +52,7 @@ void describe('cameras: CRUD, validation and tenant isolation', () => {
         fps: 15,
         resolution: '1280x720',
         confidence_threshold: 0.55,
+        min_face_size: 48,
         liveness_check_enabled: true,
         is_active: true,
         status: 'offline',

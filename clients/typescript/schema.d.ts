@@ -1964,6 +1964,8 @@ export interface components {
             last_heartbeat_at: string | null;
             liveness_check_enabled: boolean;
             location_id: string | null;
+            /** @description The camera's own smallest face size, or null for the configured default. */
+            min_face_size: number | null;
             name: string;
             organization_id: string;
             resolution: string | null;
@@ -2205,6 +2207,11 @@ export interface components {
              * @description A location of the organisation; null for none.
              */
             location_id?: string | null;
+            /**
+             * @description Smallest face (shorter side of its box, in frame pixels) looked for and identified in this camera's frames;
+             *     smaller faces make no presence event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
+             */
+            min_face_size?: number | null;
             name: string;
             /**
              * Format: password
@@ -3563,6 +3570,11 @@ export interface components {
              * @description A location of the organisation; null for none.
              */
             location_id?: string | null;
+            /**
+             * @description Smallest face (shorter side of its box, in frame pixels) looked for and identified in this camera's frames;
+             *     smaller faces make no presence event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
+             */
+            min_face_size?: number | null;
             name?: string;
             /**
              * Format: password

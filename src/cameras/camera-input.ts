@@ -29,6 +29,7 @@ export function applyCameraInput(
   if (input.fps !== undefined) camera.fps = input.fps;
   if (input.resolution !== undefined) camera.resolution = input.resolution;
   if (input.confidence_threshold !== undefined) camera.confidenceThreshold = input.confidence_threshold;
+  if (input.min_face_size !== undefined) camera.minFaceSize = input.min_face_size;
   if (input.liveness_check_enabled !== undefined) camera.livenessCheckEnabled = input.liveness_check_enabled;
   if (input.is_active !== undefined) camera.isActive = input.is_active;
 

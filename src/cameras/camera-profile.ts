@@ -10,6 +10,8 @@ export interface CameraProfile {
   /** The camera's own match threshold, or null for the organisation's default. */
   confidenceThreshold: number | null;
   livenessCheckEnabled: boolean;
+  /** The smallest face side (pixels) identified in its frames, or null for PRESENCE_MIN_FACE_SIZE. */
+  minFaceSize: number | null;
   /** The stream URL without credentials. */
   streamUrl: string | null;
 }

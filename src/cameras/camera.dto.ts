@@ -110,6 +110,17 @@ export class CreateCameraDto {
   @Max(1)
   confidence_threshold?: number | null;
 
+  /**
+   * Smallest face (shorter side of its box, in frame pixels) looked for and identified in this camera's frames;
+   * smaller faces make no presence event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
+   */
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 16, maximum: 1000 })
+  @IsOptional()
+  @IsInt()
+  @Min(16)
+  @Max(1000)
+  min_face_size?: number | null;
+
   @Optional()
   @IsBoolean()
   liveness_check_enabled?: boolean;
@@ -175,6 +186,9 @@ export class CameraDto {
   fps: number | null;
   resolution: string | null;
   confidence_threshold: number | null;
+  /** The camera's own smallest face size, or null for the configured default. */
+  @ApiProperty({ type: 'integer', nullable: true })
+  min_face_size: number | null;
   liveness_check_enabled: boolean;
   is_active: boolean;
   /** Live: `online` while the last heartbeat or frame is within CAMERA_ONLINE_WINDOW_SECONDS. */
@@ -199,6 +213,7 @@ export function toCameraDto(camera: Camera, status: CameraStatus): CameraDto {
     fps: camera.fps,
     resolution: camera.resolution,
     confidence_threshold: camera.confidenceThreshold,
+    min_face_size: camera.minFaceSize,
     liveness_check_enabled: camera.livenessCheckEnabled,
     is_active: camera.isActive,
     status,

@@ -48,6 +48,10 @@ export class Camera {
   @Column({ type: 'real', nullable: true })
   confidenceThreshold: number | null;
 
+  /** Smallest face side (pixels) identified in this camera's frames; null: PRESENCE_MIN_FACE_SIZE. */
+  @Column({ type: 'integer', nullable: true })
+  minFaceSize: number | null;
+
   @Column({ default: false })
   livenessCheckEnabled: boolean;
 

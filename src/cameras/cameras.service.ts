@@ -67,6 +67,7 @@ export class CamerasService {
       direction: camera.direction,
       confidenceThreshold: camera.confidenceThreshold,
       livenessCheckEnabled: camera.livenessCheckEnabled,
+      minFaceSize: camera.minFaceSize,
       streamUrl: camera.sourceUrl,
     };
   }
@@ -120,6 +121,7 @@ export class CamerasService {
       fps: null,
       resolution: null,
       confidenceThreshold: null,
+      minFaceSize: null,
       livenessCheckEnabled: false,
       isActive: true,
       status: 'offline',

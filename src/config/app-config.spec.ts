@@ -202,4 +202,14 @@ describe(AppConfig.name, () => {
     assert.deepEqual([set.presence.markIntervalSeconds, set.inferenceThreads], [0, 1]);
     assert.throws(() => AppConfig.fromEnvironment({ DATA_DIR: dataDir, INFERENCE_THREADS: '0' }), /INFERENCE_THREADS/);
   });
+
+  it('reads the smallest face camera frames are identified from, 16 px at least', () => {
+    assert.equal(AppConfig.fromEnvironment({ DATA_DIR: dataDir }).presence.minFaceSize, 48);
+    const set = AppConfig.fromEnvironment({ DATA_DIR: dataDir, PRESENCE_MIN_FACE_SIZE: '24' });
+    assert.equal(set.presence.minFaceSize, 24);
+    assert.throws(
+      () => AppConfig.fromEnvironment({ DATA_DIR: dataDir, PRESENCE_MIN_FACE_SIZE: '8' }),
+      /PRESENCE_MIN_FACE_SIZE/,
+    );
+  });
 });

@@ -176,6 +176,17 @@ class EnvironmentVariables {
   @Max(3_600)
   PRESENCE_MARK_INTERVAL_SECONDS: number = 10;
 
+  /**
+   * Smallest face (shorter side of its box, pixels) a camera frame's faces are looked for and identified from, for
+   * cameras without a `min_face_size` of their own: smaller faces are told apart too poorly to mark anyone (measured:
+   * docs/benchmarks.md, Face size).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(16)
+  @Max(1000)
+  PRESENCE_MIN_FACE_SIZE: number = 48;
+
   /** How long before a shift starts or after it ends a person may be seen without being flagged. */
   @Transform(toInt)
   @IsInt()
@@ -444,6 +455,7 @@ export class AppConfig {
     travelSeconds: number;
     markIntervalSeconds: number;
     shiftMarginMinutes: number;
+    minFaceSize: number;
   };
   /** The 32-byte key of visitors' ID numbers (sealing and keyed hashes): VISITOR_ID_KEY, or generated once in DATA_DIR. */
   readonly visitorIdKey: Buffer;
@@ -529,6 +541,7 @@ export class AppConfig {
       travelSeconds: vars.PRESENCE_TRAVEL_SECONDS,
       markIntervalSeconds: vars.PRESENCE_MARK_INTERVAL_SECONDS,
       shiftMarginMinutes: vars.PRESENCE_SHIFT_MARGIN_MINUTES,
+      minFaceSize: vars.PRESENCE_MIN_FACE_SIZE,
     };
     this.visitorIdKey = decodeKey(
       vars.VISITOR_ID_KEY ?? this.loadOrCreateSecret('visitor-id-key', () => randomBytes(32).toString('base64')),

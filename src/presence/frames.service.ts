@@ -23,9 +23,9 @@ export interface FrameAnswer {
 }
 
 /**
- * A camera's frame in, presence events out: detect (liveness only when the camera asks for it), match within the
- * camera's organisation at the camera's threshold, store each face (debounced), count the frame into the camera's
- * health, and answer with the detections.
+ * A camera's frame in, presence events out: detect faces from the camera's smallest face size on (liveness only when
+ * the camera asks for it), match within the camera's organisation at the camera's threshold, store each face
+ * (debounced), count the frame into the camera's health, and answer with the detections.
  */
 @Injectable()
 export class FramesService {
@@ -38,7 +38,7 @@ export class FramesService {
     private readonly recorder: PresenceRecorder,
     private readonly urls: FileUrls,
     private readonly metrics: Metrics,
-    config: AppConfig,
+    private readonly config: AppConfig,
   ) {
     this.recent = new RecentFaces(config.presence.debounceSeconds * 1000);
   }
@@ -125,6 +125,8 @@ export class FramesService {
         liveness: camera.livenessCheckEnabled,
         // A camera often sees no face: a guess below the detector's threshold would be an unknown face event.
         expectFace: false,
+        // Smaller faces are told apart too poorly: they would be taken for the wrong person or a stranger.
+        minFaceSize: camera.minFaceSize ?? this.config.presence.minFaceSize,
       });
     } catch (error) {
       const reason = error instanceof ImageError ? error.code : 'processing_failed';

@@ -16,6 +16,8 @@ export interface AnalyseOptions {
    * with no face above the detector's threshold gets no guessed one (DetectOptions.expectFace).
    */
   expectFace?: boolean;
+  /** Faces whose shorter box side is below this many pixels are not looked for (DetectOptions.minFaceSize). */
+  minFaceSize?: number;
   /** Run the liveness models (when loaded). */
   liveness?: boolean;
   /** Compute embeddings (all faces of the image in one batch). */
@@ -101,7 +103,11 @@ export class RecognitionEngine {
     };
     const image = await stage('decode', () => this.decoder.decode(bytes));
     const { detector, fallbackDetector, embedder, liveness } = this.models;
-    const detectOptions = { minConfidence: options.minConfidence, expectFace: options.expectFace };
+    const detectOptions = {
+      minConfidence: options.minConfidence,
+      expectFace: options.expectFace,
+      minFaceSize: options.minFaceSize,
+    };
     const detectors = [detector];
     let detected = await stage('detect', () =>
       this.models.timed(detector.modelId, () => detector.detect(image, detectOptions)),
