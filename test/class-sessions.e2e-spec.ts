@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import sharp from 'sharp';
 import {
   bearer,
   createDepartment,
@@ -11,7 +12,7 @@ import { apiCalls, expectError, expectInvalidFields, expectStatus, type Json } f
 import { createMiddayOrganization, localClock, markClassPhoto, overrideMark } from './support/class-sessions.js';
 import { collect, connectLive, pause } from './support/live-client.js';
 import { createEnrolledPerson, createPerson, photosOf } from './support/people.js';
-import { sharedModelsDir } from './support/shared-data.js';
+import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { useTestApp } from './support/use-test-app.js';
 
 describe('class sessions: rules, teachers, states and tenants', () => {
@@ -499,6 +500,36 @@ describe('class sessions marked from the bbt group photos', () => {
     const foreign = await context.sut.http().get(String(unrecognized[0].thumbnail_url)).set(bearer(stranger));
     assert.equal(foreign.status, 404, 'another organisation cannot see the crops');
     assert.deepEqual((body.summary as Json).session_attendance, { total: 2, present: 2, percentage: 100 });
+  });
+
+  it('returns faces under CLASS_PHOTO_MIN_FACE_SIZE as too_small, never searched, and marks nobody from them', async () => {
+    const sessionId = await plan(physicsDept);
+    // bbt1's four faces (103-119 px: howard, leonard, raj, sheldon) shrunk to 25-29 px, under the 40 px default.
+    const path = facePath('bbt', 'bbt1.jpg');
+    const { width = 0 } = await sharp(path).metadata();
+    const small = await sharp(path)
+      .resize(Math.round(width * 0.24))
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const response = await context.sut
+      .http()
+      .post(`/api/v1/attendance/sessions/${sessionId}/mark`)
+      .set(bearer(admin))
+      .attach('image', small, 'small.jpg');
+    const body = expectStatus(response, 200);
+    assert.equal(body.faces_detected, 4, 'the faces are found');
+    assert.deepEqual(body.attendance_marked, []);
+    const unrecognized = body.unrecognized as Json[];
+    assert.deepEqual(
+      unrecognized.map((face) => face.reason),
+      ['too_small', 'too_small', 'too_small', 'too_small'],
+    );
+    for (const face of unrecognized) {
+      const [x1, y1, x2, y2] = face.bbox as number[];
+      assert.ok(Math.min(x2 - x1, y2 - y1) < 40, `face box ${JSON.stringify(face.bbox)}`);
+      assert.ok(face.thumbnail_url, 'a crop to mark by hand from');
+    }
+    assert.deepEqual((body.summary as Json).session_attendance, { total: 8, present: 0, percentage: 0 });
   });
 
   it('refuses a photo that is not an image, or taken in the future or on another day (400)', async () => {

@@ -3543,7 +3543,10 @@ export interface components {
         UnrecognizedFaceDto: {
             /** @description Pixels of the photo: x1, y1, x2, y2. */
             bbox: number[];
-            /** @description `below_threshold` (nobody of the class near enough), `matched_another_face`, or `no_enrolled_faces`. */
+            /**
+             * @description `below_threshold` (nobody of the class near enough), `matched_another_face`, `no_enrolled_faces`, or `too_small`
+             *     (under CLASS_PHOTO_MIN_FACE_SIZE: not searched; take a closer photo or mark by hand).
+             */
             reason: string;
             /** @description The face crop, served to callers of the organisation. */
             thumbnail_url: string | null;
