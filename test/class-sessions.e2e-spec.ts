@@ -502,7 +502,7 @@ describe('class sessions marked from the bbt group photos', () => {
     assert.deepEqual((body.summary as Json).session_attendance, { total: 2, present: 2, percentage: 100 });
   });
 
-  it('returns faces under CLASS_PHOTO_MIN_FACE_SIZE as too_small, never searched, and marks nobody from them', async () => {
+  it('returns faces under IDENTIFY_MIN_FACE_SIZE as too_small and marks nobody from them', async () => {
     const sessionId = await plan(physicsDept);
     // bbt1's four faces (103-119 px: howard, leonard, raj, sheldon) shrunk to 25-29 px, under the 40 px default.
     const path = facePath('bbt', 'bbt1.jpg');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { bearer, createOrganizationWithAdmin, loginAsAdmin, type Session } from './support/api-client.js';
 import { indexedTemplateOf } from './support/gallery.js';
@@ -108,6 +109,30 @@ describe('face enrollment and identification', () => {
     assert.equal(response.body.faces[0].recognized, false);
     assert.equal(response.body.faces[0].person, null);
     assert.equal(response.body.faces[0].reason, 'below_threshold');
+  });
+
+  it('names no face under IDENTIFY_MIN_FACE_SIZE (too_small), still listing its nearest people as hints', async () => {
+    const path = facePath('knn', 'test', 'obama1.jpg');
+    const detected = await sut.http().post('/api/v1/recognition/detect').set(bearer(admin)).attach('image', path);
+    const [x1, , x2] = detected.body.faces[0].bbox as number[];
+    const { width = 0 } = await sharp(path).metadata();
+    // The face about 30 px wide: under the 40 px default.
+    const small = await sharp(path)
+      .resize(Math.round((width * 30) / (x2 - x1)))
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const response = await sut
+      .http()
+      .post('/api/v1/recognition/identify')
+      .set(bearer(admin))
+      .attach('image', small, 'small.jpg');
+    assert.equal(response.status, 200, JSON.stringify(response.body));
+    const [face, ...others] = response.body.faces;
+    assert.deepEqual(others, []);
+    assert.ok(face.quality.face_size < 40, `face size ${face.quality.face_size}`);
+    assert.deepEqual([face.recognized, face.person, face.reason], [false, null, 'too_small']);
+    assert.ok(face.top_matches.length >= 1, 'the nearest people stay as hints');
+    assert.equal(response.body.summary.recognized, 0);
   });
 
   it('checks liveness only when asked', async () => {

@@ -2864,10 +2864,11 @@ export interface components {
             person: components["schemas"]["IdentifiedPersonDto"] | null;
             quality: components["schemas"]["FaceQualityDto"];
             /**
-             * @description Why the face was not recognised.
+             * @description Why the face was not recognised; `too_small`: its box is under IDENTIFY_MIN_FACE_SIZE (40 px), too small to name
+             *     anyone reliably (its `top_matches` are hints only).
              * @enum {string}
              */
-            reason?: "no_enrolled_faces" | "below_threshold" | "matched_another_face";
+            reason?: "no_enrolled_faces" | "too_small" | "below_threshold" | "matched_another_face";
             recognized: boolean;
             similarity: number | null;
             top_matches: components["schemas"]["TopMatchDto"][];
@@ -3545,7 +3546,7 @@ export interface components {
             bbox: number[];
             /**
              * @description `below_threshold` (nobody of the class near enough), `matched_another_face`, `no_enrolled_faces`, or `too_small`
-             *     (under CLASS_PHOTO_MIN_FACE_SIZE: not searched; take a closer photo or mark by hand).
+             *     (under IDENTIFY_MIN_FACE_SIZE: not named; take a closer photo or mark by hand).
              */
             reason: string;
             /** @description The face crop, served to callers of the organisation. */

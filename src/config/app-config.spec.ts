@@ -203,9 +203,9 @@ describe(AppConfig.name, () => {
     assert.throws(() => AppConfig.fromEnvironment({ DATA_DIR: dataDir, INFERENCE_THREADS: '0' }), /INFERENCE_THREADS/);
   });
 
-  it('reads the smallest face camera frames and class photos are identified from, 16 px at least', () => {
+  it('reads the smallest face camera frames and identify name, 16 px at least', () => {
     const defaults = AppConfig.fromEnvironment({ DATA_DIR: dataDir });
-    assert.deepEqual([defaults.presence.minFaceSize, defaults.classPhotoMinFaceSize], [48, 40]);
+    assert.deepEqual([defaults.presence.minFaceSize, defaults.identifyMinFaceSize], [48, 40]);
     const set = AppConfig.fromEnvironment({ DATA_DIR: dataDir, PRESENCE_MIN_FACE_SIZE: '24' });
     assert.equal(set.presence.minFaceSize, 24);
     assert.throws(

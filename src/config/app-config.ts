@@ -133,15 +133,15 @@ class EnvironmentVariables {
   CLASS_LATE_AFTER_MINUTES: number = 10;
 
   /**
-   * Faces of a class photo smaller than this (shorter side of the box, pixels) are found and returned as
-   * `too_small`, never identified: among a class's students they are too often taken for another one
-   * (docs/benchmarks.md, Face size).
+   * Faces smaller than this (shorter side of the box, pixels) are found but never named by identify (bulk and tasks
+   * too) and class photos: `too_small`. Faces that small are too often taken for someone else (docs/benchmarks.md,
+   * Face size). Cameras have their own minimum (PRESENCE_MIN_FACE_SIZE, per camera `min_face_size`).
    */
   @Transform(toInt)
   @IsInt()
   @Min(16)
   @Max(1000)
-  CLASS_PHOTO_MIN_FACE_SIZE: number = 40;
+  IDENTIFY_MIN_FACE_SIZE: number = 40;
 
   /** AES-256 key sealing camera stream credentials: 32 bytes as 64 hex digits or base64. */
   @Transform(emptyToUndefined)
@@ -454,8 +454,8 @@ export class AppConfig {
   readonly reportSyncMaxDays: number;
   /** Minutes after a class session's start after which a student recognised in a class photo is `late`. */
   readonly classLateAfterMinutes: number;
-  /** The smallest face of a class photo that is identified (pixels). */
-  readonly classPhotoMinFaceSize: number;
+  /** The smallest face identify and class photos name (pixels). */
+  readonly identifyMinFaceSize: number;
   /** The 32-byte AES-256-GCM key for camera credentials: CAMERA_SECRETS_KEY, or generated once in DATA_DIR. */
   readonly cameraSecretsKey: Buffer;
   /** A camera is online while its last heartbeat or frame is at most this many seconds old. */
@@ -541,7 +541,7 @@ export class AppConfig {
     this.attendanceCloseTime = vars.ATTENDANCE_CLOSE_TIME;
     this.reportSyncMaxDays = vars.REPORT_SYNC_MAX_DAYS;
     this.classLateAfterMinutes = vars.CLASS_LATE_AFTER_MINUTES;
-    this.classPhotoMinFaceSize = vars.CLASS_PHOTO_MIN_FACE_SIZE;
+    this.identifyMinFaceSize = vars.IDENTIFY_MIN_FACE_SIZE;
     this.jwtSecret =
       vars.JWT_SECRET ?? this.loadOrCreateSecret('jwt-secret', () => randomBytes(48).toString('base64url'));
     this.cameraSecretsKey = decodeKey(

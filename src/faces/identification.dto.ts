@@ -79,8 +79,11 @@ export class IdentifiedFaceDto {
   @ApiProperty({ enum: ['excellent', 'good', 'fair', 'poor'], nullable: true })
   match_quality: string | null;
   top_matches: TopMatchDto[];
-  /** Why the face was not recognised. */
-  @ApiProperty({ enum: ['no_enrolled_faces', 'below_threshold', 'matched_another_face'], required: false })
+  /**
+   * Why the face was not recognised; `too_small`: its box is under IDENTIFY_MIN_FACE_SIZE (40 px), too small to name
+   * anyone reliably (its `top_matches` are hints only).
+   */
+  @ApiProperty({ enum: ['no_enrolled_faces', 'too_small', 'below_threshold', 'matched_another_face'], required: false })
   reason?: string;
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../access/auth-user.js';
+import { AppConfig } from '../config/app-config.js';
 import { EmployeesService } from '../employees/employees.service.js';
 import { Metrics } from '../metrics/metrics.js';
 import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
@@ -30,7 +31,15 @@ export interface FaceMatch {
   reason: UnmatchedReason | null;
 }
 
-export type UnmatchedReason = 'no_enrolled_faces' | 'matched_another_face' | 'below_threshold';
+export type UnmatchedReason = 'no_enrolled_faces' | 'too_small' | 'matched_another_face' | 'below_threshold';
+
+/** Which faces may be named, for `matchFaces`. */
+export interface MatchOptions {
+  /** Only these people are searched (a class among its students). */
+  among?: readonly string[];
+  /** Faces whose shorter side is under this many pixels are not named (`too_small`); all faces when absent. */
+  minFaceSize?: number;
+}
 
 /** What the gallery search found for the faces of one image, before the answer is shaped. */
 interface Ranking {
@@ -48,6 +57,7 @@ export class IdentificationService {
     private readonly gallery: EmployeeGallery,
     private readonly people: EmployeesService,
     private readonly metrics: Metrics,
+    private readonly config: AppConfig,
   ) {}
 
   identify(
@@ -73,12 +83,14 @@ export class IdentificationService {
     const threshold = input.threshold ?? this.engine.embeddingModel.threshold;
     const topK = input.top_k ?? 3;
     const allowed = await this.allowedPeople(organizationId, input);
+    const minFaceSize = this.config.identifyMinFaceSize;
     const { hitsPerFace, people, candidates, assigned } = await this.rank(
       organizationId,
       analysis.faces,
       threshold,
       Math.max(topK, SEARCH_DEPTH),
       allowed,
+      minFaceSize,
     );
     const galleryEmpty = hitsPerFace.every((hits) => hits.length === 0) && !allowed;
     const faces: IdentifiedFaceDto[] = analysis.faces.map((face, i) => {
@@ -91,11 +103,13 @@ export class IdentificationService {
         top_matches: top.map((hit) => ({ person_id: hit.ownerId, similarity: round4(hit.similarity) })),
       };
       if (!match) {
-        const reason = galleryEmpty
+        const reason: UnmatchedReason = galleryEmpty
           ? 'no_enrolled_faces'
-          : candidates.some((candidate) => candidate.face === i)
-            ? 'matched_another_face'
-            : 'below_threshold';
+          : face.quality.face_size < minFaceSize
+            ? 'too_small'
+            : candidates.some((candidate) => candidate.face === i)
+              ? 'matched_another_face'
+              : 'below_threshold';
         return {
           ...base,
           recognized: false,
@@ -134,13 +148,14 @@ export class IdentificationService {
    * Names already analysed faces (with embeddings) among the organisation's enrolled people at a distance
    * threshold, by the same rules as `identify`: one person per face at most, never one person for two faces.
    * With `among`, only those people are searched (a class among its students): the others are not candidates at
-   * all, so a face of someone outside the set is unmatched, never the nearest person of the set by default.
+   * all, so a face of someone outside the set is unmatched, never the nearest person of the set by default. Faces
+   * under `minFaceSize` are not named and take nobody from a larger face.
    */
   async matchFaces(
     organizationId: string,
     faces: AnalysedFace[],
     threshold: number,
-    among?: readonly string[],
+    { among, minFaceSize = 0 }: MatchOptions = {},
   ): Promise<FaceMatch[]> {
     const allowed = among ? new Set(among) : undefined;
     const { hitsPerFace, people, candidates, assigned } = await this.rank(
@@ -149,10 +164,11 @@ export class IdentificationService {
       threshold,
       SEARCH_DEPTH,
       allowed && ((id) => allowed.has(id)),
+      minFaceSize,
     );
     const nobodyToSearch = hitsPerFace.every((hits) => hits.length === 0);
     this.countFaces(assigned.size, faces.length - assigned.size);
-    return faces.map((_face, i) => {
+    return faces.map((face, i) => {
       const match = assigned.get(i);
       const nearest = hitsPerFace[i].find((hit) => people.has(hit.ownerId));
       return {
@@ -163,9 +179,11 @@ export class IdentificationService {
           ? null
           : nobodyToSearch
             ? 'no_enrolled_faces'
-            : candidates.some((candidate) => candidate.face === i)
-              ? 'matched_another_face'
-              : 'below_threshold',
+            : face.quality.face_size < minFaceSize
+              ? 'too_small'
+              : candidates.some((candidate) => candidate.face === i)
+                ? 'matched_another_face'
+                : 'below_threshold',
       };
     });
   }
@@ -176,19 +194,26 @@ export class IdentificationService {
     if (unknown > 0) this.metrics.facesProcessed.inc({ outcome: 'unknown' }, unknown);
   }
 
+  /**
+   * Each face's nearest people, and who each face is: the faces under `minFaceSize` keep their nearest people (as
+   * hints) but are no candidate for anyone.
+   */
   private async rank(
     organizationId: string,
     faces: AnalysedFace[],
     threshold: number,
     depth: number,
-    allowed?: (id: string) => boolean,
+    allowed: ((id: string) => boolean) | undefined,
+    minFaceSize: number,
   ): Promise<Ranking> {
     const hitsPerFace = faces.map((face) => this.gallery.searchPeople(organizationId, face.embedding!, depth, allowed));
     const people = await this.loadPeople(organizationId, [...new Set(hitsPerFace.flat().map((hit) => hit.ownerId))]);
     const candidates: Candidate[] = hitsPerFace.flatMap((hits, face) =>
-      hits
-        .filter((hit) => people.has(hit.ownerId) && similarityToDistance(hit.similarity) <= threshold)
-        .map((hit) => ({ face, personId: hit.ownerId, similarity: hit.similarity })),
+      faces[face].quality.face_size < minFaceSize
+        ? []
+        : hits
+            .filter((hit) => people.has(hit.ownerId) && similarityToDistance(hit.similarity) <= threshold)
+            .map((hit) => ({ face, personId: hit.ownerId, similarity: hit.similarity })),
     );
     return { hitsPerFace, people, candidates, assigned: assignFacesToPeople(candidates) };
   }

@@ -31,11 +31,6 @@ import { TeachingScope } from './teaching-scope.js';
 /** How far ahead of the server's clock a camera's `taken_at` may be (clocks drift). */
 const CLOCK_SKEW_MS = 60_000;
 
-/** The match of a face that was not searched (too small). */
-const UNSEARCHED: FaceMatch = { person: null, decision: null, bestSimilarity: null, reason: null };
-
-const shorterSide = (face: AnalysedFace) => Math.min(face.bbox[2] - face.bbox[0], face.bbox[3] - face.bbox[1]);
-
 /** One recognised student of the photo. */
 interface Recognised {
   face: AnalysedFace;
@@ -46,8 +41,8 @@ interface Recognised {
  * Marks a class session from a class photo: every face is identified among the session's department's students
  * only (the one 1:N search, restricted to their ids), and each recognised student without a mark becomes
  * `present` or `late`; one already marked (an earlier photo, or by hand) is counted as a duplicate attempt and
- * left as it is. Faces of nobody in the class, and faces under CLASS_PHOTO_MIN_FACE_SIZE (never searched), come
- * back with a stored crop. Several photos of a class add up.
+ * left as it is. Faces of nobody in the class, and faces under IDENTIFY_MIN_FACE_SIZE (`too_small`), come back with
+ * a stored crop. Several photos of a class add up.
  */
 @Injectable()
 export class ClassSessionMarking {
@@ -85,16 +80,13 @@ export class ClassSessionMarking {
       .catch((error: unknown) => {
         throw asApiError(error, 'image');
       });
-    // Faces too small to tell students apart are not searched: they could take a student from a larger face.
-    const tooSmall = analysis.faces.map((face) => shorterSide(face) < this.config.classPhotoMinFaceSize);
-    const searched = analysis.faces.filter((_, i) => !tooSmall[i]);
-    const searchedMatches = await this.identification.matchFaces(
+    const matches = await this.identification.matchFaces(
       caller.organizationId,
-      searched,
+      analysis.faces,
       this.engine.embeddingModel.threshold,
-      students.map((student) => student.id),
+      // Faces too small to tell students apart are not named (and take no student from a larger face).
+      { among: students.map((student) => student.id), minFaceSize: this.config.identifyMinFaceSize },
     );
-    const matches = analysis.faces.map((face) => searchedMatches[searched.indexOf(face)] ?? UNSEARCHED);
     const recognised: Recognised[] = analysis.faces.flatMap((face, i) => {
       const match = matches[i];
       return match.person ? [{ face, match: { ...match, person: match.person } }] : [];
@@ -132,7 +124,7 @@ export class ClassSessionMarking {
           if (photo) stored.push(photo);
           unrecognized.push({
             bbox: roundBox(face.bbox),
-            reason: tooSmall[i] ? 'too_small' : (matches[i].reason ?? 'below_threshold'),
+            reason: matches[i].reason ?? 'below_threshold',
             thumbnail_url: photo ? `/api/v1/files/${photo.thumbnail.id}` : null,
           });
         }

@@ -213,7 +213,7 @@ export class UnrecognizedFaceDto {
   bbox: number[];
   /**
    * `below_threshold` (nobody of the class near enough), `matched_another_face`, `no_enrolled_faces`, or `too_small`
-   * (under CLASS_PHOTO_MIN_FACE_SIZE: not searched; take a closer photo or mark by hand).
+   * (under IDENTIFY_MIN_FACE_SIZE: not named; take a closer photo or mark by hand).
    */
   reason: string;
   /** The face crop, served to callers of the organisation. */
