@@ -103,13 +103,7 @@ export class IdentificationService {
         top_matches: top.map((hit) => ({ person_id: hit.ownerId, similarity: round4(hit.similarity) })),
       };
       if (!match) {
-        const reason: UnmatchedReason = galleryEmpty
-          ? 'no_enrolled_faces'
-          : face.quality.face_size < minFaceSize
-            ? 'too_small'
-            : candidates.some((candidate) => candidate.face === i)
-              ? 'matched_another_face'
-              : 'below_threshold';
+        const reason = unmatchedReason(face, i, { nobodyToSearch: galleryEmpty, minFaceSize, candidates });
         return {
           ...base,
           recognized: false,
@@ -175,15 +169,7 @@ export class IdentificationService {
         person: match ? people.get(match.personId)! : null,
         decision: match ? decideMatch(similarityToDistance(match.similarity), threshold) : null,
         bestSimilarity: nearest ? round4(nearest.similarity) : null,
-        reason: match
-          ? null
-          : nobodyToSearch
-            ? 'no_enrolled_faces'
-            : face.quality.face_size < minFaceSize
-              ? 'too_small'
-              : candidates.some((candidate) => candidate.face === i)
-                ? 'matched_another_face'
-                : 'below_threshold',
+        reason: match ? null : unmatchedReason(face, i, { nobodyToSearch, minFaceSize, candidates }),
       };
     });
   }
@@ -234,4 +220,15 @@ export class IdentificationService {
   private loadPeople(organizationId: string, ids: string[]): Promise<Map<string, IdentifiedPersonDto>> {
     return this.people.identities(organizationId, ids);
   }
+}
+
+/** Why face `index` got nobody: nobody to search, too small to name, a closer face took its person, or too far. */
+function unmatchedReason(
+  face: AnalysedFace,
+  index: number,
+  search: { nobodyToSearch: boolean; minFaceSize: number; candidates: Candidate[] },
+): UnmatchedReason {
+  if (search.nobodyToSearch) return 'no_enrolled_faces';
+  if (face.quality.face_size < search.minFaceSize) return 'too_small';
+  return search.candidates.some((candidate) => candidate.face === index) ? 'matched_another_face' : 'below_threshold';
 }
