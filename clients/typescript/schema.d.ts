@@ -2208,8 +2208,9 @@ export interface components {
              */
             location_id?: string | null;
             /**
-             * @description Smallest face (shorter side of its box, in frame pixels) looked for and identified in this camera's frames;
-             *     smaller faces make no presence event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
+             * @description Smallest face (shorter side of its box, in pixels of the frame as the models see it: frames over 1920 px are
+             *     downscaled to 1920 first) looked for and identified in this camera's frames; smaller faces make no presence
+             *     event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
              */
             min_face_size?: number | null;
             name: string;
@@ -3575,8 +3576,9 @@ export interface components {
              */
             location_id?: string | null;
             /**
-             * @description Smallest face (shorter side of its box, in frame pixels) looked for and identified in this camera's frames;
-             *     smaller faces make no presence event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
+             * @description Smallest face (shorter side of its box, in pixels of the frame as the models see it: frames over 1920 px are
+             *     downscaled to 1920 first) looked for and identified in this camera's frames; smaller faces make no presence
+             *     event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
              */
             min_face_size?: number | null;
             name?: string;

@@ -111,8 +111,9 @@ export class CreateCameraDto {
   confidence_threshold?: number | null;
 
   /**
-   * Smallest face (shorter side of its box, in frame pixels) looked for and identified in this camera's frames;
-   * smaller faces make no presence event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
+   * Smallest face (shorter side of its box, in pixels of the frame as the models see it: frames over 1920 px are
+   * downscaled to 1920 first) looked for and identified in this camera's frames; smaller faces make no presence
+   * event. Null: PRESENCE_MIN_FACE_SIZE (48 unless configured).
    */
   @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 16, maximum: 1000 })
   @IsOptional()

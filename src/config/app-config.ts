@@ -133,8 +133,8 @@ class EnvironmentVariables {
   CLASS_LATE_AFTER_MINUTES: number = 10;
 
   /**
-   * Faces smaller than this (shorter side of the box, pixels) are found but never named by identify (bulk and tasks
-   * too) and class photos: `too_small`. Faces that small are too often taken for someone else (docs/benchmarks.md,
+   * Faces smaller than this (shorter side of the box, in pixels of the image the models see: over 1920 px it is
+   * downscaled first) are found but never named by identify (bulk and tasks too) and class photos: `too_small`. Faces that small are too often taken for someone else (docs/benchmarks.md,
    * Face size). Cameras have their own minimum (PRESENCE_MIN_FACE_SIZE, per camera `min_face_size`).
    */
   @Transform(toInt)
@@ -188,9 +188,9 @@ class EnvironmentVariables {
   PRESENCE_MARK_INTERVAL_SECONDS: number = 10;
 
   /**
-   * Smallest face (shorter side of its box, pixels) a camera frame's faces are looked for and identified from, for
-   * cameras without a `min_face_size` of their own: smaller faces are told apart too poorly to mark anyone (measured:
-   * docs/benchmarks.md, Face size).
+   * Smallest face (shorter side of its box, pixels of the frame the models see) a camera frame's faces are looked for
+   * and identified from, for cameras without a `min_face_size` of their own: smaller faces are told apart too poorly
+   * to mark anyone (measured: docs/benchmarks.md, Face size).
    */
   @Transform(toInt)
   @IsInt()

@@ -195,7 +195,7 @@ export class IdentificationService {
     const hitsPerFace = faces.map((face) => this.gallery.searchPeople(organizationId, face.embedding!, depth, allowed));
     const people = await this.loadPeople(organizationId, [...new Set(hitsPerFace.flat().map((hit) => hit.ownerId))]);
     const candidates: Candidate[] = hitsPerFace.flatMap((hits, face) =>
-      faces[face].quality.face_size < minFaceSize
+      faces[face].analysedSize < minFaceSize
         ? []
         : hits
             .filter((hit) => people.has(hit.ownerId) && similarityToDistance(hit.similarity) <= threshold)
@@ -229,6 +229,6 @@ function unmatchedReason(
   search: { nobodyToSearch: boolean; minFaceSize: number; candidates: Candidate[] },
 ): UnmatchedReason {
   if (search.nobodyToSearch) return 'no_enrolled_faces';
-  if (face.quality.face_size < search.minFaceSize) return 'too_small';
+  if (face.analysedSize < search.minFaceSize) return 'too_small';
   return search.candidates.some((candidate) => candidate.face === index) ? 'matched_another_face' : 'below_threshold';
 }

@@ -29,6 +29,11 @@ export interface AnalyseOptions {
 
 export interface AnalysedFace extends DetectedFace {
   quality: FaceQuality;
+  /**
+   * Shorter side of the box in the pixels the models saw (images over 1920 px are downscaled first; `bbox` and
+   * `quality.face_size` are in the uploaded image's pixels): what the smallest face identified is measured on.
+   */
+  analysedSize: number;
   liveness?: LivenessResult;
   /** L2-normalised; never leaves the service. */
   embedding?: Float32Array;
@@ -140,7 +145,11 @@ export class RecognitionEngine {
       return qualities;
     });
     const [qualities, results, embeddings] = await Promise.all([assessed, checked, embedded]);
-    const faces: AnalysedFace[] = detected.map((face, i) => ({ ...face, quality: qualities[i] }));
+    const faces: AnalysedFace[] = detected.map((face, i) => ({
+      ...face,
+      quality: qualities[i],
+      analysedSize: qualities[i].face_size,
+    }));
     results?.forEach((result, i) => (faces[i].liveness = result));
     embeddings?.forEach((embedding, i) => (faces[i].embedding = embedding));
     const snapshot = (index: number, side?: number) => {

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import sharp from 'sharp';
+import { bearer, createOrganizationWithAdmin, type Session } from './support/api-client.js';
+import { createEnrolledPerson, photosOf } from './support/people.js';
+import { facePath, skipWithoutPhotos } from './support/shared-data.js';
+import type { TestApp } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
+
+const PHOTO = facePath('knn', 'test', 'obama1.jpg');
+
+interface IdentifiedFace {
+  recognized: boolean;
+  reason?: string;
+  person: { id: string } | null;
+  quality: { face_size: number };
+}
+
+/** A 3840x2160 grey photo with obama1 in the middle, shrunk or enlarged so that its face is `faceWidth` px wide. */
+async function largePhoto(app: TestApp, admin: Session, faceWidth: number): Promise<Buffer> {
+  const detected = await app.http().post('/api/v1/recognition/detect').set(bearer(admin)).attach('image', PHOTO);
+  assert.equal(detected.status, 200, JSON.stringify(detected.body));
+  const [x1, , x2] = detected.body.faces[0].bbox as number[];
+  const { width = 0 } = await sharp(PHOTO).metadata();
+  const scaled = await sharp(PHOTO)
+    .resize(Math.round((width * faceWidth) / (x2 - x1)))
+    .toBuffer({ resolveWithObject: true });
+  return sharp({ create: { width: 3840, height: 2160, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+    .composite([{ input: scaled.data, left: 1920 - (scaled.info.width >> 1), top: 1080 - (scaled.info.height >> 1) }])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
+/**
+ * Identify names no face under IDENTIFY_MIN_FACE_SIZE (40 px) as the models see it: a photo over 1920 px is
+ * downscaled first, so a face of 70 px in a 3840 px photo is a 35 px face to the descriptor (a phone's class photo).
+ */
+describe('the smallest face identify names, in the pixels the models see', { skip: skipWithoutPhotos }, () => {
+  const context = useTestApp({});
+
+  it('does not name a 70 px face of a 3840 px photo, and names a 120 px one', async () => {
+    const { sut, superAdmin } = context;
+    const { admin } = await createOrganizationWithAdmin(sut, superAdmin);
+    const obama = await createEnrolledPerson(sut, admin, photosOf('knn', 'train', 'obama'), { first_name: 'Barack' });
+    const identify = async (bytes: Buffer) => {
+      const response = await sut
+        .http()
+        .post('/api/v1/recognition/identify')
+        .set(bearer(admin))
+        .attach('image', bytes, 'photo.jpg');
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      assert.equal(response.body.faces.length, 1, JSON.stringify(response.body.faces));
+      return response.body.faces[0] as IdentifiedFace;
+    };
+
+    const far = await identify(await largePhoto(sut, admin, 70));
+    assert.ok(far.quality.face_size >= 60, `face_size ${far.quality.face_size} in the uploaded photo's pixels`);
+    assert.deepEqual([far.recognized, far.reason], [false, 'too_small']);
+
+    const near = await identify(await largePhoto(sut, admin, 120));
+    assert.deepEqual([near.recognized, near.person?.id], [true, obama.id]);
+  });
+});
