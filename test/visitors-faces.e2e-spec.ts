@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import sharp from 'sharp';
 import { createOrganizationWithAdmin, createUserAndLogin, type Session } from './support/api-client.js';
 import { apiCalls, expectError, expectStatus, type Json } from './support/api-calls.js';
 import { createEnrolledPerson, identify, photosOf } from './support/people.js';
@@ -109,6 +110,32 @@ describe('visitor faces', () => {
     const other = await createOrganizationWithAdmin(context.sut, context.superAdmin);
     const elsewhere = expectStatus(await identifyVisitor(other.admin, 'knn', 'train', 'biden', 'biden2.jpg'), 200);
     assert.deepEqual([elsewhere.match, elsewhere.reason], [null, 'no_enrolled_visitors']);
+  });
+
+  it('names no visitor from a face under IDENTIFY_MIN_FACE_SIZE (too_small)', async () => {
+    const { operator } = await deskWithBiden();
+    const path = facePath('knn', 'train', 'biden', 'biden2.jpg');
+    const detected = expectStatus(
+      await context.sut
+        .http()
+        .post('/api/v1/recognition/detect')
+        .set({ Authorization: `Bearer ${operator.access_token}` })
+        .attach('image', path),
+      200,
+    );
+    const [x1, , x2] = (detected.faces as { bbox: number[] }[])[0].bbox;
+    const { width = 0 } = await sharp(path).metadata();
+    const small = await sharp(path)
+      .resize(Math.round((width * 30) / (x2 - x1)))
+      .jpeg({ quality: 95 })
+      .toBuffer();
+    const response = await context.sut
+      .http()
+      .post('/api/v1/visitors/identify')
+      .set({ Authorization: `Bearer ${operator.access_token}` })
+      .attach('image', small, 'small.jpg');
+    const body = expectStatus(response, 200);
+    assert.deepEqual([body.match, body.reason, body.faces_detected], [null, 'too_small', 1]);
   });
 
   it('loads the visitors gallery at start-up', async () => {

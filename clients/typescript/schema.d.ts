@@ -3947,14 +3947,14 @@ export interface components {
             watchlist_reason: string | null;
         };
         /**
-         * @description Why there is no match, or `matched`.
+         * @description Why there is no match (`too_small`: the largest face is under IDENTIFY_MIN_FACE_SIZE), or `matched`.
          * @enum {string}
          */
-        VisitorIdentifyReason: "matched" | "no_face_detected" | "no_enrolled_visitors" | "below_threshold";
+        VisitorIdentifyReason: "matched" | "no_face_detected" | "too_small" | "no_enrolled_visitors" | "below_threshold";
         VisitorIdentifyResultDto: {
             faces_detected: number;
             match: components["schemas"]["VisitorMatchDto"] | null;
-            /** @description Why there is no match, or `matched`. */
+            /** @description Why there is no match (`too_small`: the largest face is under IDENTIFY_MIN_FACE_SIZE), or `matched`. */
             reason: components["schemas"]["VisitorIdentifyReason"];
         };
         /** @enum {string} */

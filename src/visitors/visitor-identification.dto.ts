@@ -1,7 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { VisitorDto } from './visitor-response.dto.js';
 
-export const IDENTIFY_REASONS = ['matched', 'no_face_detected', 'no_enrolled_visitors', 'below_threshold'] as const;
+export const IDENTIFY_REASONS = [
+  'matched',
+  'no_face_detected',
+  'too_small',
+  'no_enrolled_visitors',
+  'below_threshold',
+] as const;
 export type IdentifyReason = (typeof IDENTIFY_REASONS)[number];
 
 export class VisitorMatchDto {
@@ -18,7 +24,7 @@ export class VisitorIdentifyBodyDto {}
 export class VisitorIdentifyResultDto {
   @ApiProperty({ type: VisitorMatchDto, nullable: true })
   match: VisitorMatchDto | null;
-  /** Why there is no match, or `matched`. */
+  /** Why there is no match (`too_small`: the largest face is under IDENTIFY_MIN_FACE_SIZE), or `matched`. */
   @ApiProperty({ enum: IDENTIFY_REASONS, enumName: 'VisitorIdentifyReason' })
   reason: IdentifyReason;
   @ApiProperty({ type: 'integer' })

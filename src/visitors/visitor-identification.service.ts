@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../access/auth-user.js';
+import { AppConfig } from '../config/app-config.js';
 import { asApiError, requireImage, type UploadedImages } from '../recognition/image-upload.js';
 import { decideMatch, similarityToDistance } from '../recognition/match-decision.js';
 import { type AnalysedFace, RecognitionEngine } from '../recognition/recognition-engine.js';
@@ -15,7 +16,7 @@ const CANDIDATES = 5;
 
 /**
  * A returning visitor from one desk photo: the largest face is searched in the visitors' gallery only (employees are
- * never candidates). A watchlisted match raises the security alert.
+ * never candidates), unless it is under IDENTIFY_MIN_FACE_SIZE. A watchlisted match raises the security alert.
  */
 @Injectable()
 export class VisitorIdentificationService {
@@ -25,6 +26,7 @@ export class VisitorIdentificationService {
     private readonly visitors: VisitorsRepository,
     private readonly profiles: VisitorsService,
     private readonly watchlist: WatchlistAlert,
+    private readonly config: AppConfig,
   ) {}
 
   async identify(caller: AuthUser, files: UploadedImages | undefined): Promise<VisitorIdentifyResultDto> {
@@ -34,6 +36,10 @@ export class VisitorIdentificationService {
     });
     const face = largest(faces);
     if (!face?.embedding) return { match: null, reason: 'no_face_detected', faces_detected: faces.length };
+    // Too small to tell visitors apart: no name, and no watchlist alarm from a face in the distance.
+    if (face.analysedSize < this.config.identifyMinFaceSize) {
+      return { match: null, reason: 'too_small', faces_detected: faces.length };
+    }
     const organizationId = caller.organizationId;
     const hits = this.gallery.searchVisitors(organizationId, face.embedding, CANDIDATES);
     const found = await this.visitors.findMany(
