@@ -5,6 +5,8 @@
  * camera frames are (no guess below the detector's threshold, nearest template within the default threshold).
  * For each S it prints how many probes gave a face, and of those how many were the right person, another person
  * (a false match), or nobody (an unknown face). Chooses the default `min_face_size` of cameras (docs/benchmarks.md).
+ * The last two columns are 1:1 decisions, as `verify` makes them: the face against its own person's first
+ * enrolled photo (accepted is right) and against the next person's (accepted is a false accept).
  * Then times the detector on `groups/retinaface-team.jpg` as 640x480, 1280x720 and 1920x1080 frames, searched from
  * 20 px (what uploads get) and from 48 px (PRESENCE_MIN_FACE_SIZE), alternated, median of --runs.
  *
@@ -80,6 +82,9 @@ interface Tally {
   unknown: number;
   /** Boxes found away from the probe's face (IoU < 0.3), whatever they matched. */
   elsewhere: number;
+  /** 1:1 against the person's own first template, and against the next person's: accepted at the threshold. */
+  sameAccepted: number;
+  otherAccepted: number;
 }
 
 async function main(): Promise<void> {
@@ -115,10 +120,30 @@ async function main(): Promise<void> {
     return new Set(Array.from({ length: among }, (_, i) => people[(at + i) % people.length]));
   };
   if (among > 0) console.log(`each probe identified among ${among} people (its own and the next by name)`);
-  console.log('| face width (px) | probes | face found | right person | another person | unknown | other boxes |');
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const firstTemplate = new Map<string, Float32Array>();
+  for (const template of gallery)
+    if (!firstTemplate.has(template.person)) firstTemplate.set(template.person, template.descriptor);
+  const nextPerson = (person: string) => people[(people.indexOf(person) + 1) % people.length];
+  const accepted = (descriptor: Float32Array, person: string) => {
+    const template = firstTemplate.get(person);
+    return template !== undefined && euclideanDistance(descriptor, template) < threshold;
+  };
+  console.log(
+    '| face width (px) | probes | face found | right person | another person | unknown | other boxes | ' +
+      '1:1 same person accepted | 1:1 other person accepted |',
+  );
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const size of sizes) {
-    const tally: Tally = { probes: 0, faces: 0, right: 0, wrong: 0, unknown: 0, elsewhere: 0 };
+    const tally: Tally = {
+      probes: 0,
+      faces: 0,
+      right: 0,
+      wrong: 0,
+      unknown: 0,
+      elsewhere: 0,
+      sameAccepted: 0,
+      otherAccepted: 0,
+    };
     for (const probe of probes) {
       tally.probes += 1;
       const scale = size / (probe.box[2] - probe.box[0]);
@@ -130,6 +155,8 @@ async function main(): Promise<void> {
       if (!own) continue;
       tally.faces += 1;
       const [descriptor] = await embedder.embed(image, [own]);
+      if (accepted(descriptor, probe.person)) tally.sameAccepted += 1;
+      if (accepted(descriptor, nextPerson(probe.person))) tally.otherAccepted += 1;
       let nearest = { person: '', distance: Infinity };
       const candidates = among > 0 ? rosterOf(probe.person) : null;
       for (const template of gallery) {
@@ -144,7 +171,8 @@ async function main(): Promise<void> {
     const share = (n: number, of: number) => `${n} (${of ? ((n / of) * 100).toFixed(1) : '0.0'}%)`;
     console.log(
       `| ${size} | ${tally.probes} | ${share(tally.faces, tally.probes)} | ${share(tally.right, tally.faces)} | ` +
-        `${share(tally.wrong, tally.faces)} | ${share(tally.unknown, tally.faces)} | ${tally.elsewhere} |`,
+        `${share(tally.wrong, tally.faces)} | ${share(tally.unknown, tally.faces)} | ${tally.elsewhere} | ` +
+        `${share(tally.sameAccepted, tally.faces)} | ${share(tally.otherAccepted, tally.faces)} |`,
     );
   }
   await timeDetection(detector);
