@@ -20,6 +20,8 @@ import { Department } from './department.entity.js';
 import { findInOrganization } from '../common/find-in-organization.js';
 import { DomainEventBus } from '../events/domain-event-bus.js';
 import { orderQuery } from '../common/ordering.js';
+import { ListCache, listKey } from '../lists/list-cache.js';
+import { ListInvalidation } from '../lists/list-invalidation.js';
 
 @Injectable()
 export class DepartmentsService {
@@ -29,7 +31,11 @@ export class DepartmentsService {
     private readonly audit: AuditService,
     private readonly events: DomainEventBus,
     private readonly users: UsersService,
-  ) {}
+    private readonly lists: ListCache,
+    invalidation: ListInvalidation,
+  ) {
+    invalidation.watch(Department);
+  }
 
   /** `{id, code, name}` of the organisation's departments among `ids`, by id (for features that show them). */
   async summaries(organizationId: string, ids: string[]): Promise<Map<string, DepartmentSummary>> {
@@ -54,9 +60,17 @@ export class DepartmentsService {
   }
 
   async list(caller: AuthUser, query: DepartmentQuery): Promise<PageOf<DepartmentDto>> {
+    const organizationId = caller.organizationId;
+    const [rows, count] = await this.lists.get(organizationId, listKey('departments', query), () =>
+      this.findPage(organizationId, query),
+    );
+    return new PageOf(rows.map(toDepartmentDto), count, query);
+  }
+
+  private findPage(organizationId: string, query: DepartmentQuery): Promise<[Department[], number]> {
     const builder = this.departments
       .createQueryBuilder('department')
-      .where('department.organization_id = :organizationId', { organizationId: caller.organizationId });
+      .where('department.organization_id = :organizationId', { organizationId });
     orderQuery(
       builder,
       query.ordering,
@@ -68,8 +82,7 @@ export class DepartmentsService {
         pattern: `%${escapeLike(query.search)}%`,
       });
     }
-    const [rows, count] = await findPageAndCount(builder, query);
-    return new PageOf(rows.map(toDepartmentDto), count, query);
+    return findPageAndCount(builder, query);
   }
 
   async get(caller: AuthUser, id: string): Promise<DepartmentDto> {

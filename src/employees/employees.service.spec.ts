@@ -10,6 +10,8 @@ import type { CreateEmployeeDto } from './employee.dto.js';
 import type { Employee } from './employee.entity.js';
 import type { EmployeesRepository } from './employees.repository.js';
 import type { FileUrls } from '../storage/file-urls.js';
+import { ListCache } from '../lists/list-cache.js';
+import type { ListInvalidation } from '../lists/list-invalidation.js';
 import { EmployeesService } from './employees.service.js';
 import type { DomainEventBus } from '../events/domain-event-bus.js';
 import type { ShiftsService } from '../shifts/shifts.service.js';
@@ -82,6 +84,8 @@ function setup(takenCodes: string[] = []) {
     users,
     departments,
     urls as unknown as FileUrls,
+    new ListCache(),
+    { watch: () => undefined } as unknown as ListInvalidation,
   );
   return { sut, saved, audits, auditManagers, manager };
 }

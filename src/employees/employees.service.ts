@@ -29,6 +29,9 @@ import {
 import { Employee } from './employee.entity.js';
 import { EmployeesRepository, type FacetCounts } from './employees.repository.js';
 import { FileUrls } from '../storage/file-urls.js';
+import { ListCache, listKey } from '../lists/list-cache.js';
+import { ListInvalidation } from '../lists/list-invalidation.js';
+import { Department } from '../departments/department.entity.js';
 
 /** One active person as attendance sees them. */
 export interface RosterEntry {
@@ -54,21 +57,24 @@ export class EmployeesService {
     private readonly users: UsersService,
     private readonly departments: DepartmentsService,
     private readonly urls: FileUrls,
-  ) {}
+    private readonly lists: ListCache,
+    invalidation: ListInvalidation,
+  ) {
+    // What a page of people shows: their rows and their departments' names (a shift in use cannot be deleted).
+    invalidation.watch(Employee, Department);
+  }
 
   /** One page of people; with `facets`, counts over everyone matching the filters too. */
   async list(caller: AuthUser, query: EmployeeQuery): Promise<PageOf<EmployeeDto>> {
-    const [rows, count] = await this.employees.findPage(caller.organizationId, query);
-    const facets = query.facets
-      ? {
-          facets: await this.namedFacets(
-            caller.organizationId,
-            await this.employees.facets(caller.organizationId, query),
-          ),
-        }
-      : {};
+    const organizationId = caller.organizationId;
+    const { rows, count, facets } = await this.lists.get(organizationId, listKey('employees', query), async () => {
+      const [rows, count] = await this.employees.findPage(organizationId, query);
+      const counts = query.facets ? await this.employees.facets(organizationId, query) : undefined;
+      return { rows, count, facets: counts && (await this.namedFacets(organizationId, counts)) };
+    });
+    // DTOs are built per request: the cached rows are shared, and thumbnail URLs are signed fresh.
     const results = rows.map(({ person, department }) => toEmployeeDto(person, department, this.urls));
-    return new PageOf(results, count, query, facets);
+    return new PageOf(results, count, query, facets ? { facets } : {});
   }
 
   async get(caller: AuthUser, id: string): Promise<EmployeeDetailDto> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { NotificationChannel } from '../common/notification-channel.js';
+import { CacheInvalidationChannel } from '../common/cache-invalidation-channel.js';
 import { TransactionHooks } from '../transactions/transaction-hooks.js';
 import { AccessCache, type AccessChange } from './access-cache.js';
 
@@ -19,48 +19,33 @@ const CHANNEL = 'facegate_access';
 @Injectable()
 export class AccessInvalidation implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AccessInvalidation.name);
-  private readonly channel: NotificationChannel | undefined;
+  private readonly channel: CacheInvalidationChannel<AccessChange>;
 
   constructor(
     readonly cache: AccessCache,
     private readonly hooks: TransactionHooks,
     config: AppConfig,
   ) {
-    if (!config.databaseUrl) return;
-    this.channel = new NotificationChannel({
+    this.channel = new CacheInvalidationChannel({
+      cache,
       databaseUrl: config.databaseUrl,
       channel: CHANNEL,
       label: 'Access invalidation channel',
       logger: this.logger,
-      onMessage: (payload) => this.received(payload),
-      // Listening (again): from an empty cache, so a message missed meanwhile leaves nothing stale.
-      onListening: () => this.cache.setEnabled(true),
-      onLost: () => this.cache.setEnabled(false),
     });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.channel) return;
-    // Nothing is cached until the channel listens.
-    this.cache.setEnabled(false);
-    await this.channel.start();
+  onApplicationBootstrap(): Promise<void> {
+    return this.channel.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.channel?.stop();
+  onApplicationShutdown(): Promise<void> {
+    return this.channel.stop();
   }
 
   /** Records a change made in `manager`'s transaction (or, outside one, applies it at once). */
   async announce(manager: EntityManager, change: AccessChange): Promise<void> {
-    await this.channel?.send(manager, change);
+    await this.channel.send(manager, change);
     await this.hooks.afterCommit(manager, () => this.cache.drop(change));
-  }
-
-  private received(payload: string): void {
-    try {
-      this.cache.drop(JSON.parse(payload) as AccessChange);
-    } catch {
-      this.cache.drop({ all: true });
-    }
   }
 }
