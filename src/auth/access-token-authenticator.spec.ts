@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import { JwtService } from '@nestjs/jwt';
 import type { AuthUser } from '../access/auth-user.js';
 import { ApiError } from '../common/api-error.js';
@@ -46,5 +46,28 @@ describe(AccessTokenAuthenticator.name, () => {
     assert.equal(await codeOf(sut.authenticate(unsigned)), 'invalid_token');
     assert.equal(await codeOf(sut.authenticate('abc')), 'invalid_token');
     assert.equal(resolved.length, calls, 'no bad token reaches the user lookup');
+  });
+
+  it('checks a token’s signature once, yet refuses it once it expires and resolves its user every time', async (t) => {
+    const exp = now() + 60;
+    const token = jwt.sign({ ...claims, fam: 'another-login', exp });
+    let checks = 0;
+    t.mock.method(jwt, 'verifyAsync', (...args: Parameters<JwtService['verifyAsync']>) => {
+      checks += 1;
+      return JwtService.prototype.verifyAsync.apply(jwt, args);
+    });
+    const calls = resolved.length;
+    await sut.authenticate(token);
+    await sut.authenticate(token);
+    assert.equal(checks, 1, 'the second use of the token was not verified again');
+    assert.equal(resolved.length, calls + 2, 'the user behind it was resolved both times');
+    const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    assert.equal(await codeOf(sut.authenticate(tampered)), 'invalid_token');
+    mock.timers.enable({ apis: ['Date'], now: exp * 1000 });
+    try {
+      assert.equal(await codeOf(sut.authenticate(token)), 'token_expired');
+    } finally {
+      mock.timers.reset();
+    }
   });
 });
