@@ -61,8 +61,11 @@ export class DepartmentsService {
 
   async list(caller: AuthUser, query: DepartmentQuery): Promise<PageOf<DepartmentDto>> {
     const organizationId = caller.organizationId;
-    const [rows, count] = await this.lists.get(organizationId, listKey('departments', query), () =>
-      this.findPage(organizationId, query),
+    const [rows, count] = await this.lists.get(
+      organizationId,
+      listKey('departments', query),
+      () => this.findPage(organizationId, query),
+      ([page]) => page.length,
     );
     return new PageOf(rows.map(toDepartmentDto), count, query);
   }

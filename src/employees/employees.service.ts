@@ -67,11 +67,17 @@ export class EmployeesService {
   /** One page of people; with `facets`, counts over everyone matching the filters too. */
   async list(caller: AuthUser, query: EmployeeQuery): Promise<PageOf<EmployeeDto>> {
     const organizationId = caller.organizationId;
-    const { rows, count, facets } = await this.lists.get(organizationId, listKey('employees', query), async () => {
+    const load = async () => {
       const [rows, count] = await this.employees.findPage(organizationId, query);
       const counts = query.facets ? await this.employees.facets(organizationId, query) : undefined;
       return { rows, count, facets: counts && (await this.namedFacets(organizationId, counts)) };
-    });
+    };
+    const { rows, count, facets } = await this.lists.get(
+      organizationId,
+      listKey('employees', query),
+      load,
+      (page) => page.rows.length,
+    );
     // DTOs are built per request: the cached rows are shared, and thumbnail URLs are signed fresh.
     const results = rows.map(({ person, department }) => toEmployeeDto(person, department, this.urls));
     return new PageOf(results, count, query, facets ? { facets } : {});

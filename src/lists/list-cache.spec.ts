@@ -3,6 +3,9 @@ import { describe, it } from 'node:test';
 import { ListCache, listKey } from './list-cache.js';
 
 describe(ListCache.name, () => {
+  /** A page of one row. */
+  const getFrom = <T>(sut: ListCache, organizationId: string, key: string, load: () => Promise<T>) =>
+    sut.get(organizationId, key, load, () => 1);
   const counting = <T>(value: T) => {
     const load = Object.assign(() => ((load.calls += 1), Promise.resolve(value)), { calls: 0 });
     return load;
@@ -18,18 +21,18 @@ describe(ListCache.name, () => {
   it('loads a page once and answers it again from memory, per organisation', async () => {
     const sut = new ListCache();
     const load = counting('page');
-    assert.equal(await sut.get('o1', 'people', load), 'page');
-    assert.equal(await sut.get('o1', 'people', load), 'page');
+    assert.equal(await getFrom(sut, 'o1', 'people', load), 'page');
+    assert.equal(await getFrom(sut, 'o1', 'people', load), 'page');
     assert.equal(load.calls, 1);
-    assert.equal(await sut.get('o2', 'people', load), 'page');
+    assert.equal(await getFrom(sut, 'o2', 'people', load), 'page');
     assert.equal(load.calls, 2, 'another organisation reads its own');
   });
 
   it("drops an organisation's pages and keeps the others'; drops all of them for a change of unknown organisation", async () => {
     const sut = new ListCache();
-    await sut.get('o1', 'people', counting(1));
-    await sut.get('o1', 'departments', counting(2));
-    await sut.get('o2', 'people', counting(3));
+    await getFrom(sut, 'o1', 'people', counting(1));
+    await getFrom(sut, 'o1', 'departments', counting(2));
+    await getFrom(sut, 'o2', 'people', counting(3));
     sut.drop({ organizationId: 'o1' });
     assert.equal(sut.size, 1);
     sut.drop({ all: true });
@@ -39,22 +42,22 @@ describe(ListCache.name, () => {
   it('shares a load under way with callers meanwhile, but not with those who come after a change', async () => {
     const sut = new ListCache();
     const slow = deferred();
-    const first = sut.get('o1', 'people', slow.load);
-    const second = sut.get('o1', 'people', slow.load);
+    const first = getFrom(sut, 'o1', 'people', slow.load);
+    const second = getFrom(sut, 'o1', 'people', slow.load);
     assert.equal(slow.load.calls, 1);
     sut.drop({ organizationId: 'o1' });
     const fresh = counting('fresh');
-    const third = sut.get('o1', 'people', fresh);
+    const third = getFrom(sut, 'o1', 'people', fresh);
     slow.finish('outdated');
     assert.deepEqual(await Promise.all([first, second, third]), ['outdated', 'outdated', 'fresh']);
     assert.equal(sut.size, 1);
-    assert.equal(await sut.get('o1', 'people', counting('again')), 'fresh', 'the outdated page was not stored');
+    assert.equal(await getFrom(sut, 'o1', 'people', counting('again')), 'fresh', 'the outdated page was not stored');
   });
 
   it('keeps no failed load', async () => {
     const sut = new ListCache();
-    await assert.rejects(sut.get('o1', 'people', () => Promise.reject(new Error('database down'))));
-    assert.equal(await sut.get('o1', 'people', counting('page')), 'page');
+    await assert.rejects(getFrom(sut, 'o1', 'people', () => Promise.reject(new Error('database down'))));
+    assert.equal(await getFrom(sut, 'o1', 'people', counting('page')), 'page');
   });
 
   it('reads every time while disabled, and expires pages after thirty seconds', async () => {
@@ -62,16 +65,16 @@ describe(ListCache.name, () => {
     const sut = new ListCache(() => now);
     sut.setEnabled(false);
     const load = counting('page');
-    await sut.get('o1', 'people', load);
-    await sut.get('o1', 'people', load);
+    await getFrom(sut, 'o1', 'people', load);
+    await getFrom(sut, 'o1', 'people', load);
     assert.equal(load.calls, 2);
     sut.setEnabled(true);
-    await sut.get('o1', 'people', load);
+    await getFrom(sut, 'o1', 'people', load);
     now += 29_999;
-    await sut.get('o1', 'people', load);
+    await getFrom(sut, 'o1', 'people', load);
     assert.equal(load.calls, 3);
     now += 1;
-    await sut.get('o1', 'people', load);
+    await getFrom(sut, 'o1', 'people', load);
     assert.equal(load.calls, 4);
   });
 
@@ -79,5 +82,28 @@ describe(ListCache.name, () => {
     assert.equal(listKey('people', { a: 1, b: 'x', c: undefined }), listKey('people', { b: 'x', a: 1 }));
     assert.notEqual(listKey('people', { a: 1 }), listKey('departments', { a: 1 }));
     assert.notEqual(listKey('people', { a: 1 }), listKey('people', { a: '1' }));
+  });
+
+  it('keeps at most 20,000 rows, dropping the oldest pages first', async () => {
+    const sut = new ListCache();
+    const page = (rows: number) => Promise.resolve(Array.from({ length: rows }, (_, i) => i));
+    for (const key of ['a', 'b', 'c', 'd'])
+      await sut.get(
+        'o1',
+        key,
+        () => page(6_000),
+        (rows) => rows.length,
+      );
+    assert.equal(sut.size, 3, 'the first page went to make room for the fourth');
+    assert.equal(sut.rowCount, 18_000);
+    await sut.get(
+      'o2',
+      'e',
+      () => page(0),
+      (rows) => rows.length,
+    );
+    assert.equal(sut.rowCount, 18_001, 'an empty page counts as one row');
+    sut.drop({ organizationId: 'o1' });
+    assert.deepEqual([sut.size, sut.rowCount], [1, 1]);
   });
 });

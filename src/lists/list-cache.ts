@@ -5,6 +5,8 @@ interface Entry {
   value: unknown;
   storedAt: number;
   organizationId: string;
+  /** The rows it holds, counted against MAX_ROWS. */
+  rows: number;
 }
 
 /**
@@ -12,7 +14,8 @@ interface Entry {
  * updated by a foreign key's ON DELETE SET NULL, for instance).
  */
 const MAX_AGE_MS = 30_000;
-const MAX_ENTRIES = 2_000;
+/** At most this many rows are kept in all (a person's row is about 1.5 KB: some 30 MB); the oldest pages go first. */
+const MAX_ROWS = 20_000;
 
 /**
  * A per-instance cache of what list pages read from the database (one page of rows and the count, facets), keyed
@@ -23,6 +26,7 @@ const MAX_ENTRIES = 2_000;
  */
 export class ListCache {
   private readonly entries = new Map<string, Entry>();
+  private rows = 0;
   /** Loads under way, shared by callers asking for the same page meanwhile (cleared by every drop). */
   private readonly loading = new Map<string, Promise<unknown>>();
   private generation = 0;
@@ -30,8 +34,11 @@ export class ListCache {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** The cached value of the organisation's `key`, or `load()`'s (stored unless a change came meanwhile). */
-  get<T>(organizationId: string, key: string, load: () => Promise<T>): Promise<T> {
+  /**
+   * The cached value of the organisation's `key`, or `load()`'s (stored unless a change came meanwhile); `rowsOf`
+   * counts the rows a value holds, which bound the cache's size.
+   */
+  get<T>(organizationId: string, key: string, load: () => Promise<T>, rowsOf: (value: T) => number): Promise<T> {
     const fullKey = `${organizationId}\n${key}`;
     const hit = this.entries.get(fullKey);
     if (hit && this.now() - hit.storedAt < MAX_AGE_MS) return Promise.resolve(hit.value as T);
@@ -42,7 +49,9 @@ export class ListCache {
       (value) => {
         if (generation !== this.generation) return value;
         this.loading.delete(fullKey);
-        if (this.enabled) this.store(fullKey, { value, storedAt: this.now(), organizationId });
+        if (this.enabled) {
+          this.store(fullKey, { value, storedAt: this.now(), organizationId, rows: Math.max(1, rowsOf(value)) });
+        }
         return value;
       },
       (error: unknown) => {
@@ -57,12 +66,8 @@ export class ListCache {
   drop(change: ListChange): void {
     this.generation += 1;
     this.loading.clear();
-    if ('all' in change) {
-      this.entries.clear();
-      return;
-    }
     for (const [key, entry] of this.entries) {
-      if (entry.organizationId === change.organizationId) this.entries.delete(key);
+      if ('all' in change || entry.organizationId === change.organizationId) this.delete(key, entry);
     }
   }
 
@@ -76,10 +81,25 @@ export class ListCache {
     return this.entries.size;
   }
 
+  /** Rows held by the cached pages. */
+  get rowCount(): number {
+    return this.rows;
+  }
+
   private store(key: string, entry: Entry): void {
-    this.entries.delete(key);
-    if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    const replaced = this.entries.get(key);
+    if (replaced) this.delete(key, replaced);
+    for (const [oldest, old] of this.entries) {
+      if (this.rows + entry.rows <= MAX_ROWS) break;
+      this.delete(oldest, old);
+    }
     this.entries.set(key, entry);
+    this.rows += entry.rows;
+  }
+
+  private delete(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.rows -= entry.rows;
   }
 }
 
