@@ -16,9 +16,11 @@ interface WriteEvent {
 }
 
 /**
- * Drops the ListCache's pages of an organisation on every instance when a row of a watched entity (people,
- * departments, shifts: whatever the cached lists show) is inserted, updated or deleted, by whatever code path of
- * the application, through TypeORM's subscriber events.
+ * Drops the ListCache's pages of an organisation on every instance when a row of a watched entity (people and
+ * departments: whatever the cached lists show) is inserted, updated or deleted through TypeORM (entity saves and
+ * removals, and insert, update and delete statements of its query builder), by whatever code path. Raw SQL and a
+ * foreign key's ON DELETE SET NULL raise no event: nothing writes those rows so, and the cache's 30 s limit bounds
+ * what one would leave.
  *
  * This instance drops the pages once the writing transaction commits, so the next request after a change already
  * reads it; on PostgreSQL the change is also sent with `pg_notify`, which PostgreSQL delivers to every instance's
