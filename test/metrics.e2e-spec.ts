@@ -69,6 +69,22 @@ describe('GET /metrics', { skip: skipWithoutPhotos }, () => {
     assert.ok(text.includes('facegate_live_clients 0'));
   });
 
+  it('counts list pages by where they came from: the database once, then the cache', async () => {
+    const { admin: lister } = await createOrganizationWithAdmin(context.sut, context.superAdmin);
+    const before = await scrape();
+    for (let i = 0; i < 3; i++) {
+      const response = await context.sut
+        .http()
+        .get('/api/v1/employees')
+        .set({ Authorization: `Bearer ${lister.access_token}` });
+      assert.equal(response.status, 200);
+    }
+    const text = await scrape();
+    const moved = (source: string) =>
+      sample(text, 'facegate_list_pages_total', { source }) - sample(before, 'facegate_list_pages_total', { source });
+    assert.deepEqual([moved('database'), moved('cache')], [1, 2]);
+  });
+
   it('labels a request by its route template, never by its raw URL', async () => {
     const id = '00000000-0000-4000-8000-000000000001';
     await context.sut

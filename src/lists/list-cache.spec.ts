@@ -18,14 +18,16 @@ describe(ListCache.name, () => {
     return { load, finish: (value: string) => finish(value) };
   };
 
-  it('loads a page once and answers it again from memory, per organisation', async () => {
-    const sut = new ListCache();
+  it('loads a page once and answers it again from memory, per organisation, telling where each came from', async () => {
+    const sources: string[] = [];
+    const sut = new ListCache((source) => sources.push(source));
     const load = counting('page');
     assert.equal(await getFrom(sut, 'o1', 'people', load), 'page');
     assert.equal(await getFrom(sut, 'o1', 'people', load), 'page');
     assert.equal(load.calls, 1);
     assert.equal(await getFrom(sut, 'o2', 'people', load), 'page');
     assert.equal(load.calls, 2, 'another organisation reads its own');
+    assert.deepEqual(sources, ['database', 'cache', 'database']);
   });
 
   it("drops an organisation's pages and keeps the others'; drops all of them for a change of unknown organisation", async () => {
@@ -62,7 +64,7 @@ describe(ListCache.name, () => {
 
   it('reads every time while disabled, and expires pages after thirty seconds', async () => {
     let now = 0;
-    const sut = new ListCache(() => now);
+    const sut = new ListCache(undefined, () => now);
     sut.setEnabled(false);
     const load = counting('page');
     await getFrom(sut, 'o1', 'people', load);

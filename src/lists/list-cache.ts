@@ -32,7 +32,11 @@ export class ListCache {
   private generation = 0;
   private enabled = true;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    /** Told where each page came from (metrics). */
+    private readonly onRead: (source: 'cache' | 'database') => void = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
    * The cached value of the organisation's `key`, or `load()`'s (stored unless a change came meanwhile); `rowsOf`
@@ -41,8 +45,12 @@ export class ListCache {
   get<T>(organizationId: string, key: string, load: () => Promise<T>, rowsOf: (value: T) => number): Promise<T> {
     const fullKey = `${organizationId}\n${key}`;
     const hit = this.entries.get(fullKey);
-    if (hit && this.now() - hit.storedAt < MAX_AGE_MS) return Promise.resolve(hit.value as T);
+    if (hit && this.now() - hit.storedAt < MAX_AGE_MS) {
+      this.onRead('cache');
+      return Promise.resolve(hit.value as T);
+    }
     const pending = this.loading.get(fullKey);
+    this.onRead(pending ? 'cache' : 'database');
     if (pending) return pending as Promise<T>;
     const generation = this.generation;
     const loaded = load().then(

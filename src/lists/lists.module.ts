@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { Metrics } from '../metrics/metrics.js';
 import { ListCache } from './list-cache.js';
 import { ListInvalidation } from './list-invalidation.js';
 
@@ -7,7 +8,14 @@ import { ListInvalidation } from './list-invalidation.js';
  * lists it keeps (people, departments): they read through the cache and name the entities their lists show.
  */
 @Module({
-  providers: [{ provide: ListCache, useFactory: () => new ListCache() }, ListInvalidation],
+  providers: [
+    {
+      provide: ListCache,
+      useFactory: (metrics: Metrics) => new ListCache((source) => metrics.listPages.inc({ source })),
+      inject: [Metrics],
+    },
+    ListInvalidation,
+  ],
   exports: [ListCache, ListInvalidation],
 })
 export class ListsModule {}

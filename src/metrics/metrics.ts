@@ -53,6 +53,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly listPages = new Counter({
+    name: 'facegate_list_pages_total',
+    help: 'List pages (people, departments) answered, by where they came from: the cache or the database',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
   readonly enrollments = new Counter({
     name: 'facegate_enrollments_total',
     help: 'Enrollment jobs: ok when at least one face template was stored, failed otherwise',
