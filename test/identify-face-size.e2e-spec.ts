@@ -13,7 +13,7 @@ interface IdentifiedFace {
   recognized: boolean;
   reason?: string;
   person: { id: string } | null;
-  quality: { face_size: number };
+  quality: { face_size: number; reasons: string[] };
 }
 
 /** A 3840x2160 grey photo with obama1 in the middle, shrunk or enlarged so that its face is `faceWidth` px wide. */
@@ -56,6 +56,9 @@ describe('the smallest face identify names, in the pixels the models see', { ski
     const far = await identify(await largePhoto(sut, admin, 70));
     assert.ok(far.quality.face_size >= 60, `face_size ${far.quality.face_size} in the uploaded photo's pixels`);
     assert.deepEqual([far.recognized, far.reason], [false, 'too_small']);
+    // The quality reason gives the size the models saw, and says on what.
+    const sizeReason = far.quality.reasons.find((reason) => reason.startsWith('face too small'));
+    assert.match(String(sizeReason), /^face too small: 3\d(\.\d)? px < 48 px, on the photo scaled to 1920 x 1080 px/);
 
     const near = await identify(await largePhoto(sut, admin, 120));
     assert.deepEqual([near.recognized, near.person?.id], [true, obama.id]);

@@ -208,8 +208,23 @@ function toOriginalPixels(face: AnalysedFace, image: DecodedImage): AnalysedFace
       mouth_left: point(face.landmarks.mouth_left),
       mouth_right: point(face.landmarks.mouth_right),
     },
-    quality: { ...face.quality, face_size: Math.round(face.quality.face_size * s) },
+    quality: {
+      ...face.quality,
+      face_size: Math.round(face.quality.face_size * s),
+      reasons: face.quality.reasons.map((reason) =>
+        isSizeReason(reason) ? sizeReasonOfScaled(reason, image) : reason,
+      ),
+    },
   };
 }
+
+const isSizeReason = (reason: string) => reason.startsWith('face too small') || reason.startsWith('face size ');
+
+/**
+ * A size reason's pixels are those the models saw, of the downscaled photo, where `face_size` is now the upload's:
+ * the reason says so, or "face too small: 35 px < 48 px" would contradict a face_size of 70.
+ */
+const sizeReasonOfScaled = (reason: string, image: DecodedImage) =>
+  `${reason}, on the photo scaled to ${image.width} x ${image.height} px for the models`;
 
 const round = (value: number) => Math.round(value * 100) / 100;
