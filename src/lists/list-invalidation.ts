@@ -35,12 +35,13 @@ export class ListInvalidation implements OnApplicationBootstrap, OnApplicationSh
   private readonly watched = new Set<EntityMetadata['target']>();
 
   constructor(
-    readonly cache: ListCache,
+    private readonly cache: ListCache,
     private readonly hooks: TransactionHooks,
     dataSource: DataSource,
     config: AppConfig,
   ) {
-    const written = (event: WriteEvent) => this.written(event);
+    // Every entity's writes pass here (presence events, audit rows, ...): only watched ones cost more than a lookup.
+    const written = (event: WriteEvent) => (this.watched.has(event.metadata.target) ? this.written(event) : undefined);
     dataSource.subscribers.push({
       afterInsert: written,
       afterUpdate: written,
@@ -71,7 +72,6 @@ export class ListInvalidation implements OnApplicationBootstrap, OnApplicationSh
   }
 
   private async written(event: WriteEvent): Promise<void> {
-    if (!this.watched.has(event.metadata.target)) return;
     const organizationId: unknown = (event.entity ?? event.databaseEntity)?.organizationId;
     const change: ListChange = typeof organizationId === 'string' ? { organizationId } : { all: true };
     // The statement's own connection: on the embedded database another one would wait for this one.

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { mayGuessFace } from './engine/detect-options.js';
 import type { DetectedFace, LivenessResult } from './engine/face.types.js';
-import { type FaceQuality, FaceQualityAssessor, type QualityThresholds } from './engine/face-quality.js';
+import {
+  type FaceQuality,
+  FaceQualityAssessor,
+  isFaceSizeReason,
+  type QualityThresholds,
+} from './engine/face-quality.js';
 import { type DecodedImage, ImageDecoder } from './engine/image-decoder.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -212,13 +217,11 @@ function toOriginalPixels(face: AnalysedFace, image: DecodedImage): AnalysedFace
       ...face.quality,
       face_size: Math.round(face.quality.face_size * s),
       reasons: face.quality.reasons.map((reason) =>
-        isSizeReason(reason) ? sizeReasonOfScaled(reason, image) : reason,
+        isFaceSizeReason(reason) ? sizeReasonOfScaled(reason, image) : reason,
       ),
     },
   };
 }
-
-const isSizeReason = (reason: string) => reason.startsWith('face too small') || reason.startsWith('face size ');
 
 /**
  * A size reason's pixels are those the models saw, of the downscaled photo, where `face_size` is now the upload's:

@@ -6,6 +6,7 @@ import {
   ENROLLMENT_QUALITY_THRESHOLDS,
   FaceQualityAssessor,
   estimatePose,
+  isFaceSizeReason,
   laplacianVariance,
 } from './face-quality.js';
 
@@ -176,6 +177,18 @@ void describe(FaceQualityAssessor.name, () => {
     assert.equal(result.face_size, 52);
     assert.equal(result.overall, 'fair');
     assert.deepEqual(result.reasons, ['face size close to the limit: 52 px (min 48 px)']);
+  });
+
+  void it('tells the size reasons, failed or close to the limit, from the others', () => {
+    const image = greyImage(checkerboard);
+    const small = sut.assess(image, face([80, 70, 120, 130])).reasons;
+    const near = sut.assess(image, face([50, 50, 102, 150])).reasons;
+    const turned = sut.assess(image, face(box, rotated({ ...frontalLandmarks(), nose: { x: 125, y: 105 } }, -10)));
+
+    assert.deepEqual(small.filter(isFaceSizeReason), ['face too small: 40 px < 48 px']);
+    assert.deepEqual(near.filter(isFaceSizeReason), near);
+    assert.ok(turned.reasons.length > 0);
+    assert.deepEqual(turned.reasons.filter(isFaceSizeReason), []);
   });
 
   void it('is stricter with the enrollment preset', () => {

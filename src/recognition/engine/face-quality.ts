@@ -148,6 +148,8 @@ interface Check {
   format: (value: number) => string;
 }
 
+const FACE_SIZE = { measure: 'face size', problem: 'face too small' } as const;
+
 function judge(m: Measures, t: Readonly<QualityThresholds>): Pick<FaceQuality, 'overall' | 'reasons'> {
   const px = (v: number) => `${Number(v.toFixed(1))} px`;
   const deg = (v: number) => `${Number(v.toFixed(1))}°`;
@@ -157,8 +159,7 @@ function judge(m: Measures, t: Readonly<QualityThresholds>): Pick<FaceQuality, '
   const roll = Math.abs(m.roll);
   const checks: Check[] = [
     {
-      measure: 'face size',
-      problem: 'face too small',
+      ...FACE_SIZE,
       value: m.face_size,
       limit: t.minFaceSize,
       kind: 'min',
@@ -195,13 +196,18 @@ function judge(m: Measures, t: Readonly<QualityThresholds>): Pick<FaceQuality, '
   const close = checks.filter((c) => !failed.includes(c) && isClose(c, t.fairMargin));
   const reasons = [
     ...failed.map((c) => {
-      const name = c.measure === 'face size' ? '' : `${c.measure} `;
+      const name = c.measure === FACE_SIZE.measure ? '' : `${c.measure} `;
       return `${c.problem}: ${name}${c.format(c.value)} ${c.kind === 'min' ? '<' : '>'} ${c.format(c.limit)}`;
     }),
     ...close.map((c) => `${c.measure} close to the limit: ${c.format(c.value)} (${c.kind} ${c.format(c.limit)})`),
   ];
   const overall: QualityVerdict = failed.length > 0 ? 'poor' : close.length > 0 ? 'fair' : 'good';
   return { overall, reasons };
+}
+
+/** Whether a reason of `judge` is about the face's size (failed or close to the limit), which is in pixels. */
+export function isFaceSizeReason(reason: string): boolean {
+  return reason.startsWith(`${FACE_SIZE.problem}:`) || reason.startsWith(`${FACE_SIZE.measure} close`);
 }
 
 function isClose(check: Check, margin: number): boolean {
