@@ -84,8 +84,8 @@ class EnvironmentVariables {
   MODELS_DIR?: string;
 
   /**
-   * onnxruntime threads the face embedder may use while only one image is in the models (a second session opened with
-   * them; 1 turns it off). The default is 2 when the machine has two cores or more.
+   * onnxruntime threads the detector, landmark and descriptor networks may use while only one image is in the models
+   * (second sessions opened with them; 1 turns them off). The default is 2 when the machine has two cores or more.
    */
   @Transform(toInt)
   @IsOptional()

@@ -6,6 +6,7 @@ import { DlibFaceEmbedder } from './engine/dlib-face-embedder.js';
 import type { FaceDetector, FaceEmbedder, LivenessChecker } from './engine/face.types.js';
 import { MiniFasNetLiveness } from './engine/minifasnet-liveness.js';
 import { type ManifestModel, type ModelTask, readModelManifest } from './engine/model-manifest.js';
+import type { ModelSessionOptions } from './engine/onnx-session.js';
 import { YuNetDetector } from './engine/yunet-detector.js';
 import { describeModel, type ModelInfo } from './model-catalog.js';
 
@@ -50,10 +51,11 @@ export class FaceModels implements OnModuleInit {
     try {
       const builtIn = this.config.builtInModelsDir;
       this.manifest = await readModelManifest(builtIn);
-      const yunet = await YuNetDetector.create(this.config.modelsDir);
-      this.detector = yunet ?? (await this.builtInDetector(builtIn));
-      this.fallbackDetector = yunet ? await this.builtInDetector(builtIn) : null;
-      this.embedder = await DlibFaceEmbedder.create(builtIn, { aloneThreads: this.config.inferenceThreads });
+      const threads = { aloneThreads: this.config.inferenceThreads };
+      const yunet = await YuNetDetector.create(this.config.modelsDir, threads);
+      this.detector = yunet ?? (await this.builtInDetector(builtIn, threads));
+      this.fallbackDetector = yunet ? await this.builtInDetector(builtIn, threads) : null;
+      this.embedder = await DlibFaceEmbedder.create(builtIn, threads);
       this.liveness = await MiniFasNetLiveness.create(this.config.modelsDir);
       this.logger.log(
         `Models: detector ${this.detector.modelId}${this.fallbackDetector ? ` (then ${this.fallbackDetector.modelId})` : ''}, embedder ${this.embedder.modelId} ${this.embedder.modelVersion}, ` +
@@ -69,9 +71,9 @@ export class FaceModels implements OnModuleInit {
    * The default pack's detector: full-range BlazeFace over an image pyramid; the back model (one 256 px pass, faces
    * larger than about a sixth of the image) only for a pack built before the full-range model was part of it.
    */
-  private async builtInDetector(builtIn: string): Promise<FaceDetector> {
+  private async builtInDetector(builtIn: string, options: ModelSessionOptions): Promise<FaceDetector> {
     return this.manifest.some((m) => m.id === 'blazeface-full-range')
-      ? FullRangeFaceDetector.create(builtIn)
+      ? FullRangeFaceDetector.create(builtIn, options)
       : BlazeFaceDetector.create(builtIn);
   }
 

@@ -117,6 +117,7 @@ export class RecognitionEngine {
       minConfidence: options.minConfidence,
       expectFace: options.expectFace,
       minFaceSize: options.minFaceSize,
+      alone: this.limit.active === 1,
     };
     const detectors = [detector];
     let detected = await stage('detect', () =>

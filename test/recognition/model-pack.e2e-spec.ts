@@ -130,6 +130,19 @@ void describe('default model pack', () => {
     }
   });
 
+  void it('finds the same faces on the two-thread session an image alone in the models uses', async () => {
+    const image = await decode(join(FACES, 'groups/retinaface-team.jpg'));
+    const twoThreads = await FullRangeFaceDetector.create(dirs[0], { aloneThreads: 2 });
+    const shared = await detector.detect(image);
+    const alone = await twoThreads.detect(image, { alone: true });
+    assert.ok(shared.length > 8, `faces found: ${shared.length}`);
+    assert.equal(alone.length, shared.length);
+    for (const [i, face] of shared.entries()) {
+      face.bbox.forEach((value, k) => assert.ok(Math.abs(alone[i].bbox[k] - value) < 1e-3, `face ${i} box`));
+      assert.ok(Math.abs(alone[i].confidence - face.confidence) < 1e-4, `face ${i} score`);
+    }
+  });
+
   void it('finds no face in dogs.jpg', async () => {
     assert.deepEqual(await detector.detect(await decode(join(FACES, 'dlib/faces/dogs.jpg'))), []);
   });

@@ -14,20 +14,15 @@ import { FaceLandmarker, LANDMARK_FILE } from './face-landmarker.js';
 import type { DetectedFace, EmbedOptions, FaceEmbedder, RgbImage } from './face.types.js';
 import type { TurnedThreshold } from '../match-decision.js';
 import { readModelManifest } from './model-manifest.js';
-import { openOnnxSession, type OnnxSessionOptions, runInChunks, type OnnxSession } from './onnx-session.js';
+import { type ModelSessionOptions, ModelSessions, runInChunks } from './onnx-session.js';
 
-export interface DlibEmbedderOptions extends OnnxSessionOptions {
+/** `aloneThreads`: see ModelSessions (batch of 2: 7.2 -> 4.0 ms; 34 chips: 103 -> 56 ms with 2 threads). */
+export interface DlibEmbedderOptions extends ModelSessionOptions {
   /**
    * Also embed the mirrored chip and sum both descriptors before normalising (default true). Twice the network time;
    * +0.2-0.3 points on LFW. The manifest threshold was calibrated with it on.
    */
   flip?: boolean;
-  /**
-   * Threads of a second session used for an image alone in the models (EmbedOptions.alone); 1 or absent: none. On
-   * an idle 2-core machine 2 threads halve the network time (batch of 2: 7.2 -> 4.0 ms; 34: 103 -> 56 ms), while two
-   * images in the models at once run faster with 1 thread each (docs/benchmarks.md).
-   */
-  aloneThreads?: number;
 }
 
 const MODEL_ID = 'dlib-resnet-v1';
@@ -53,15 +48,13 @@ export class DlibFaceEmbedder implements FaceEmbedder {
   readonly dimensions = 128;
 
   constructor(
-    private readonly session: OnnxSession,
+    private readonly sessions: ModelSessions,
     readonly modelVersion: string,
     /** Distance between normalised descriptors below which two faces are the same person. */
     readonly defaultThreshold: number,
     /** Where the eyes, nose tip and mouth centre go in the chip. */
     private readonly template: PointTemplate,
     private readonly flip = true,
-    /** The session for an image alone in the models, with more threads; null to use `session` always. */
-    private readonly aloneSession: OnnxSession | null = null,
     /** The finer alignment; null: the detector's landmarks onto `template`. */
     private readonly alignment: LandmarkAlignment | null = null,
     /** The 1:1 threshold for turned faces, when the manifest has one. */
@@ -79,10 +72,7 @@ export class DlibFaceEmbedder implements FaceEmbedder {
     if (!entry || entry.default_threshold === undefined)
       throw new Error(`${MODEL_ID} is not in ${modelsDir}/manifest.json`);
     const template = pointTemplateFromManifest(entry.input.template_points);
-    const path = join(modelsDir, entry.file);
-    const session = await openOnnxSession(path, options);
-    const threads = options.aloneThreads ?? 1;
-    const aloneSession = threads > 1 ? await openOnnxSession(path, { threads }) : null;
+    const sessions = await ModelSessions.open(join(modelsDir, entry.file), options);
     const alignment = entry.input.landmark_template
       ? {
           landmarker: await landmarkerOf(modelsDir, options),
@@ -90,12 +80,11 @@ export class DlibFaceEmbedder implements FaceEmbedder {
         }
       : null;
     return new DlibFaceEmbedder(
-      session,
+      sessions,
       entry.version,
       entry.default_threshold,
       template,
       options.flip ?? true,
-      aloneSession,
       alignment,
       turnedThresholdOf(entry.turned_threshold),
     );
@@ -113,8 +102,7 @@ export class DlibFaceEmbedder implements FaceEmbedder {
         if (this.flip) mirrorRows(into, DLIB_CHIP_SIZE, DLIB_CHIP_SIZE, at, at + CHIP_VALUES);
       }
     };
-    const session = (options.alone && this.aloneSession) || this.session;
-    const output = await runInChunks(session, fill, {
+    const output = await runInChunks(this.sessions.pick(options.alone), fill, {
       items: faces.length * views,
       side: DLIB_CHIP_SIZE,
       chunk: EMBED_CHUNK - (EMBED_CHUNK % views),

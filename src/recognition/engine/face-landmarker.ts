@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { type AffineMap, sourcePixelsPerOutputPixel, warpAffine } from './affine-warp.js';
 import type { Point, RgbImage } from './face.types.js';
-import { fileExists, openOnnxSession, type OnnxSessionOptions, runInChunks, type OnnxSession } from './onnx-session.js';
+import { fileExists, type ModelSessionOptions, ModelSessions, runInChunks, type OnnxSession } from './onnx-session.js';
 
 export const LANDMARK_FILE = 'face-landmark-68.onnx';
 export const LANDMARK_MODEL_ID = 'face-landmark-68';
@@ -23,31 +23,22 @@ type Box = [number, number, number, number];
 export class FaceLandmarker {
   readonly modelId = LANDMARK_MODEL_ID;
 
-  constructor(
-    private readonly session: OnnxSession,
-    /** The session for an image alone in the models, with more threads; null to use `session` always. */
-    private readonly aloneSession: OnnxSession | null = null,
-  ) {}
+  constructor(private readonly sessions: ModelSessions) {}
 
   /**
    * Opens `<modelsDir>/face-landmark-68.onnx`; null when there is no such file. With `aloneThreads` over 1, a second
    * session with that many threads serves images alone in the models (as the embedder's: 17 crops 12.5 -> 8.2 ms).
    */
-  static async create(
-    modelsDir: string,
-    options: OnnxSessionOptions & { aloneThreads?: number } = {},
-  ): Promise<FaceLandmarker | null> {
+  static async create(modelsDir: string, options: ModelSessionOptions = {}): Promise<FaceLandmarker | null> {
     const path = join(modelsDir, LANDMARK_FILE);
     if (!(await fileExists(path))) return null;
-    const threads = options.aloneThreads ?? 1;
-    const aloneSession = threads > 1 ? await openOnnxSession(path, { threads }) : null;
-    return new FaceLandmarker(await openOnnxSession(path, options), aloneSession);
+    return new FaceLandmarker(await ModelSessions.open(path, options));
   }
 
   /** The 68 points of each face, in image pixels; `alone`: no other image is in the models (see EmbedOptions). */
   async locate(image: RgbImage, boxes: Box[], alone = false): Promise<Point[][]> {
     if (boxes.length === 0) return [];
-    const session = (alone && this.aloneSession) || this.session;
+    const session = this.sessions.pick(alone);
     const first = await this.run(session, image, boxes.map(squareOn));
     return this.run(
       session,

@@ -45,6 +45,8 @@ export interface DetectOptions {
    * is a hand, a leg or a wall (docs/benchmarks.md, Detection sweep).
    */
   expectFace?: boolean;
+  /** No other image is in the models: the detector may use more threads (more cores) for its runs (ModelSessions). */
+  alone?: boolean;
 }
 
 export interface FaceDetector {

@@ -12,7 +12,7 @@ import { paddedSide, planScales } from './detection-views.js';
 import type { DetectedFace, DetectOptions, FaceDetector, RgbImage } from './face.types.js';
 import { mayGuessFace } from './detect-options.js';
 import { nonMaxSuppression } from './non-max-suppression.js';
-import { openOnnxSession, type OnnxSessionOptions, type OnnxSession } from './onnx-session.js';
+import { type ModelSessionOptions, ModelSessions } from './onnx-session.js';
 
 export const FULL_RANGE_FILE = 'blazeface-full-range.onnx';
 /** Default score threshold (dogs.jpg scores at most 0.xx; see docs/recognition.md). */
@@ -46,7 +46,7 @@ const IOU_THRESHOLD = 0.3;
 /** See BlazeFaceDetector: weaker anchors of a face join its score-weighted average. */
 const CANDIDATE_FACTOR = 0.3;
 
-export interface FullRangeDetectorOptions extends OnnxSessionOptions {
+export interface FullRangeDetectorOptions extends ModelSessionOptions {
   /**
    * Smallest face side (image pixels) looked for unless DetectOptions.minFaceSize asks for bigger ones (default 20):
    * the finest pyramid level scales the image so such a face is `minFaceInInput` model pixels.
@@ -77,7 +77,7 @@ export class FullRangeFaceDetector implements FaceDetector {
   private readonly anchorCache = new Map<string, [number, number][]>();
 
   constructor(
-    private readonly session: OnnxSession,
+    private readonly sessions: ModelSessions,
     options: FullRangeDetectorOptions = {},
   ) {
     this.minFaceSize = options.minFaceSize ?? 20;
@@ -87,7 +87,7 @@ export class FullRangeFaceDetector implements FaceDetector {
   }
 
   static async create(modelsDir: string, options: FullRangeDetectorOptions = {}): Promise<FullRangeFaceDetector> {
-    return new FullRangeFaceDetector(await openOnnxSession(join(modelsDir, FULL_RANGE_FILE), options), options);
+    return new FullRangeFaceDetector(await ModelSessions.open(join(modelsDir, FULL_RANGE_FILE), options), options);
   }
 
   /** The pyramid's scales (model pixels per image pixel) for an image of this size, coarsest first. */
@@ -112,16 +112,17 @@ export class FullRangeFaceDetector implements FaceDetector {
     const scales = this.scales(image.width, image.height, Math.max(minFaceSize, this.minFaceSize));
     const lenient = mayGuessFace(options);
     const floor = lenient ? Math.min(FULL_RANGE_FALLBACK_CONFIDENCE, threshold) : threshold;
+    const run: LevelRun = { floor, alone: options.alone ?? false };
     // Every level at once: sharp resizes the next levels while the inference thread runs the first.
     const levels = await Promise.all([
-      this.closeUp(image, scales[0], [CLOSE_UP_SHARE], floor),
-      ...scales.map((scale) => this.runLevel(image, scale, floor)),
+      this.closeUp(image, scales[0], [CLOSE_UP_SHARE], run),
+      ...scales.map((scale) => this.runLevel(image, scale, run)),
     ]);
     const found = levels.flat();
     let faces = merge(found, image, minFaceSize);
     const sure = faces.filter((f) => f.confidence >= threshold);
     if (sure.length > 0 || !lenient) return sure;
-    found.push(...(await this.closeUp(image, scales[0], FALLBACK_CLOSE_UP_SHARES, floor)));
+    found.push(...(await this.closeUp(image, scales[0], FALLBACK_CLOSE_UP_SHARES, run)));
     faces = merge(found, image, minFaceSize);
     return faces.length === 0 ? [] : [faces.reduce((a, b) => (b.confidence > a.confidence ? b : a))];
   }
@@ -130,9 +131,9 @@ export class FullRangeFaceDetector implements FaceDetector {
    * Close-up levels: the whole image at `shares` of the trained size, centred on a black square of that size; only
    * big faces count there (the image is 96 px or less: anything small in it is a guess).
    */
-  private async closeUp(image: RgbImage, whole: number, shares: number[], floor: number): Promise<RawDetection[]> {
+  private async closeUp(image: RgbImage, whole: number, shares: number[], run: LevelRun): Promise<RawDetection[]> {
     const longer = Math.max(image.width, image.height);
-    const levels = await Promise.all(shares.map((share) => this.runLevel(image, whole * share, floor, TRAINED_SIZE)));
+    const levels = await Promise.all(shares.map((share) => this.runLevel(image, whole * share, run, TRAINED_SIZE)));
     return levels.flat().filter((d) => d.box[2] - d.box[0] >= longer * CLOSE_UP_MIN_FACE);
   }
 
@@ -140,7 +141,7 @@ export class FullRangeFaceDetector implements FaceDetector {
    * One pyramid level: the image resized by sharp, padded black (right and below, or centred on a `canvas` square),
    * one model run, detections in image pixels.
    */
-  private async runLevel(image: RgbImage, scale: number, minConfidence: number, canvas = 0): Promise<RawDetection[]> {
+  private async runLevel(image: RgbImage, scale: number, run: LevelRun, canvas = 0): Promise<RawDetection[]> {
     const width = Math.max(1, Math.round(image.width * scale));
     const height = Math.max(1, Math.round(image.height * scale));
     const inputWidth = paddedSide(Math.max(width, canvas), SIZE_MULTIPLE);
@@ -159,22 +160,21 @@ export class FullRangeFaceDetector implements FaceDetector {
       const row = pixels.subarray(y * width * 3, (y + 1) * width * 3);
       input.set(row, ((top + y) * inputWidth + left) * 3);
     }
-    const outputs = await this.session.run(
-      { input: new ort.Tensor('float32', input, [1, inputHeight, inputWidth, 3]) },
-      { handOver: true },
-    );
+    const outputs = await this.sessions
+      .pick(run.alone)
+      .run({ input: new ort.Tensor('float32', input, [1, inputHeight, inputWidth, 3]) }, { handOver: true });
     const candidates = decodeBlazeFace(
       outputs.scores.data as Float32Array,
       outputs.boxes.data as Float32Array,
       this.anchors(inputWidth, inputHeight),
-      minConfidence * CANDIDATE_FACTOR,
+      run.floor * CANDIDATE_FACTOR,
     );
     // Scale factors per axis: the resize rounds each side, so map back with the exact ratios.
     const sx = image.width / width;
     const sy = image.height / height;
     const toImage = ([x, y]: [number, number]): [number, number] => [(x - left) * sx, (y - top) * sy];
     return weightedNonMaxSuppression(candidates, IOU_THRESHOLD)
-      .filter((d) => d.score >= minConfidence)
+      .filter((d) => d.score >= run.floor)
       .map((d) => {
         const [x1, y1] = toImage([d.box[0], d.box[1]]);
         const [x2, y2] = toImage([d.box[2], d.box[3]]);
@@ -192,6 +192,12 @@ export class FullRangeFaceDetector implements FaceDetector {
     }
     return anchors;
   }
+}
+
+/** How every level of one detection runs: the lowest score kept, and whether the image is alone in the models. */
+interface LevelRun {
+  floor: number;
+  alone: boolean;
 }
 
 /**

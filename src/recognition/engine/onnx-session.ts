@@ -26,6 +26,37 @@ export function openOnnxSession(path: string, options: OnnxSessionOptions = {}):
   return ThreadOnnxSession.open(inferenceThread, path, options.threads ?? 1);
 }
 
+/** Options of a model opened as ModelSessions. */
+export interface ModelSessionOptions extends OnnxSessionOptions {
+  /** Threads of the session for an image alone in the models (see ModelSessions); 1 or absent: no such session. */
+  aloneThreads?: number;
+}
+
+/**
+ * One model opened twice: a session with `threads` (1 by default) for runs while other images are in the models,
+ * and, with `aloneThreads` over 1, one with that many threads for an image alone in them. On an idle 2-core machine
+ * two threads run each network 1.5-2x faster (full-range BlazeFace at 384x288 9.2 -> 6.0 ms, YuNet at 640x480 6.7
+ * -> 4.0, the dlib descriptor's batch of 2 7.8 -> 4.4), while two images in the models at once run faster with one
+ * thread each (docs/benchmarks.md).
+ */
+export class ModelSessions {
+  constructor(
+    private readonly shared: OnnxSession,
+    private readonly alone: OnnxSession | null = null,
+  ) {}
+
+  static async open(path: string, options: ModelSessionOptions = {}): Promise<ModelSessions> {
+    const threads = options.aloneThreads ?? 1;
+    const alone = threads > 1 ? await openOnnxSession(path, { threads }) : null;
+    return new ModelSessions(await openOnnxSession(path, options), alone);
+  }
+
+  /** The session for a run: the one with more threads when the image is `alone` in the models and there is one. */
+  pick(alone = false): OnnxSession {
+    return (alone && this.alone) || this.shared;
+  }
+}
+
 export async function fileExists(path: string): Promise<boolean> {
   try {
     await access(path);

@@ -5,7 +5,7 @@ import { mayGuessFace } from './detect-options.js';
 import { cropResizeToBgrPlanes } from './image-crop.js';
 import { nonMaxSuppression } from './non-max-suppression.js';
 import { decodeYuNetStride, yunetLetterbox } from './yunet-decode.js';
-import { fileExists, floatOutput, openOnnxSession, type OnnxSessionOptions, type OnnxSession } from './onnx-session.js';
+import { fileExists, floatOutput, type ModelSessionOptions, ModelSessions } from './onnx-session.js';
 
 export const YUNET_DYNAMIC_FILE = 'yunet_s_dynamic.onnx';
 export const YUNET_FIXED_FILE = 'yunet_s_640_640.onnx';
@@ -23,7 +23,7 @@ const CLOSE_UP_MIN_CONFIDENCE = 0.5;
 const CLOSE_UP_MIN_FACE = 0.3;
 const FIXED_SIDE = 640;
 
-export interface YuNetDetectorOptions extends OnnxSessionOptions {
+export interface YuNetDetectorOptions extends ModelSessionOptions {
   /** Smaller images are enlarged so their longer side is this many pixels (default 640). */
   inputSize?: number;
   /**
@@ -56,7 +56,7 @@ export class YuNetDetector implements FaceDetector {
   private readonly nmsIouThreshold: number;
 
   private constructor(
-    private readonly session: OnnxSession,
+    private readonly sessions: ModelSessions,
     private readonly fixedInput: boolean,
     options: YuNetDetectorOptions,
   ) {
@@ -74,7 +74,8 @@ export class YuNetDetector implements FaceDetector {
       [YUNET_FIXED_FILE, true],
     ] as const) {
       const path = join(modelsDir, file);
-      if (await fileExists(path)) return new YuNetDetector(await openOnnxSession(path, options), fixedInput, options);
+      if (await fileExists(path))
+        return new YuNetDetector(await ModelSessions.open(path, options), fixedInput, options);
     }
     return null;
   }
@@ -119,10 +120,9 @@ export class YuNetDetector implements FaceDetector {
       Math.round(image.height * letterbox.scaleY),
       { data: input, offset: 0, planeWidth: inputWidth, planeHeight: inputHeight },
     );
-    const outputs = await this.session.run(
-      { input: new ort.Tensor('float32', input, [1, 3, inputHeight, inputWidth]) },
-      { handOver: true },
-    );
+    const outputs = await this.sessions
+      .pick(options.alone)
+      .run({ input: new ort.Tensor('float32', input, [1, 3, inputHeight, inputWidth]) }, { handOver: true });
     const minConfidence = options.minConfidence ?? this.minConfidence;
     const candidates = STRIDES.flatMap((stride) => {
       const strideOutputs = {
