@@ -4,12 +4,15 @@
  * BlazeFace) or, with --optional, YuNet from MODELS_DIR; the dlib descriptor either way. Prints:
  *   - how many frontal and profile images yield a face (goal: every one);
  *   - 5-fold accuracy (threshold chosen on four splits, tested on the fifth; goal ≥ 88%) and accuracy of the
- *     service's decision for two photos (the manifest's turned-face threshold where a face is turned; goal ≥ 85%);
+ *     service's decision for two photos (the manifest's turned-face threshold where a face is turned; goal ≥ 85%),
+ *     both on the descriptors the service makes for comparing two photos (embedForComparison; with
+ *     --search-descriptors, on those it stores and searches);
  *   - 1:N with 5-angle enrollment: each person enrolled from frontal 01-03 and two profiles (one facing each way,
  *     or --enrolled-profiles=1,2), then every remaining photo (frontal 04-10, the other two profiles) identified
  *     among all 250 (nearest template, within the threshold; goal ≥ 97%), frontal and profile probes apart.
  *
  *   npm run build:test && node dist/bench/accuracy-cfp.js [--optional] [--enrolled-profiles=sides|1,2]
+ *     [--search-descriptors]
  * Env: SHARED_DIR (default <repo>/../shared), MODELS_DIR (default <shared>/models, for --optional).
  */
 import { readFile } from 'node:fs/promises';
@@ -31,6 +34,8 @@ const optional = process.argv.includes('--optional');
  * sign of the yaw the detector's points give; the first two when all face one way); or numbers (`1,2`).
  */
 const enrolledProfiles = /--enrolled-profiles=(sides|[\d,]+)/.exec(process.argv.join(' '))?.[1] ?? 'sides';
+/** Pairs compared on the descriptors stored and searched rather than on those made for comparing two photos. */
+const searchDescriptors = process.argv.includes('--search-descriptors');
 
 interface Pair {
   split: number;
@@ -57,6 +62,8 @@ const area = (face: DetectedFace) => (face.bbox[2] - face.bbox[0]) * (face.bbox[
 /** Descriptors of the largest face of each image (CFP photos show one person), null where no face was found. */
 class Descriptors {
   private readonly cache = new Map<string, Float32Array | null>();
+  /** The descriptors for comparing two photos (DlibFaceEmbedder.embedForComparison). */
+  private readonly compared = new Map<string, Float32Array | null>();
   /** Yaw of each image's face in degrees, estimated from the detector's points as the service does. */
   readonly yaws = new Map<string, number>();
 
@@ -73,7 +80,14 @@ class Descriptors {
     const descriptor = face ? (await this.embedder.embed(image, [face]))[0] : null;
     if (face) this.yaws.set(relative, estimatePose(face.landmarks).yaw);
     this.cache.set(relative, descriptor);
+    this.compared.set(relative, face ? (await this.embedder.embedForComparison(image, [face]))[0] : null);
     return descriptor;
+  }
+
+  /** The descriptor of the image for comparing it with another photo. */
+  async forComparison(relative: string): Promise<Float32Array | null> {
+    await this.of(relative);
+    return searchDescriptors ? this.cache.get(relative)! : this.compared.get(relative)!;
   }
 
   missing(kind: 'frontal' | 'profile'): string[] {
@@ -159,7 +173,7 @@ async function main(): Promise<void> {
   const pairs = await readPairs();
   const distances: number[] = [];
   for (const pair of pairs) {
-    const [a, b] = [await descriptors.of(pair.frontal), await descriptors.of(pair.profile)];
+    const [a, b] = [await descriptors.forComparison(pair.frontal), await descriptors.forComparison(pair.profile)];
     distances.push(a && b ? euclideanDistance(a, b) : Infinity);
   }
   const people = [...new Set(pairs.map((pair) => pair.frontal.split('/')[2]))].sort();
@@ -167,7 +181,10 @@ async function main(): Promise<void> {
     for (let n = 1; n <= 10; n += 1) await descriptors.of(photo(person, 'frontal', n));
     for (let n = 1; n <= 4; n += 1) await descriptors.of(photo(person, 'profile', n));
   }
-  console.log(`CFP frontal-profile (${CFP}), ${people.length} people; detector ${detector.modelId}, dlib descriptor`);
+  console.log(
+    `CFP frontal-profile (${CFP}), ${people.length} people; detector ${detector.modelId}, dlib descriptor; pairs on ` +
+      `the descriptors ${searchDescriptors ? 'stored and searched' : 'for comparing two photos'}, 1:N on those searched`,
+  );
   for (const kind of ['frontal', 'profile'] as const) {
     const missing = descriptors.missing(kind);
     const total = people.length * (kind === 'frontal' ? 10 : 4);

@@ -35,6 +35,8 @@ type Pick = 'centre' | 'largest';
 interface Embedded {
   /** Descriptor of the face each rule picks (the same face when the image has one). */
   descriptor?: Record<Pick, Float32Array>;
+  /** The same faces' descriptors for comparing two photos (DlibFaceEmbedder.embedForComparison). */
+  compared?: Record<Pick, Float32Array>;
   /** Yaw of that face in degrees, estimated from the detector's points as the service does. */
   yaw?: Record<Pick, number>;
   how: 'default' | 'lowered' | 'none';
@@ -98,10 +100,16 @@ class Runner {
       );
       this.timings.embed += performance.now() - started;
       this.timings.faces += picked.length;
+      const forComparison = await this.embedder.embedForComparison(
+        image,
+        picked.map((i) => faces[i]),
+      );
       const of = (i: number) => descriptors[picked.indexOf(i)];
+      const compared = (i: number) => forComparison[picked.indexOf(i)];
       const yawOf = (i: number) => estimatePose(faces[i].landmarks).yaw;
       result = {
         descriptor: { centre: of(centreIndex(faces, image)), largest: of(largestIndex(faces)) },
+        compared: { centre: compared(centreIndex(faces, image)), largest: compared(largestIndex(faces)) },
         yaw: { centre: yawOf(centreIndex(faces, image)), largest: yawOf(largestIndex(faces)) },
         how,
         faces: faces.length,
@@ -121,19 +129,20 @@ class Runner {
     return out;
   }
 
-  /** Whether the service's decision for two photos (verificationThreshold) calls each pair the same person. */
+  /**
+   * Whether the service's decision for two photos calls each pair the same person: descriptors for comparing two
+   * photos, and the threshold verificationThreshold gives for the faces' yaws.
+   */
   async decisions(pairs: Pair[], pick: Pick, threshold: number, turned: TurnedThreshold | null): Promise<boolean[]> {
     const out: boolean[] = [];
     for (const p of pairs) {
       const [a, b] = [await this.embed(p.a), await this.embed(p.b)];
-      if (!a.descriptor || !b.descriptor) {
+      if (!a.compared || !b.compared) {
         out.push(false);
         continue;
       }
       const yaws = [a.yaw![pick], b.yaw![pick]];
-      out.push(
-        euclideanDistance(a.descriptor[pick], b.descriptor[pick]) <= verificationThreshold(threshold, turned, yaws),
-      );
+      out.push(euclideanDistance(a.compared[pick], b.compared[pick]) <= verificationThreshold(threshold, turned, yaws));
     }
     return out;
   }

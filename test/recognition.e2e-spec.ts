@@ -109,7 +109,7 @@ for (const pack of ['default', 'optional'] as const) {
     });
 
     it(
-      'decides a frontal photo and a profile of one person with the turned-face threshold',
+      'decides a frontal photo and a profile of one person on descriptors made for comparing two photos',
       { skip: pack !== 'default' && 'the pair was chosen with the default pack' },
       async () => {
         const models = await sut.http().get('/api/v1/models').set(bearer(admin));
@@ -119,19 +119,21 @@ for (const pack of ['default', 'optional'] as const) {
           photo('knn', 'train', 'biden', 'biden2.jpg'),
         );
         assert.equal(frontal.body.threshold, shipped.default_threshold, 'two frontal faces: the default');
-        // cfp-dev person 252 from the front and turned about 57 degrees: 0.438 apart, over the default threshold.
+        // cfp-dev person 381 from the front and turned about 61 degrees: 0.521 apart on the descriptors searched
+        // among enrolled people (over every threshold), 0.378 on those made for comparing two photos.
         const turned = await verify(
-          photo('cfp-dev', 'Data', 'Images', '252', 'frontal', '01.jpg'),
-          photo('cfp-dev', 'Data', 'Images', '252', 'profile', '04.jpg'),
+          photo('cfp-dev', 'Data', 'Images', '381', 'frontal', '03.jpg'),
+          photo('cfp-dev', 'Data', 'Images', '381', 'profile', '04.jpg'),
         );
         assert.equal(turned.status, 200, JSON.stringify(turned.body));
-        assert.ok(turned.body.distance > shipped.default_threshold, `distance ${turned.body.distance}`);
-        assert.ok(turned.body.threshold > shipped.default_threshold, `threshold ${turned.body.threshold}`);
+        assert.notEqual(turned.body.threshold, shipped.default_threshold, 'a turned face: the turned-face threshold');
+        assert.ok(turned.body.distance < 0.4, `distance ${turned.body.distance}`);
         assert.equal(turned.body.match, true);
-        // Against an enrolled person (an identity claim, as at a kiosk) the same profile keeps the default threshold.
+        // Against an enrolled person (an identity claim, as at a kiosk) the same profile is compared on the
+        // descriptors templates have, with the default threshold.
         const person = await createPerson(sut, admin, 'Turned');
         const enrolled = await enrollPhotos(sut, admin, person, [
-          ['cfp-dev', 'Data', 'Images', '252', 'frontal', '01.jpg'],
+          ['cfp-dev', 'Data', 'Images', '381', 'frontal', '03.jpg'],
         ]);
         assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
         assert.equal(enrolled.body.accepted.length, 1, JSON.stringify(enrolled.body));
@@ -140,10 +142,10 @@ for (const pack of ['default', 'optional'] as const) {
           .post('/api/v1/recognition/verify')
           .set(bearer(admin))
           .field('employee_id', person)
-          .attach('image_a', photo('cfp-dev', 'Data', 'Images', '252', 'profile', '04.jpg'), 'a.jpg');
+          .attach('image_a', photo('cfp-dev', 'Data', 'Images', '381', 'profile', '04.jpg'), 'a.jpg');
         assert.equal(claimed.status, 200, JSON.stringify(claimed.body));
         assert.equal(claimed.body.threshold, shipped.default_threshold);
-        assert.ok(Math.abs(claimed.body.distance - turned.body.distance) < 0.01, `distance ${claimed.body.distance}`);
+        assert.ok(claimed.body.distance > 0.45, `distance ${claimed.body.distance}`);
         assert.equal(claimed.body.match, false);
       },
     );

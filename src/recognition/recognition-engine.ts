@@ -25,8 +25,11 @@ export interface AnalyseOptions {
   minFaceSize?: number;
   /** Run the liveness models (when loaded). */
   liveness?: boolean;
-  /** Compute embeddings (all faces of the image in one batch). */
-  embed?: boolean;
+  /**
+   * Compute embeddings (all faces of the image in one batch); `comparison`: descriptors for comparing two photos
+   * with each other, never to be stored or searched (DlibFaceEmbedder.embedForComparison).
+   */
+  embed?: boolean | 'comparison';
   quality?: Readonly<QualityThresholds>;
   /** Cut a JPEG snapshot of each face (with a margin around it, see snapshotBox) from the decoded image. */
   snapshots?: boolean;
@@ -140,7 +143,9 @@ export class RecognitionEngine {
       options.embed && detected.length > 0
         ? stage('embed', () =>
             this.models.timed(embedder.modelId, () =>
-              embedder.embed(image, detected, { alone: this.limit.active === 1 }),
+              options.embed === 'comparison'
+                ? embedder.embedForComparison(image, detected, { alone: this.limit.active === 1 })
+                : embedder.embed(image, detected, { alone: this.limit.active === 1 }),
             ),
           )
         : null;

@@ -67,8 +67,8 @@ export class RecognitionService {
     }
     const started = performance.now();
     const [a, b] = await Promise.all([
-      this.analyse(images.imageA, 'image_a', { embed: true }),
-      this.analyse(images.imageB, 'image_b', { embed: true }),
+      this.analyse(images.imageA, 'image_a', { embed: 'comparison' }),
+      this.analyse(images.imageB, 'image_b', { embed: 'comparison' }),
     ]);
     const faceA = largestFace(a, 'image_a');
     const faceB = largestFace(b, 'image_b');

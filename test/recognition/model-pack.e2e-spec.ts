@@ -143,6 +143,21 @@ void describe('default model pack', () => {
     }
   });
 
+  void it('makes descriptors for comparing two photos that differ from the searched ones only for turned faces', async () => {
+    const frontal = await decode(join(FACES, 'cfp-dev/Data/Images/381/frontal/03.jpg'));
+    const profile = await decode(join(FACES, 'cfp-dev/Data/Images/381/profile/04.jpg'));
+    const [frontalFace] = await detector.detect(frontal);
+    const [profileFace] = await detector.detect(profile);
+    const [searched] = await embedder.embed(frontal, [frontalFace]);
+    const [compared] = await embedder.embedForComparison(frontal, [frontalFace]);
+    assert.ok(euclideanDistance(searched, compared) < 1e-6, 'a frontal face: the same descriptor');
+    const [searchedProfile] = await embedder.embed(profile, [profileFace]);
+    const [comparedProfile] = await embedder.embedForComparison(profile, [profileFace]);
+    assert.ok(euclideanDistance(searchedProfile, comparedProfile) > 0.05, 'a profile: both alignments');
+    assert.ok(Math.abs(Math.hypot(...comparedProfile) - 1) < 1e-5, 'normalised');
+    assert.ok(euclideanDistance(compared, comparedProfile) < euclideanDistance(searched, searchedProfile));
+  });
+
   void it('finds no face in dogs.jpg', async () => {
     assert.deepEqual(await detector.detect(await decode(join(FACES, 'dlib/faces/dogs.jpg'))), []);
   });
