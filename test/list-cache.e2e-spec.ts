@@ -81,7 +81,7 @@ const CHANGES: Record<string, Change> = {
     },
     shown: async (sut, site) => ((await firstPerson(sut, site)).department as Json).name === 'Research',
   },
-  'a face enrolled (an update statement of unknown organisation)': {
+  'a face enrolled': {
     make: async (sut, { admin, personId }) =>
       void (await enrollFaces(sut, admin, personId, [['knn', 'test', 'obama1.jpg']])),
     shown: async (sut, site) => typeof (await firstPerson(sut, site)).thumbnail_url === 'string',
@@ -131,6 +131,23 @@ describe('people and department lists answered from memory', () => {
       assert.equal((await firstPerson(sut, second)).id, second.personId, "each organisation's own people");
     } finally {
       restore.forEach((undo) => undo());
+    }
+  });
+
+  it("keeps another organisation's pages when a face is enrolled", async () => {
+    const enrolling = await site(sut, superAdmin);
+    const other = await site(sut, superAdmin);
+    await cacheLists(sut, other);
+    let reads = 0;
+    const restore = spy(sut.app.get<EmployeesRepository, Methods>(EmployeesRepository), 'findPage', () => (reads += 1));
+    try {
+      await enrollFaces(sut, enrolling.admin, enrolling.personId, [['knn', 'test', 'obama1.jpg']]);
+      await cacheLists(sut, other);
+      assert.equal(reads, 0, "the other organisation's pages were read again");
+      assert.equal(typeof (await firstPerson(sut, enrolling)).thumbnail_url, 'string');
+      assert.equal(reads, 1);
+    } finally {
+      restore();
     }
   });
 

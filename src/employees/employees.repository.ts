@@ -124,11 +124,13 @@ export class EmployeesRepository {
     summary: { templates: number; angles: string[] },
     primaryThumbnailId: string | null,
   ): Promise<void> {
+    // The organisation is set too (to the value it has): an update statement tells subscribers only the values it
+    // sets, and the list cache drops this organisation's pages rather than every organisation's (ListInvalidation).
     await manager
       .getRepository(Employee)
       .update(
         { id, organizationId },
-        { faceTemplates: summary.templates, faceAngles: summary.angles, primaryThumbnailId },
+        { faceTemplates: summary.templates, faceAngles: summary.angles, primaryThumbnailId, organizationId },
       );
   }
 
