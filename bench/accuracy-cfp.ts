@@ -80,7 +80,8 @@ class Descriptors {
     const descriptor = face ? (await this.embedder.embed(image, [face]))[0] : null;
     if (face) this.yaws.set(relative, estimatePose(face.landmarks).yaw);
     this.cache.set(relative, descriptor);
-    this.compared.set(relative, face ? (await this.embedder.embedForComparison(image, [face]))[0] : null);
+    const compared = face ? await this.embedder.embedForComparison(image, [face], {}, [descriptor!]) : null;
+    this.compared.set(relative, compared?.[0] ?? null);
     return descriptor;
   }
 

@@ -103,6 +103,8 @@ class Runner {
       const forComparison = await this.embedder.embedForComparison(
         image,
         picked.map((i) => faces[i]),
+        {},
+        descriptors,
       );
       const of = (i: number) => descriptors[picked.indexOf(i)];
       const compared = (i: number) => forComparison[picked.indexOf(i)];

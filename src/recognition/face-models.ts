@@ -51,11 +51,11 @@ export class FaceModels implements OnModuleInit {
     try {
       const builtIn = this.config.builtInModelsDir;
       this.manifest = await readModelManifest(builtIn);
-      const threads = { aloneThreads: this.config.inferenceThreads };
-      const yunet = await YuNetDetector.create(this.config.modelsDir, threads);
-      this.detector = yunet ?? (await this.builtInDetector(builtIn, threads));
-      this.fallbackDetector = yunet ? await this.builtInDetector(builtIn, threads) : null;
-      this.embedder = await DlibFaceEmbedder.create(builtIn, threads);
+      const sessions = { aloneThreads: this.config.inferenceThreads };
+      const yunet = await YuNetDetector.create(this.config.modelsDir, sessions);
+      this.detector = yunet ?? (await this.builtInDetector(builtIn, sessions));
+      this.fallbackDetector = yunet ? await this.builtInDetector(builtIn, sessions) : null;
+      this.embedder = await DlibFaceEmbedder.create(builtIn, sessions);
       this.liveness = await MiniFasNetLiveness.create(this.config.modelsDir);
       this.logger.log(
         `Models: detector ${this.detector.modelId}${this.fallbackDetector ? ` (then ${this.fallbackDetector.modelId})` : ''}, embedder ${this.embedder.modelId} ${this.embedder.modelVersion}, ` +

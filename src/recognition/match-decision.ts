@@ -50,7 +50,12 @@ export interface TurnedThreshold {
  * `turned.threshold` when any is turned by `turned.min_yaw` or more, else `threshold`.
  */
 export function verificationThreshold(threshold: number, turned: TurnedThreshold | null, yaws: number[]): number {
-  return turned && yaws.some((yaw) => Math.abs(yaw) >= turned.min_yaw) ? turned.threshold : threshold;
+  return turned && yaws.some((yaw) => isTurned(yaw, turned)) ? turned.threshold : threshold;
+}
+
+/** Whether a face of this yaw (degrees) is turned far enough for `turned` to apply to it. */
+export function isTurned(yaw: number, turned: TurnedThreshold): boolean {
+  return Math.abs(yaw) >= turned.min_yaw;
 }
 
 export function decideMatch(distance: number, threshold: number): MatchDecision {

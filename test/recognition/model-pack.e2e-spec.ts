@@ -156,6 +156,11 @@ void describe('default model pack', () => {
     assert.ok(euclideanDistance(searchedProfile, comparedProfile) > 0.05, 'a profile: both alignments');
     assert.ok(Math.abs(Math.hypot(...comparedProfile) - 1) < 1e-5, 'normalised');
     assert.ok(euclideanDistance(compared, comparedProfile) < euclideanDistance(searched, searchedProfile));
+    // Given the searched descriptors, the same comparison descriptor, and the searched one left as it was.
+    const kept = Float32Array.from(searchedProfile);
+    const [fromSearched] = await embedder.embedForComparison(profile, [profileFace], {}, [searchedProfile]);
+    assert.ok(euclideanDistance(fromSearched, comparedProfile) < 1e-6);
+    assert.deepEqual(searchedProfile, kept);
   });
 
   void it('finds no face in dogs.jpg', async () => {

@@ -13,7 +13,7 @@ import {
 import { FaceLandmarker, LANDMARK_FILE } from './face-landmarker.js';
 import { estimatePose } from './face-quality.js';
 import type { DetectedFace, EmbedOptions, FaceEmbedder, RgbImage } from './face.types.js';
-import type { TurnedThreshold } from '../match-decision.js';
+import { isTurned, type TurnedThreshold } from '../match-decision.js';
 import { readModelManifest } from './model-manifest.js';
 import { type ModelSessionOptions, ModelSessions, runInChunks } from './onnx-session.js';
 
@@ -102,25 +102,28 @@ export class DlibFaceEmbedder implements FaceEmbedder {
    * the landmark model's points are guesses and the detector's are poor in other ways; together they separate
    * cfp-dev's frontal-profile pairs better (5-fold 86.31% -> 88.97%) while LFW is unchanged (its turned pairs decide
    * alike). In a search among enrolled people the sum found fewer profiles (54.2% -> 49.4%), so templates and
-   * probes keep `embed`'s descriptors (docs/benchmarks.md, Turned faces).
+   * probes keep `embed`'s descriptors (docs/benchmarks.md, Turned faces). `searched`: the faces' descriptors from
+   * `embed` when the caller has them already (left as they are).
    */
   async embedForComparison(
     image: RgbImage,
     faces: DetectedFace[],
     options: EmbedOptions = {},
+    searched?: Float32Array[],
   ): Promise<Float32Array[]> {
-    const descriptors = await this.embed(image, faces, options);
-    const minYaw = this.turnedThreshold?.min_yaw;
-    if (!this.alignment || minYaw === undefined) return descriptors;
-    const turned = faces.filter((face) => Math.abs(estimatePose(face.landmarks).yaw) >= minYaw);
+    const descriptors = searched ?? (await this.embed(image, faces, options));
+    const turnedThreshold = this.turnedThreshold;
+    if (!this.alignment || !turnedThreshold) return descriptors;
+    const turned = faces.filter((face) => isTurned(estimatePose(face.landmarks).yaw, turnedThreshold));
     if (turned.length === 0) return descriptors;
     const maps = turned.map((face) => similarityChipMap(face.landmarks, this.template));
     const second = await this.embedOn(image, turned, maps, options);
     return descriptors.map((descriptor, i) => {
       const k = turned.indexOf(faces[i]);
       if (k < 0) return descriptor;
-      for (let j = 0; j < descriptor.length; j += 1) descriptor[j] += second[k][j];
-      return normalise(descriptor);
+      const sum = Float32Array.from(descriptor);
+      for (let j = 0; j < sum.length; j += 1) sum[j] += second[k][j];
+      return normalise(sum);
     });
   }
 
