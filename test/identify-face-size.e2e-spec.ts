@@ -64,3 +64,44 @@ describe('the smallest face identify names, in the pixels the models see', { ski
     assert.deepEqual([near.recognized, near.person?.id], [true, obama.id]);
   });
 });
+
+describe('identify looks for faces from min_face_size on', { skip: skipWithoutPhotos }, () => {
+  const context = useTestApp({});
+
+  it('finds no face under min_face_size, the larger ones as without it, and refuses a size under 20', async () => {
+    const { sut, superAdmin } = context;
+    const { admin } = await createOrganizationWithAdmin(sut, superAdmin);
+    const photo = facePath('groups', 'retinaface-team.jpg');
+    const identify = (fields: Record<string, string>) => {
+      let request = sut.http().post('/api/v1/recognition/identify').set(bearer(admin));
+      for (const [name, value] of Object.entries(fields)) request = request.field(name, value);
+      return request.attach('image', photo);
+    };
+    const side = (face: { bbox: number[] }) => Math.min(face.bbox[2] - face.bbox[0], face.bbox[3] - face.bbox[1]);
+    const all = await identify({});
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    const sizes = (all.body.faces as { bbox: number[] }[]).map(side).sort((a, b) => a - b);
+    const limit = Math.round(sizes[Math.floor(sizes.length / 2)]);
+    assert.ok(sizes[0] < limit, `faces of several sizes: ${sizes.join(', ')}`);
+
+    const large = await identify({ min_face_size: String(limit) });
+    assert.equal(large.status, 200, JSON.stringify(large.body));
+    const found = (large.body.faces as { bbox: number[] }[]).map(side);
+    assert.ok(found.length > 0 && found.length < sizes.length, `${found.length} of ${sizes.length} faces`);
+    assert.ok(
+      found.every((size) => size >= limit),
+      `every face from ${limit} px on: ${found.join(', ')}`,
+    );
+    const expected = sizes.filter((size) => size >= limit + 2).length;
+    assert.ok(
+      found.length >= expected,
+      `the ${expected} faces clearly over the limit are still found: ${found.length}`,
+    );
+
+    for (const value of ['10', '0', 'big']) {
+      const refused = await identify({ min_face_size: value });
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error, 'validation_error');
+    }
+  });
+});

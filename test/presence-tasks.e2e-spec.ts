@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { bearer, createOrganizationWithAdmin, type Session } from './support/api-client.js';
 import { expectError, expectStatus, type Json } from './support/api-calls.js';
 import { createEnrolledPerson, createPerson, photosOf } from './support/people.js';
-import { facePath } from './support/shared-data.js';
+import { facePath, sharedModelsDir } from './support/shared-data.js';
 import { filesOnDisk, type TestApp } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
@@ -28,7 +28,8 @@ async function finished(sut: TestApp, session: Session, id: string): Promise<Jso
 }
 
 describe('recognition tasks and bulk recognition', () => {
-  const context = useTestApp();
+  // The optional pack: its liveness models answer check_liveness.
+  const context = useTestApp({ MODELS_DIR: sharedModelsDir });
 
   async function organisationWithObama() {
     const { sut, superAdmin } = context;
@@ -64,22 +65,24 @@ describe('recognition tasks and bulk recognition', () => {
     );
   });
 
-  it('takes identify options as POST /recognition/identify does, check_liveness included', async () => {
+  it('takes identify options as POST /recognition/identify does, check_liveness and min_face_size included', async () => {
     const { sut } = context;
     const { admin, obama } = await organisationWithObama();
     const image = { image: photo('knn', 'test', 'obama1.jpg') };
-    const checked = expectStatus(
-      await createTask(sut, admin, { kind: 'identify', check_liveness: 'true' }, image),
-      202,
-    );
-    const task = await finished(sut, admin, String(checked.task_id));
-    assert.equal(task.status, 'completed', JSON.stringify(task));
-    assert.equal((task.result as { faces: { person: { id: string } }[] }).faces[0].person.id, obama.id);
-    expectError(
-      await createTask(sut, admin, { kind: 'identify', check_liveness: 'maybe' }, image),
-      400,
-      'validation_error',
-    );
+    const run = async (fields: Record<string, string>) => {
+      const queued = expectStatus(await createTask(sut, admin, { kind: 'identify', ...fields }, image), 202);
+      const task = await finished(sut, admin, String(queued.task_id));
+      assert.equal(task.status, 'completed', JSON.stringify(task));
+      return (task.result as { faces: { person: { id: string }; liveness?: { is_live: boolean } }[] }).faces;
+    };
+    const [checked] = await run({ check_liveness: 'true' });
+    assert.equal(checked.person.id, obama.id);
+    assert.equal(typeof checked.liveness?.is_live, 'boolean', JSON.stringify(checked));
+    // obama1's face is about 430 px: looked for from 600 px on, there is none.
+    assert.deepEqual(await run({ min_face_size: '600' }), []);
+    for (const fields of [{ check_liveness: 'maybe' }, { min_face_size: '10' }] as Record<string, string>[]) {
+      expectError(await createTask(sut, admin, { kind: 'identify', ...fields }, image), 400, 'validation_error');
+    }
   });
 
   it('verifies against an enrolled person or a second image, and fails with the verify error', async () => {

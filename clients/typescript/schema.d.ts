@@ -12997,6 +12997,11 @@ export interface operations {
                     employee_id?: string;
                     /** @description 1-20 frames */
                     frames: Blob[];
+                    /**
+                     * @description Smallest face looked for (shorter box side, pixels of the image the models see); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them
+                     * @default 20
+                     */
+                    min_face_size?: number;
                     /** @description identify: largest distance that counts as a match (default: the model's calibrated one) */
                     threshold?: number;
                     /**
@@ -13295,6 +13300,11 @@ export interface operations {
                      * @enum {string}
                      */
                     kind?: "employee" | "student";
+                    /**
+                     * @description Smallest face looked for (shorter box side, pixels of the image the models see); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them
+                     * @default 20
+                     */
+                    min_face_size?: number;
                     /** @description Largest distance that counts as a match (default: the model's calibrated one) */
                     threshold?: number;
                     /**
@@ -13578,6 +13588,11 @@ export interface operations {
                     image_b?: Blob;
                     /** @enum {string} */
                     kind: "verify" | "identify";
+                    /**
+                     * @description Smallest face looked for (shorter box side, pixels of the image the models see); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them
+                     * @default 20
+                     */
+                    min_face_size?: number;
                     /** @description identify: largest distance that counts as a match (default: the model's calibrated one) */
                     threshold?: number;
                     /**

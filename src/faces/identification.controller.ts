@@ -4,7 +4,7 @@ import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
-import { IdentifyFacesDto, IdentifyFacesResponseDto } from './identification.dto.js';
+import { IdentifyFacesDto, IdentifyFacesResponseDto, MIN_FACE_SIZE_FIELD } from './identification.dto.js';
 import { IdentificationService } from './identification.service.js';
 import { RateLimit } from '../rate-limits/rate-limit.decorator.js';
 
@@ -35,6 +35,7 @@ export class IdentificationController {
       type: 'boolean',
       description: 'Also check liveness and answer `liveness` per face (default false)',
     },
+    min_face_size: MIN_FACE_SIZE_FIELD,
   })
   identifyFaces(
     @CurrentUser() user: AuthUser,

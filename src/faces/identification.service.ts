@@ -76,7 +76,7 @@ export class IdentificationService {
   ): Promise<IdentifyFacesResponseDto> {
     const started = performance.now();
     const analysis = await this.engine
-      .analyse(bytes, { embed: true, liveness: input.check_liveness ?? false })
+      .analyse(bytes, { embed: true, liveness: input.check_liveness ?? false, minFaceSize: input.min_face_size })
       .catch((error: unknown) => {
         throw asApiError(error, 'image');
       });

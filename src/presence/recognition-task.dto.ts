@@ -1,43 +1,15 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsNumber, IsUUID, Max, Min } from 'class-validator';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
+import { IsIn, IsUUID } from 'class-validator';
 import { Optional } from '../common/optional.js';
-import { toBoolean } from '../common/transforms.js';
 import { JOB_STATUSES } from '../jobs/job.entity.js';
 import { JobErrorDto } from '../jobs/job.dto.js';
+import { IdentifyFacesDto } from '../faces/identification.dto.js';
 
 export const RECOGNITION_TASK_KINDS = ['verify', 'identify'] as const;
 export type RecognitionTaskKind = (typeof RECOGNITION_TASK_KINDS)[number];
 
-/** Options of identification, as POST /recognition/identify takes them. */
-export class IdentifyOptionsDto {
-  /** How many best candidates to list per face, 1-5 (default 3). */
-  @Optional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(5)
-  top_k?: number;
-
-  /** Largest embedding distance that counts as a match (default: the model's calibrated threshold). */
-  @Optional()
-  @Type(() => Number)
-  @IsNumber()
-  @Min(0.05)
-  @Max(1.5)
-  threshold?: number;
-
-  /** Only people of this department. */
-  @Optional()
-  @IsUUID()
-  department_id?: string;
-
-  /** Also run the liveness models on each identified face (default false; only when the models are loaded). */
-  @Optional()
-  @Transform(toBoolean)
-  @IsBoolean()
-  check_liveness?: boolean;
-}
+/** Options of identification, as POST /recognition/identify takes them (its `kind` filter aside). */
+export class IdentifyOptionsDto extends OmitType(IdentifyFacesDto, ['kind'] as const) {}
 
 export class CreateRecognitionTaskDto extends IdentifyOptionsDto {
   /** `identify` the faces of `image`, or `verify` `image_a` against `image_b` or an enrolled `employee_id`. */

@@ -4,6 +4,7 @@ import type { AuthUser } from '../access/auth-user.js';
 import { Authenticated, CurrentUser } from '../access/authenticated.decorator.js';
 import { Permission } from '../access/permissions.js';
 import { IdParam } from '../common/id-param.js';
+import { MIN_FACE_SIZE_FIELD } from '../faces/identification.dto.js';
 import { ImageUpload, type UploadedImages } from '../recognition/image-upload.js';
 import {
   BulkRecognitionDto,
@@ -24,6 +25,7 @@ const IDENTIFY_FIELDS = {
   },
   department_id: { type: 'string', format: 'uuid', description: 'identify: only people of this department' },
   check_liveness: { type: 'boolean', description: 'identify: also check liveness per face (default false)' },
+  min_face_size: MIN_FACE_SIZE_FIELD,
 };
 
 @ApiTags('recognition')

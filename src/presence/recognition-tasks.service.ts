@@ -13,6 +13,7 @@ import type {
   BulkRecognitionDto,
   BulkRecognitionResponseDto,
   CreateRecognitionTaskDto,
+  IdentifyOptionsDto,
   RecognitionTaskDto,
   RecognitionTaskQueuedDto,
 } from './recognition-task.dto.js';
@@ -55,7 +56,7 @@ export class RecognitionTasksService {
           kind: input.kind,
           images: staged,
           employeeId: input.employee_id ?? null,
-          options: { top_k: input.top_k, threshold: input.threshold, department_id: input.department_id },
+          options: identifyOptionsOf(input),
         },
         { organizationId: caller.organizationId, createdBy: caller.id },
       );
@@ -156,4 +157,10 @@ export class RecognitionTasksService {
 
 function onlyWithVerify(field: string, message = `${field} goes with kind verify only`): ApiError {
   return ApiError.badRequest('validation_error', message, [{ field, errors: [message] }]);
+}
+
+/** Every identify option of a task's input (the validated body holds no other fields). */
+function identifyOptionsOf(input: CreateRecognitionTaskDto): IdentifyOptionsDto {
+  const { kind: _kind, employee_id: _employee, ...options } = input;
+  return options;
 }
