@@ -134,22 +134,50 @@ describe('people and department lists answered from memory', () => {
     }
   });
 
-  it("keeps another organisation's pages when a face is enrolled", async () => {
-    const enrolling = await site(sut, superAdmin);
-    const other = await site(sut, superAdmin);
-    await cacheLists(sut, other);
-    let reads = 0;
-    const restore = spy(sut.app.get<EmployeesRepository, Methods>(EmployeesRepository), 'findPage', () => (reads += 1));
-    try {
-      await enrollFaces(sut, enrolling.admin, enrolling.personId, [['knn', 'test', 'obama1.jpg']]);
-      await cacheLists(sut, other);
-      assert.equal(reads, 0, "the other organisation's pages were read again");
-      assert.equal(typeof (await firstPerson(sut, enrolling)).thumbnail_url, 'string');
-      assert.equal(reads, 1);
-    } finally {
-      restore();
-    }
-  });
+  /** Changes to one organisation that must leave another's cached pages as they are. */
+  const ELSEWHERE: Record<string, (site: Site) => Promise<void>> = {
+    'a face is enrolled': async ({ admin, personId }) =>
+      void (await enrollFaces(sut, admin, personId, [['knn', 'test', 'obama1.jpg']])),
+    'a person is deleted': async ({ admin, personId }) => {
+      expectStatus(await apiCalls(() => sut).send(admin, 'delete', `/employees/${personId}`), 204);
+    },
+    'a person is erased': async ({ admin, personId }) => {
+      expectStatus(await apiCalls(() => sut).send(admin, 'delete', `/employees/${personId}?erase=true`), 204);
+    },
+    'a department is deleted': async ({ admin }) => {
+      const empty = await createDepartment(sut, admin, { name: 'Empty', code: 'EMPTY' });
+      expectStatus(await apiCalls(() => sut).send(admin, 'delete', `/departments/${empty.id}`), 204);
+    },
+  };
+
+  for (const [name, change] of Object.entries(ELSEWHERE)) {
+    it(`keeps another organisation's pages when ${name}`, async () => {
+      const changing = await site(sut, superAdmin);
+      const other = await site(sut, superAdmin);
+      const departmentsOf = async ({ admin }: Site) =>
+        expectStatus(await apiCalls(() => sut).send(admin, 'get', '/departments'), 200);
+      for (const place of [changing, other]) {
+        await cacheLists(sut, place);
+        await departmentsOf(place);
+      }
+      const reads = { people: 0, departments: 0 };
+      const restore = [
+        spy(sut.app.get<EmployeesRepository, Methods>(EmployeesRepository), 'findPage', () => (reads.people += 1)),
+        spy(sut.app.get<DepartmentsService, Methods>(DepartmentsService), 'findPage', () => (reads.departments += 1)),
+      ];
+      try {
+        await change(changing);
+        await cacheLists(sut, other);
+        await departmentsOf(other);
+        assert.deepEqual(reads, { people: 0, departments: 0 }, "the other organisation's pages were read again");
+        await peopleOf(sut, changing);
+        await departmentsOf(changing);
+        assert.deepEqual(reads, { people: 1, departments: 1 }, "the changed organisation's pages were read again");
+      } finally {
+        restore.forEach((undo) => undo());
+      }
+    });
+  }
 
   for (const [name, change] of Object.entries(CHANGES)) {
     it(`shows ${name} in the next list`, async () => {

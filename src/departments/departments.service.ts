@@ -141,7 +141,8 @@ export class DepartmentsService {
         organizationId: caller.organizationId,
         departmentId: id,
       });
-      await manager.getRepository(Department).delete({ id, organizationId: caller.organizationId });
+      // By entity, not by criteria, so that the list cache drops only this organisation's pages (ListInvalidation).
+      await manager.getRepository(Department).remove(department);
       await this.audit.record(
         {
           action: 'department.deleted',

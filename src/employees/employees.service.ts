@@ -146,8 +146,10 @@ export class EmployeesService {
       // through `lockPresent` and re-check it), and against a concurrent deletion of the same person.
       if (!(await this.employees.lockInOrganization(manager, organizationId, id))) throw ApiError.notFound('Employee');
       await this.events.publish(manager, 'employee.deleted', { organizationId, employeeId: id, erased: erase });
-      if (erase) await manager.getRepository(Employee).delete({ id, organizationId });
-      else await manager.getRepository(Employee).softDelete({ id, organizationId });
+      // By entity, not by criteria: the list cache learns the row's organisation (ListInvalidation) and drops only
+      // its pages. The row was checked to be this organisation's and locked above.
+      if (erase) await manager.getRepository(Employee).remove(employee);
+      else await manager.getRepository(Employee).softRemove(employee);
       await this.audit.record(
         {
           action: erase ? 'employee.erased' : 'employee.deleted',
