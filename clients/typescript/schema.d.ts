@@ -12997,10 +12997,7 @@ export interface operations {
                     employee_id?: string;
                     /** @description 1-20 frames */
                     frames: Blob[];
-                    /**
-                     * @description Smallest face looked for (shorter box side, pixels of the image the models see); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them
-                     * @default 20
-                     */
+                    /** @description Smallest face looked for (shorter box side, pixels of the image the models see; default: every face the detector finds, from 20 px with the default pack); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them */
                     min_face_size?: number;
                     /** @description identify: largest distance that counts as a match (default: the model's calibrated one) */
                     threshold?: number;
@@ -13300,10 +13297,7 @@ export interface operations {
                      * @enum {string}
                      */
                     kind?: "employee" | "student";
-                    /**
-                     * @description Smallest face looked for (shorter box side, pixels of the image the models see); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them
-                     * @default 20
-                     */
+                    /** @description Smallest face looked for (shorter box side, pixels of the image the models see; default: every face the detector finds, from 20 px with the default pack); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them */
                     min_face_size?: number;
                     /** @description Largest distance that counts as a match (default: the model's calibrated one) */
                     threshold?: number;
@@ -13588,10 +13582,7 @@ export interface operations {
                     image_b?: Blob;
                     /** @enum {string} */
                     kind: "verify" | "identify";
-                    /**
-                     * @description Smallest face looked for (shorter box side, pixels of the image the models see); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them
-                     * @default 20
-                     */
+                    /** @description Smallest face looked for (shorter box side, pixels of the image the models see; default: every face the detector finds, from 20 px with the default pack); faces under IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them */
                     min_face_size?: number;
                     /** @description identify: largest distance that counts as a match (default: the model's calibrated one) */
                     threshold?: number;

@@ -5,7 +5,7 @@ import { Optional } from '../common/optional.js';
 import { toBoolean } from '../common/transforms.js';
 import { FaceQualityDto, LandmarksDto, LivenessDto } from '../recognition/recognition.dto.js';
 
-/** The smallest face side the detectors find (FullRangeDetectorOptions.minFaceSize). */
+/** The smallest face side identify may be asked to start at: the default pack's detector finds none smaller. */
 export const MIN_FACE_SIZE_FLOOR = 20;
 const MIN_FACE_SIZE_CEILING = 1920;
 
@@ -14,10 +14,10 @@ export const MIN_FACE_SIZE_FIELD = {
   type: 'integer',
   minimum: MIN_FACE_SIZE_FLOOR,
   maximum: MIN_FACE_SIZE_CEILING,
-  default: MIN_FACE_SIZE_FLOOR,
   description:
-    'Smallest face looked for (shorter box side, pixels of the image the models see); faces under ' +
-    'IDENTIFY_MIN_FACE_SIZE are found but not named, so starting there skips the search for them',
+    'Smallest face looked for (shorter box side, pixels of the image the models see; default: every face the ' +
+    'detector finds, from 20 px with the default pack); faces under IDENTIFY_MIN_FACE_SIZE are found but not ' +
+    'named, so starting there skips the search for them',
 };
 
 export class IdentifyFacesDto {
@@ -58,9 +58,10 @@ export class IdentifyFacesDto {
 
   /**
    * Smallest face looked for: the shorter side of its box, in pixels of the image the models see (photos over 1920
-   * px are downscaled first), 20-1920 (default 20, the smallest the detectors find). Faces under
-   * IDENTIFY_MIN_FACE_SIZE are found but not named (`too_small`); a caller that has no use for them (a kiosk, a
-   * selfie) can start at that size: the default pack then looks at a 640x480 photo in one pass instead of two.
+   * px are downscaled first), 20-1920; default: every face the detector finds (from 20 px with the default pack).
+   * Faces under IDENTIFY_MIN_FACE_SIZE are found but not named (`too_small`); a caller that has no use for them (a
+   * kiosk, a selfie) can start at that size: the default pack then looks at a 640x480 photo in two small runs
+   * instead of three.
    */
   @Optional()
   @Type(() => Number)
