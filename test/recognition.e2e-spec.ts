@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import sharp from 'sharp';
+import sharp, { type Region } from 'sharp';
 import { bearer, createUserAndLogin, loginAsAdmin, type Session } from './support/api-client.js';
 import { createPerson, enrollPhotos } from './support/people.js';
 import { facePath, sharedModelsDir } from './support/shared-data.js';
@@ -106,6 +106,46 @@ for (const pack of ['default', 'optional'] as const) {
       assert.equal(different.body.match_quality, 'poor');
       assert.ok(Math.abs(different.body.similarity - (1 - different.body.distance ** 2 / 2)) < 1e-3);
       assert.equal(different.body.faces.a.bbox.length, 4);
+    });
+
+    it('compares the face in the middle of a photo, not a larger bystander at its edge', async () => {
+      // Biden's face (about 195 px) in the middle of a grey 1400x700 frame, Obama's (about 250 px) at its right edge.
+      const crop = (path: string[], region: Region, scale: number) =>
+        sharp(photo(...path))
+          .extract(region)
+          .resize(Math.round(region.width * scale))
+          .toBuffer();
+      const group = await sharp({ create: { width: 1400, height: 700, channels: 3, background: '#808080' } })
+        .composite([
+          {
+            input: await crop(
+              ['knn', 'train', 'biden', 'biden.jpg'],
+              { left: 300, top: 100, width: 580, height: 600 },
+              0.6,
+            ),
+            left: 526,
+            top: 170,
+          },
+          {
+            input: await crop(['knn', 'test', 'obama1.jpg'], { left: 434, top: 95, width: 632, height: 633 }, 0.58),
+            left: 1033,
+            top: 0,
+          },
+        ])
+        .jpeg({ quality: 92 })
+        .toBuffer();
+      const found = await detect(group);
+      assert.equal(found.body.faces_detected, 2, JSON.stringify(found.body));
+      const [larger, smaller] = (found.body.faces as { bbox: number[] }[]).map(
+        (face) => (face.bbox[2] - face.bbox[0]) * (face.bbox[3] - face.bbox[1]),
+      );
+      assert.ok(larger > smaller * 1.3 && smaller > larger / 2, `face areas ${larger} and ${smaller}`);
+
+      const response = await verify(group, photo('knn', 'train', 'biden', 'biden2.jpg'));
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      const [x1, , x2] = response.body.faces.a.bbox as number[];
+      assert.ok(x1 > 526 && x2 < 900, `the middle face was compared: ${x1}-${x2}`);
+      assert.equal(response.body.match, true, JSON.stringify(response.body));
     });
 
     it(

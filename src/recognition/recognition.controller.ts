@@ -40,8 +40,9 @@ export class RecognitionController {
   }
 
   /**
-   * Tells whether the largest faces of two images are the same person (or image_a and an enrolled person, with
-   * `employee_id`), with the distance and threshold.
+   * Tells whether the main faces of two images (the largest, or of faces at least half its area the one nearest the
+   * centre) are the same person (or image_a and an enrolled person, with `employee_id`), with the distance and
+   * threshold.
    */
   @Post('verify')
   @HttpCode(200)

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { AuthUser } from '../access/auth-user.js';
 import { ApiError } from '../common/api-error.js';
 import { asApiError, requireImage, type UploadedImages } from './image-upload.js';
+import { mainFace } from './main-face.js';
 import { decideMatch, euclideanDistance, verificationThreshold } from './match-decision.js';
 import { type AnalysedFace, type ImageAnalysis, RecognitionEngine } from './recognition-engine.js';
 import { ReferenceFaces } from './reference-faces.js';
@@ -43,8 +44,9 @@ export class RecognitionService {
   }
 
   /**
-   * Compares the largest face of image_a with the largest face of image_b, or, given `employee_id`, with that
-   * person's enrolled templates (the closest one decides).
+   * Compares the main face of image_a (see mainFace: the largest, or of faces at least half its size the one nearest
+   * the centre) with that of image_b, or, given `employee_id`, with that person's enrolled templates (the closest one
+   * decides).
    */
   verify(caller: AuthUser, files: UploadedImages | undefined, input: VerifyFacesDto): Promise<VerifyFacesResponseDto> {
     if (input.employee_id && files?.image_b?.length) {
@@ -70,8 +72,8 @@ export class RecognitionService {
       this.analyse(images.imageA, 'image_a', { embed: 'comparison' }),
       this.analyse(images.imageB, 'image_b', { embed: 'comparison' }),
     ]);
-    const faceA = largestFace(a, 'image_a');
-    const faceB = largestFace(b, 'image_b');
+    const faceA = subjectFace(a, 'image_a');
+    const faceB = subjectFace(b, 'image_b');
     const decision = decideMatch(
       euclideanDistance(faceA.embedding!, faceB.embedding!),
       this.threshold([faceA.quality.yaw, faceB.quality.yaw]),
@@ -102,7 +104,7 @@ export class RecognitionService {
         },
       );
     }
-    const face = largestFace(await this.analyse(imageA, 'image_a', { embed: true, liveness }), 'image_a');
+    const face = subjectFace(await this.analyse(imageA, 'image_a', { embed: true, liveness }), 'image_a');
     const distance = Math.min(...references.map((reference) => euclideanDistance(face.embedding!, reference)));
     return {
       // An identity claim (kiosks, self check-in) keeps the default threshold whatever the pose: with the turned-face
@@ -136,8 +138,9 @@ export class RecognitionService {
   }
 }
 
-function largestFace(analysis: ImageAnalysis, field: string): AnalysedFace {
-  const face = analysis.faces[0];
+/** The image's main face (see mainFace); 422 `no_face_detected` when it has none. */
+function subjectFace(analysis: ImageAnalysis, field: string): AnalysedFace {
+  const face = mainFace(analysis.faces, analysis.width, analysis.height);
   if (!face) {
     throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'no_face_detected', `No face was found in ${field}`, {
       field,
