@@ -1107,8 +1107,9 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Tells whether the largest faces of two images are the same person (or image_a and an enrolled person, with
-         *     `employee_id`), with the distance and threshold.
+         * Tells whether the main faces of two images (the largest, or of faces at least half its area the one nearest the
+         *     centre) are the same person (or image_a and an enrolled person, with `employee_id`), with the distance and
+         *     threshold.
          */
         post: operations["verifyFaces"];
         delete?: never;
