@@ -3,11 +3,13 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsUUID, Max, Min } from 'class-validator';
 import { Optional } from '../common/optional.js';
 import { toBoolean } from '../common/transforms.js';
+import { DEFAULT_MAX_SIDE } from '../recognition/engine/image-decoder.js';
 import { FaceQualityDto, LandmarksDto, LivenessDto } from '../recognition/recognition.dto.js';
 
 /** The smallest face side identify may be asked to start at: the default pack's detector finds none smaller. */
 export const MIN_FACE_SIZE_FLOOR = 20;
-const MIN_FACE_SIZE_CEILING = 1920;
+/** Photos are downscaled to this longer side for the models, so no face they see is larger. */
+const MIN_FACE_SIZE_CEILING = DEFAULT_MAX_SIDE;
 
 /** `min_face_size` as the multipart forms of identify, its tasks and bulk describe it. */
 export const MIN_FACE_SIZE_FIELD = {

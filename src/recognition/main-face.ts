@@ -11,10 +11,11 @@ interface Boxed {
 export const MAIN_FACE_MIN_AREA_SHARE = 0.5;
 
 /**
- * The face a one-person operation (verify, a visitor's desk photo) is about: of the faces at least
- * MAIN_FACE_MIN_AREA_SHARE of the largest one's area, the one nearest the image's centre. A bystander nearer the
- * camera at the edge of the frame is often a little larger than the person photographed; a face much larger than
- * every other is the subject wherever it is. Undefined when there is no face.
+ * The face a comparison of one person (verify) is about: of the faces at least MAIN_FACE_MIN_AREA_SHARE of the
+ * largest one's area, the one nearest the image's centre. A bystander nearer the camera at the edge of the frame is
+ * often a little larger than the person photographed; a face much larger than every other is the subject wherever
+ * it is. Undefined when there is no face. (The visitor desk searches the largest face: a watchlisted person close
+ * to its camera must not be passed over.)
  */
 export function mainFace<T extends Boxed>(faces: readonly T[], width: number, height: number): T | undefined {
   if (faces.length === 0) return undefined;
